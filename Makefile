@@ -1,0 +1,44 @@
+# sqmreport: `make reports` builds the demo reports, `make test` runs the tests.
+# Both create the virtual environment in .venv when it is missing.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STUDY  ?= data/demo/study.yml data/demo/study-en.yml
+
+.PHONY: reports test lab demo-data clean help
+
+help:
+	@echo "make reports [STUDY=path/to/study.yml]  build reports (default: the demo, zh and en)"
+	@echo "make test                               run the test suite"
+	@echo "make lab                                open the notebooks in JupyterLab"
+	@echo "make demo-data                          regenerate data/demo from its script"
+	@echo "make clean                              remove built reports and caches"
+
+# The environment is rebuilt when the dependencies change.
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@
+
+$(BIN)/.installed-lab: $(BIN)/.installed
+	$(BIN)/python -m pip install --quiet -e ".[test,lab]"
+	touch $@
+
+# sqmreport itself skips a report whose inputs, notebook and library are unchanged.
+reports: $(BIN)/.installed
+	$(BIN)/sqmreport build $(STUDY)
+
+test: $(BIN)/.installed
+	$(BIN)/python -m pytest
+
+lab: $(BIN)/.installed-lab
+	cd notebooks && ../$(BIN)/jupyter lab
+
+demo-data: $(BIN)/.installed
+	$(BIN)/python data/demo/generate.py
+
+clean:
+	rm -rf reports/*/ .pytest_cache
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,276 @@
+"""Generate the demo study: a synthetic hospital patient survey (SERVQUAL, 7-point).
+
+In the spirit of the Singapore hospital case of seed 002: 300 questionnaires sent,
+252 returned, perceptions generally below expectations.  Run from the repository
+root with ``python data/demo/generate.py``; the output is the same on every run.
+
+The data-generating model, and so the ground truth the reports should recover:
+
+* Five correlated latent factors per form (tangibles, reliability, responsiveness,
+  assurance, empathy), factor correlation 0.45.  Item j of dimension d:
+  y = mu_j + 0.8 f_d + 0.6 e, e ~ N(0, 1), rounded to the nearest scale point and
+  clipped to 1-7.  Expectation and perception factors of the same dimension
+  correlate 0.3.
+* A share BAD_SHARE of patients had a bad experience (perception shifted by
+  BAD_SHIFT on every item), the others a good one (GOOD_SHIFT).
+* The population mean of an item is therefore exact:
+  E[item] = sum_c c P(category c) with the categories of a normal of mean mu_j
+  and sd 1 (a two-part mixture for perceptions); ``ground_truth.json`` holds these values per item and dimension,
+  the population gaps, and (by a 1,000,000-respondent simulation) the share of
+  respondents whose mean gap is below zero.
+* Overall satisfaction (1-7) and likelihood to recommend (0-10) are driven by
+  the perception factors with weights reliability > responsiveness > empathy >
+  assurance = tangibles.
+* Importance: 100 points over the five dimensions, mean allocation
+  14 / 30 / 22 / 18 / 16.
+* Department effects on perception: surgery +0.8 reliability, paediatrics +1.0
+  empathy, obstetrics -0.9 responsiveness; emergency (4 respondents) -0.5 and
+  rehabilitation (3 respondents) +0.3 on all, both below the reporting minimum
+  of 5 and so suppressed in the reports.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+HERE = Path(__file__).parent
+SEED = 2002
+N_SENT, N_RETURNED = 300, 252
+DIMS = ["tangibles", "reliability", "responsiveness", "assurance", "empathy"]
+ITEMS = {"tangibles": [1, 2, 3, 4], "reliability": [5, 6, 7, 8, 9],
+         "responsiveness": [10, 11, 12, 13], "assurance": [14, 15, 16, 17],
+         "empathy": [18, 19, 20, 21, 22]}
+LOADING, UNIQUE = 0.8, 0.6  # loading**2 + unique**2 = 1
+
+# Latent item means (before rounding) per dimension, and small per-item offsets.
+MU_E = {"tangibles": 5.4, "reliability": 6.1, "responsiveness": 5.9, "assurance": 6.0, "empathy": 5.7}
+MU_P = {"tangibles": 5.5, "reliability": 5.8, "responsiveness": 5.65, "assurance": 5.95, "empathy": 5.5}
+OFFSET = {1: 0.2, 2: 0.0, 3: -0.1, 4: -0.1, 5: -0.1, 6: 0.0, 7: 0.0, 8: -0.1, 9: 0.2,
+          10: 0.0, 11: -0.2, 12: 0.1, 13: 0.1, 14: 0.0, 15: 0.1, 16: 0.1, 17: -0.2,
+          18: 0.0, 19: -0.2, 20: 0.1, 21: 0.0, 22: 0.1}
+# A minority of patients had a bad experience: their perceptions are lower on every item.
+# This skews the gaps as in the case: service below expectations on average, yet most
+# patients individually at or above their expectations.
+BAD_SHARE, BAD_SHIFT, GOOD_SHIFT = 0.22, -2.0, 0.7
+DRIVERS = {"tangibles": 0.10, "reliability": 0.40, "responsiveness": 0.25, "assurance": 0.10,
+           "empathy": 0.20}
+IMPORTANCE = [14, 30, 22, 18, 16]
+DEPARTMENTS = {"内科": 0.36, "外科": 0.28, "儿科": 0.18, "妇产科": 0.18}
+DEPT_EFFECT = {"外科": {"reliability": 0.8}, "儿科": {"empathy": 1.0},
+               "妇产科": {"responsiveness": -0.9},
+               "急诊": dict.fromkeys(DIMS, -0.5), "康复科": dict.fromkeys(DIMS, 0.3)}
+SMALL_DEPARTMENTS = {"急诊": 4, "康复科": 3}  # below the reporting minimum of 5
+COMMENTS = [
+    "挂号排队时间太长，希望增加自助机。",
+    "护士态度很好，非常耐心。",
+    "检查结果等了三天才拿到，比说好的时间晚。",
+    "医生解释病情很清楚，让人放心。",
+    "停车太难了，指示牌也不清楚。",
+    "病房干净整洁，设备很新。",
+    "希望晚上和周末也能开放门诊。",
+    "收费单据看不懂，希望有人解释。",
+    "有问题请联系我 13812345678，谢谢。",
+    "医生太忙了，问问题时没有时间回答。",
+    "整体满意，但等候区座位不够。",
+    "出院手续办了两个小时，太慢。",
+    "我的邮箱是 patient.li@example.com，请把报告发给我。",
+    "护士记错了我的用药时间，后来及时纠正了。",
+    "儿科医生对孩子很有耐心，谢谢！",
+    "电话预约总是打不通，请改进。",
+]
+
+
+def expected_category_mean(mu: float, sd: float = 1.0, lo: int = 1, hi: int = 7) -> float:
+    """E[clip(round(Y), lo, hi)] for Y ~ N(mu, sd): the exact population item mean."""
+    cuts = np.arange(lo, hi) + 0.5
+    cdf = stats.norm.cdf((cuts - mu) / sd)
+    probs = np.diff(np.concatenate([[0.0], cdf, [1.0]]))
+    return float(np.dot(np.arange(lo, hi + 1), probs))
+
+
+def item_means(mu_dim: dict) -> dict:
+    return {j: mu_dim[d] + OFFSET[j] for d in DIMS for j in ITEMS[d]}
+
+
+def latent_factors(rng, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Perception and expectation factor scores, each n × 5."""
+    within = np.full((5, 5), 0.45) + np.eye(5) * 0.55
+    cov = np.block([[within, 0.3 * np.eye(5)], [0.3 * np.eye(5), within]])
+    f = rng.multivariate_normal(np.zeros(10), cov, size=n)
+    return f[:, :5], f[:, 5:]
+
+
+def discretise(y: np.ndarray, lo: int = 1, hi: int = 7) -> np.ndarray:
+    return np.clip(np.rint(y), lo, hi)
+
+
+def simulate(rng, n: int, dept_shift: np.ndarray | None = None) -> dict:
+    """Expectation and perception item scores for n respondents (no missing data)."""
+    f_p, f_e = latent_factors(rng, n)
+    experience = np.where(rng.random(n) < BAD_SHARE, BAD_SHIFT, GOOD_SHIFT)
+    mu_e, mu_p = item_means(MU_E), item_means(MU_P)
+    out = {"E": {}, "P": {}, "f_p": f_p + experience[:, None] / LOADING}
+    for k, d in enumerate(DIMS):
+        shift = 0 if dept_shift is None else dept_shift[:, k]
+        for j in ITEMS[d]:
+            out["E"][j] = discretise(mu_e[j] + LOADING * f_e[:, k] + UNIQUE * rng.standard_normal(n))
+            out["P"][j] = discretise(mu_p[j] + shift + experience + LOADING * f_p[:, k]
+                                     + UNIQUE * rng.standard_normal(n))
+    return out
+
+
+def ground_truth(rng) -> dict:
+    """Population values for a respondent of the reference departments (no department shift)."""
+    mu_e, mu_p = item_means(MU_E), item_means(MU_P)
+    items = {}
+    for d in DIMS:
+        for j in ITEMS[d]:
+            e = expected_category_mean(mu_e[j])
+            p = (BAD_SHARE * expected_category_mean(mu_p[j] + BAD_SHIFT)
+                 + (1 - BAD_SHARE) * expected_category_mean(mu_p[j] + GOOD_SHIFT))
+            items[str(j)] = {"dimension": d, "expectation": e, "perception": p, "gap": p - e}
+    dims = {d: {k: float(np.mean([items[str(j)][k] for j in ITEMS[d]]))
+                for k in ("expectation", "perception", "gap")} for d in DIMS}
+    big = simulate(rng, 1_000_000)
+    gaps = np.column_stack([big["P"][j] - big["E"][j] for d in DIMS for j in ITEMS[d]])
+    share_below = float(np.mean(gaps.mean(axis=1) < 0))
+    return {
+        "note": "Population values of the data-generating model for the reference departments "
+                "(internal medicine and the others without a department effect); item means "
+                "are exact, share_below is from a 1,000,000-respondent simulation.",
+        "items": items, "dimensions": dims,
+        "servqual": float(np.mean([dims[d]["gap"] for d in DIMS])),
+        "share_below_expectation": share_below,
+        "factor_structure": {d: [str(j) for j in ITEMS[d]] for d in DIMS},
+        "driver_weights": DRIVERS,
+        "importance_mean_points": dict(zip(DIMS, IMPORTANCE)),
+        "department_effects": DEPT_EFFECT,
+        "response_rate": N_RETURNED / N_SENT,
+    }
+
+
+def allocate_points(rng, n: int) -> np.ndarray:
+    """100 points per respondent over the five dimensions, in whole points."""
+    shares = rng.dirichlet(np.array(IMPORTANCE, dtype=float) * 0.6, size=n)
+    raw = shares * 100
+    points = np.floor(raw).astype(int)
+    rest = 100 - points.sum(axis=1)
+    order = np.argsort(-(raw - points), axis=1)
+    for i in range(n):
+        points[i, order[i, :rest[i]]] += 1
+    return points
+
+
+def survey(rng) -> pd.DataFrame:
+    n = N_RETURNED
+    names = list(DEPARTMENTS)
+    small = sum(SMALL_DEPARTMENTS.values())
+    dept = np.concatenate([rng.choice(names, size=n - small, p=list(DEPARTMENTS.values())),
+                           *(np.repeat(k, v) for k, v in SMALL_DEPARTMENTS.items())])
+    rng.shuffle(dept)
+    shift = np.array([[DEPT_EFFECT.get(x, {}).get(d, 0.0) for d in DIMS] for x in dept])
+    sim = simulate(rng, n, shift)
+    f_p = sim["f_p"] + shift
+    drive = f_p @ np.array([DRIVERS[d] for d in DIMS])
+    overall = discretise(5.3 + 1.1 * drive / drive.std() * 0.8 + 0.6 * rng.standard_normal(n))
+    recommend = np.clip(np.rint(7.6 + 1.6 * drive / drive.std() + 1.2 * rng.standard_normal(n)), 0, 10)
+
+    frame = pd.DataFrame({"respondent_id": [f"R{i:04d}" for i in range(1, n + 1)]})
+    frame["姓名"] = [f"患者{i:03d}" for i in range(1, n + 1)]
+    frame["phone"] = [f"139{rng.integers(10**7, 10**8)}" for _ in range(n)]
+    frame["department"] = dept
+    frame["visit_type"] = rng.choice(["门诊", "住院"], size=n, p=[0.62, 0.38])
+    frame["age_band"] = rng.choice(["18–34", "35–49", "50–64", "65+"], size=n,
+                                   p=[0.22, 0.30, 0.28, 0.20])
+    for form in ("E", "P"):
+        for j in range(1, 23):
+            frame[f"{form}{j}"] = sim[form][j].astype(int)
+    points = allocate_points(rng, n)
+    for k, d in enumerate(DIMS):
+        frame[f"imp_{d}"] = points[:, k]
+    frame["overall"] = overall.astype(int)
+    frame["recommend"] = recommend.astype(int)
+    has_comment = rng.random(n) < 0.16
+    frame["comment"] = [rng.choice(COMMENTS) if c else "" for c in has_comment]
+
+    # Missing answers: blanks (1.5%), "no answer" coded 99 (0.5%), and "not applicable"
+    # coded 0 for item 19 (operating hours) among inpatients (10%).
+    cells = [f"{f}{j}" for f in ("E", "P") for j in range(1, 23)]
+    out = frame.astype({c: "object" for c in cells})
+    blank = rng.random((n, len(cells))) < 0.015
+    coded = rng.random((n, len(cells))) < 0.005
+    for k, c in enumerate(cells):
+        out.loc[blank[:, k], c] = ""
+        out.loc[coded[:, k], c] = 99
+    inpatient_na = (frame["visit_type"] == "住院").to_numpy() & (rng.random(n) < 0.10)
+    out.loc[inpatient_na, ["E19", "P19"]] = 0
+    return out
+
+
+def management(rng, n: int = 12) -> pd.DataFrame:
+    """Managers' estimates of patients' expectations: they underrate reliability and empathy."""
+    bias = {"tangibles": 0.3, "reliability": -0.6, "responsiveness": -0.3, "assurance": 0.0,
+            "empathy": -0.5}
+    frame = pd.DataFrame({"manager_id": [f"M{i:02d}" for i in range(1, n + 1)]})
+    mu_e = item_means(MU_E)
+    for d in DIMS:
+        for j in ITEMS[d]:
+            frame[f"E{j}"] = discretise(mu_e[j] + bias[d] + 0.8 * rng.standard_normal(n)).astype(int)
+    return frame
+
+
+def standards() -> pd.DataFrame:
+    """The hospital's service standard for each item, on the same 7-point scale."""
+    level = {"tangibles": 6, "reliability": 5, "responsiveness": 5, "assurance": 6, "empathy": 5}
+    return pd.DataFrame([{"item": j, "standard": level[d]} for d in DIMS for j in ITEMS[d]])
+
+
+def service_levels(rng) -> pd.DataFrame:
+    """Twelve months of operational records against their targets."""
+    indicators = [
+        ("reliability", "检查报告按时发放率", "%", "higher", 95.0, 91.0, 2.0),
+        ("reliability", "病历差错率", "%", "lower", 0.5, 0.8, 0.15),
+        ("responsiveness", "门诊平均候诊时间", "分钟", "lower", 30.0, 38.0, 4.0),
+        ("responsiveness", "投诉 24 小时内响应率", "%", "higher", 98.0, 94.0, 2.0),
+        ("empathy", "预约电话接通率", "%", "higher", 90.0, 82.0, 3.0),
+        ("tangibles", "设备完好率", "%", "higher", 98.0, 98.5, 0.6),
+    ]
+    rows = []
+    for month in pd.period_range("2026-01", "2026-12", freq="M"):
+        for dim, name, unit, direction, target, mean, sd in indicators:
+            actual = float(np.round(mean + sd * rng.standard_normal(), 1))
+            rows.append({"month": str(month), "dimension": dim, "indicator": name, "unit": unit,
+                         "direction": direction, "target": target, "actual": actual})
+        units = int(rng.integers(9000, 11000))
+        rows.append({"month": str(month), "dimension": "reliability", "indicator": "处方与发药缺陷",
+                     "unit": "defects", "direction": "lower", "target": np.nan, "actual": np.nan,
+                     "units": units, "opportunities": 5,
+                     "defects": int(rng.poisson(units * 5 * 620e-6))})
+    return pd.DataFrame(rows)
+
+
+def promises() -> pd.DataFrame:
+    """What the hospital's brochure and website promise, coded on the 7-point scale."""
+    level = {"tangibles": 6, "reliability": 7, "responsiveness": 7, "assurance": 6, "empathy": 6}
+    return pd.DataFrame([{"item": j, "promised": level[d]} for d in DIMS for j in ITEMS[d]])
+
+
+def main() -> None:
+    rng = np.random.default_rng(SEED)
+    survey(rng).to_csv(HERE / "survey.csv", index=False, encoding="utf-8-sig")
+    management(rng).to_csv(HERE / "management.csv", index=False, encoding="utf-8-sig")
+    standards().to_csv(HERE / "standards.csv", index=False, encoding="utf-8-sig")
+    service_levels(rng).to_csv(HERE / "service_levels.csv", index=False, encoding="utf-8-sig")
+    promises().to_csv(HERE / "promises.csv", index=False, encoding="utf-8-sig")
+    truth = ground_truth(np.random.default_rng(SEED + 1))
+    (HERE / "ground_truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=2) + "\n",
+                                            encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

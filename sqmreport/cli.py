@@ -1,0 +1,89 @@
+"""``sqmreport build | validate``: the command line.
+
+User mistakes end with one line on stderr and exit code 2; a failed notebook
+with exit code 1; an interrupted build with 130.  Heavy imports wait until a
+command needs them, so ``--help`` and ``validate`` start quickly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ._validation import InputError
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sqmreport", description="Service-quality survey data to client-ready reports.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    build = commands.add_parser("build", help="build a study's reports",
+                                description="Validate a study and build its HTML reports, "
+                                            "tables and index page.")
+    build.add_argument("studies", nargs="+", metavar="STUDY", help="study file (YAML)")
+    build.add_argument("--out", metavar="DIR",
+                       help="folder for the reports (default: reports/<study name>); "
+                            "only with one study")
+    build.add_argument("--report", action="append", metavar="NAME",
+                       help="build only this report (repeatable)")
+    build.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
+
+    validate = commands.add_parser("validate", help="check a study without building it",
+                                   description="Check a study file and its data; "
+                                               "print what was found.")
+    validate.add_argument("studies", nargs="+", metavar="STUDY", help="study file (YAML)")
+    return parser
+
+
+def main(argv=None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "validate":
+            return _validate(args)
+        return _build(args)
+    except InputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("interrupted: the previous reports are unchanged", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _validate(args) -> int:
+    from .survey import load_survey
+
+    for path in args.studies:
+        survey = load_survey(path)
+        study = survey.study
+        forms = " and ".join(survey.ratings)
+        print(f"{path}: ok: {survey.n} respondents, {len(study.instrument.items)} items "
+              f"({forms}) on {len(study.instrument.dimensions)} dimensions; "
+              f"reports: {', '.join(study.spec.reports)}")
+    return EXIT_OK
+
+
+def _build(args) -> int:
+    from .render import BuildError, build
+
+    if args.out and len(args.studies) > 1:
+        raise InputError("--out takes one study; build several studies into reports/<name>")
+    for path in args.studies:
+        try:
+            built = build(path, out=args.out, reports=args.report, force=args.force,
+                          log=lambda line: print(line, file=sys.stderr))
+        except BuildError as exc:
+            print(f"error: {path}: {exc}", file=sys.stderr)
+            return EXIT_FAILED
+        for item in built:
+            if item.rebuilt:
+                print(item.path)
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,185 @@
+"""Figures for the reports: ``plot_*(data, *, language, ax=None) -> Axes``, one look for all.
+
+Labels arrive already in the study's language (a ``label`` column or labelled
+index); axis titles come from the locale files.  Chinese text is set in Noto Sans
+CJK SC, which the ``mplfonts`` package installs with sqmreport, so a fresh
+machine needs no system font.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # reports are rendered off-screen
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib import font_manager  # noqa: E402
+
+from ._i18n import text  # noqa: E402
+
+__all__ = ["CJK_FONT", "QUADRANT_COLOURS", "plot_distribution", "plot_drivers",
+           "plot_heatmap", "plot_means", "plot_nps", "plot_q_matrix", "report_style"]
+
+CJK_FONT = "Noto Sans CJK SC"
+INK, GRID, ACCENT = "#1f2937", "#e5e7eb", "#1d4e89"
+QUADRANT_COLOURS = {"improve": "#c0392b", "maintain": "#1d7a46", "low_priority": "#7f8c8d",
+                    "overkill": "#d68910"}
+
+
+@cache
+def cjk_font_path() -> Path:
+    """The Noto Sans CJK SC font file shipped by the ``mplfonts`` package."""
+    import mplfonts
+
+    return Path(mplfonts.__file__).parent / "fonts" / "NotoSansCJKsc-Regular.otf"
+
+
+def report_style(language: str) -> dict:
+    """Matplotlib settings of the reports' look, with a font that has the study's script.
+
+    Registers the CJK font with matplotlib's font manager (once per process) and
+    returns rcParams for :func:`matplotlib.rc_context` or :func:`matplotlib.rcParams.update`.
+    """
+    font_manager.fontManager.addfont(str(cjk_font_path()))
+    families = [CJK_FONT, "DejaVu Sans"] if language == "zh" else ["DejaVu Sans", CJK_FONT]
+    return {
+        "font.family": "sans-serif", "font.sans-serif": families, "font.size": 9,
+        "axes.unicode_minus": False, "axes.edgecolor": "#9ca3af", "axes.labelcolor": INK,
+        "axes.spines.top": False, "axes.spines.right": False, "axes.titlesize": 10,
+        "xtick.color": INK, "ytick.color": INK, "figure.dpi": 100, "savefig.dpi": 110,
+        "figure.facecolor": "white", "savefig.bbox": "tight",
+    }
+
+
+def _axes(ax, size):
+    if ax is None:
+        _, ax = plt.subplots(figsize=size)
+    return ax
+
+
+def plot_distribution(shares: pd.DataFrame, *, language: str, ax=None):
+    """Stacked horizontal bars: the share of answers at each scale point, per item.
+
+    ``shares``: rows labelled by item (display labels), columns the scale points.
+    """
+    k = shares.shape[1]
+    ax = _axes(ax, (7.5, 0.28 * len(shares) + 1.2))
+    colours = plt.get_cmap("RdYlGn")(np.linspace(0.08, 0.92, k))
+    left = np.zeros(len(shares))
+    y = np.arange(len(shares))
+    for colour, point in zip(colours, shares.columns):
+        values = shares[point].fillna(0).to_numpy()
+        ax.barh(y, values, left=left, color=colour, height=0.75, label=str(point),
+                edgecolor="white", linewidth=0.4)
+        left += values
+    ax.set_yticks(y, shares.index)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1)
+    ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1))
+    ax.set_xlabel(text(language, "axes.share"))
+    ax.legend(ncol=k, loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False,
+              fontsize=8, handlelength=1.2, columnspacing=0.8)
+    return ax
+
+
+def plot_means(table: pd.DataFrame, *, language: str, scale: tuple | None = None, ax=None):
+    """Means with confidence intervals, one row per ``label``."""
+    ax = _axes(ax, (6.5, 0.4 * len(table) + 1.0))
+    y = np.arange(len(table))
+    mean = table["mean"].to_numpy()
+    err = np.vstack([mean - table["ci_low"].to_numpy(), table["ci_high"].to_numpy() - mean])
+    ax.barh(y, mean, color=ACCENT, alpha=0.85, height=0.6)
+    ax.errorbar(mean, y, xerr=err, fmt="none", ecolor=INK, capsize=3, linewidth=1)
+    for yi, m in zip(y, mean):
+        ax.text(m, yi, f"  {m:.2f}", va="center", ha="left", fontsize=8, color=INK)
+    ax.set_yticks(y, table["label"])
+    ax.invert_yaxis()
+    if scale is not None:
+        ax.set_xlim(scale[0], scale[1] + 0.5)
+    ax.set_xlabel(text(language, "axes.mean"))
+    ax.grid(axis="x", color=GRID, linewidth=0.6)
+    ax.set_axisbelow(True)
+    return ax
+
+
+def plot_nps(result, *, language: str, ax=None):
+    """One stacked bar of detractors, passives and promoters."""
+    ax = _axes(ax, (6.5, 1.4))
+    parts = [("detractors", result.detractors, "#c0392b"), ("passives", result.passives, "#bdc3c7"),
+             ("promoters", result.promoters, "#1d7a46")]
+    left = 0.0
+    for key, share, colour in parts:
+        ax.barh(0, share, left=left, color=colour, height=0.6,
+                label=text(language, f"nps_groups.{key}"))
+        if share > 0.06:
+            ax.text(left + share / 2, 0, f"{share:.0%}", ha="center", va="center",
+                    color="white" if key != "passives" else INK, fontsize=9)
+        left += share
+    ax.set_xlim(0, 1)
+    ax.set_yticks([])
+    ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1))
+    ax.spines["left"].set_visible(False)
+    ax.legend(ncol=3, loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False, fontsize=8)
+    return ax
+
+
+def plot_drivers(table: pd.DataFrame, *, language: str, ax=None):
+    """Relative-weight shares of R², one bar per ``label``, largest first."""
+    table = table.sort_values("share", ascending=True)
+    ax = _axes(ax, (6.5, 0.4 * len(table) + 1.0))
+    ax.barh(table["label"], table["share"], color=ACCENT, height=0.6)
+    for y, s in enumerate(table["share"]):
+        ax.text(s, y, f" {s:.0%}", va="center", fontsize=8, color=INK)
+    ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1))
+    ax.set_xlabel(text(language, "axes.weight_share"))
+    ax.set_xlim(0, max(table["share"].max() * 1.2, 0.1))
+    return ax
+
+
+def plot_q_matrix(table: pd.DataFrame, *, language: str, importance_cut: float,
+                  performance_cut: float, ax=None):
+    """Importance (x) against performance (y), quadrants by colour, items labelled.
+
+    ``table``: ``label, importance, performance, quadrant``.
+    """
+    ax = _axes(ax, (7.5, 5.5))
+    x, y = table["importance"].to_numpy(), table["performance"].to_numpy()
+    pad_x, pad_y = (np.ptp(x) or 1) * 0.12, (np.ptp(y) or 1) * 0.12
+    xlim = (min(x.min(), importance_cut) - pad_x, max(x.max(), importance_cut) + pad_x)
+    ylim = (min(y.min(), performance_cut) - pad_y, max(y.max(), performance_cut) + pad_y)
+    ax.fill_between([importance_cut, xlim[1]], ylim[0], performance_cut,
+                    color=QUADRANT_COLOURS["improve"], alpha=0.08, linewidth=0)
+    ax.axvline(importance_cut, color="#6b7280", linestyle="--", linewidth=0.8)
+    ax.axhline(performance_cut, color="#6b7280", linestyle="--", linewidth=0.8)
+    for quadrant, group in table.groupby("quadrant"):
+        ax.scatter(group["importance"], group["performance"], s=28,
+                   color=QUADRANT_COLOURS[quadrant], label=text(language, f"quadrants.{quadrant}"),
+                   zorder=3)
+    for _, row in table.iterrows():
+        ax.annotate(row["label"], (row["importance"], row["performance"]), fontsize=7,
+                    xytext=(3, 3), textcoords="offset points", color=INK)
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
+    ax.set_xlabel(text(language, "axes.importance"))
+    ax.set_ylabel(text(language, "axes.performance"))
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=4, frameon=False, fontsize=8)
+    return ax
+
+
+def plot_heatmap(table: pd.DataFrame, *, language: str, vmin=None, vmax=None, ax=None):
+    """Groups (rows) × measures (columns) means as a heatmap, NaN cells left blank."""
+    import seaborn as sns
+
+    ax = _axes(ax, (1.2 * table.shape[1] + 2.5, 0.45 * table.shape[0] + 1.2))
+    sns.heatmap(table, annot=True, fmt=".2f", cmap="RdYlGn", vmin=vmin, vmax=vmax,
+                cbar=False, linewidths=0.5, linecolor="white", ax=ax,
+                annot_kws={"fontsize": 8})
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    ax.tick_params(axis="x", rotation=0)
+    ax.tick_params(axis="y", rotation=0)
+    return ax

@@ -1,0 +1,311 @@
+"""Building a study's reports: papermill runs each notebook, nbconvert exports it.
+
+:func:`build` validates the study before any notebook runs, executes each
+report's notebook in a scratch directory, exports self-contained HTML (no code,
+no streams, nothing fetched from the network) with a provenance footer, and
+moves every file into place atomically: a failed or interrupted build leaves the
+previous report as it was.  A report whose inputs, notebook and library are
+unchanged is not rebuilt.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import html
+import json
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+from . import __version__
+from ._i18n import text
+from ._validation import InputError
+from .study import Study, load_study
+from .survey import load_survey
+
+__all__ = ["BuildError", "NOTEBOOKS", "build", "check_parameters"]
+
+PACKAGE = Path(__file__).parent
+NOTEBOOKS = PACKAGE.parent / "notebooks"
+TEMPLATES = PACKAGE / "templates"
+PARAMETERS = ("study", "tables_dir")
+_VERSIONS = ("sqmreport", "numpy", "pandas", "scipy", "matplotlib", "seaborn",
+             "factor_analyzer", "papermill", "nbconvert")
+_STAMP = ".build.json"
+
+
+def __getattr__(name):
+    # Defined lazily: jupyter_client is imported only when a report is built.
+    if name == "LocalKernelManager":
+        from jupyter_client.manager import AsyncKernelManager
+
+        class LocalKernelManager(AsyncKernelManager):
+            """A kernel reached through local socket files, not TCP ports: no port
+            clashes between parallel builds, nothing listening on the network."""
+
+            def __init__(self, **kwargs):
+                super().__init__(transport="ipc", **kwargs)
+
+        globals()[name] = LocalKernelManager
+        return LocalKernelManager
+    raise AttributeError(name)
+
+
+class BuildError(RuntimeError):
+    """A notebook failed for a reason that is not the user's input (a bug or a crash)."""
+
+
+@dataclass(frozen=True)
+class Built:
+    """One report of a build: where it is and whether it was (re)built."""
+
+    report: str
+    path: Path
+    rebuilt: bool
+
+
+def build(study_path, *, out=None, reports=None, force: bool = False,
+          notebooks: Path = NOTEBOOKS, log=None) -> list[Built]:
+    """Build a study's reports, its tables and its index page.
+
+    Parameters
+    ----------
+    study_path : str or Path
+        The study file.
+    out : str or Path, optional
+        Folder for this study's reports (default: ``reports/<study name>``).
+    reports : list of str, optional
+        Which reports (default: the study's ``reports``).
+    force : bool
+        Rebuild even when nothing changed.
+    notebooks : Path
+        Where the report notebooks are.
+    log : callable, optional
+        Called with one line per step.
+
+    Raises
+    ------
+    InputError
+        Anything wrong with the study or its data, found before any notebook runs.
+    BuildError
+        A notebook failed; the message names the notebook, the cell and the error.
+    """
+    log = log or (lambda line: None)
+    study = load_study(study_path)
+    load_survey(study)  # validate everything before any notebook runs
+    out = Path(out) if out is not None else Path("reports") / study.name
+    out.mkdir(parents=True, exist_ok=True)
+    wanted = reports or study.spec.reports
+    unknown = [r for r in wanted if r not in study.spec.reports]
+    if unknown:
+        raise InputError(f"report {unknown[0]!r} is not among the study's reports "
+                         f"({', '.join(study.spec.reports)})", file=study.path.name)
+
+    inputs = _input_digests(study)
+    stamp_path = out / _STAMP
+    stamps = json.loads(stamp_path.read_text()) if stamp_path.is_file() else {}
+    library = _library_digest()
+    results = []
+    for report in wanted:
+        notebook = notebooks / f"{report}.ipynb"
+        if not notebook.is_file():
+            raise BuildError(f"notebook {notebook.name} not found in {notebooks.name}/")
+        check_parameters(notebook)
+        key = _digest(json.dumps({"inputs": inputs, "library": library,
+                                  "notebook": _file_digest(notebook)}, sort_keys=True).encode())
+        target = out / f"{report}.html"
+        if not force and stamps.get(report) == key and target.is_file():
+            log(f"{target}: up to date")
+            results.append(Built(report, target, False))
+            continue
+        log(f"{target}: building")
+        _build_report(study, report, notebook, out, inputs)
+        stamps[report] = key
+        _write_atomic(stamp_path, json.dumps(stamps, indent=1, sort_keys=True).encode())
+        results.append(Built(report, target, True))
+    _write_atomic(out / "index.html", _index_page(study, study.spec.reports, inputs).encode())
+    return results
+
+
+def check_parameters(notebook: Path) -> None:
+    """The notebook must declare exactly the parameters the build passes.
+
+    papermill only warns about a parameter the notebook does not declare; a
+    report built with a parameter silently ignored is wrong, so both an
+    unknown and a missing parameter are errors here.
+    """
+    from papermill.inspection import inspect_notebook
+
+    declared = set(inspect_notebook(str(notebook)))
+    if not declared:
+        raise BuildError(f"{notebook.name} has no cell tagged 'parameters'")
+    missing, unknown = declared - set(PARAMETERS), set(PARAMETERS) - declared
+    if missing or unknown:
+        parts = []
+        if unknown:
+            parts.append(f"does not declare {', '.join(sorted(unknown))}")
+        if missing:
+            parts.append(f"declares {', '.join(sorted(missing))}, which the build does not pass")
+        raise BuildError(f"{notebook.name}: its parameters cell {' and '.join(parts)} "
+                         f"(expected: {', '.join(PARAMETERS)})")
+
+
+def _build_report(study: Study, report: str, notebook: Path, out: Path, inputs: list) -> None:
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    with tempfile.TemporaryDirectory(prefix=f".{report}-", dir=out) as scratch:
+        scratch = Path(scratch).resolve()  # the kernel runs in it: paths must be absolute
+        tables = scratch / "tables"
+        executed = scratch / notebook.name
+        try:
+            papermill.execute_notebook(
+                str(notebook), str(executed), cwd=str(scratch), kernel_name="python3",
+                parameters={"study": str(study.path), "tables_dir": str(tables)},
+                progress_bar=False, log_output=False, report_mode=True,
+                kernel_manager_class="sqmreport.render.LocalKernelManager")
+        except PapermillExecutionError as exc:
+            evalue = _strip_ansi(exc.evalue)
+            if exc.ename == "InputError":
+                raise InputError(evalue) from None
+            raise BuildError(f"{notebook.name}, cell {exc.exec_count}: {exc.ename}: {evalue}") from None
+        page = _export_html(executed, study, report, inputs)
+        # Everything is ready: move it into place, each file atomically.
+        if tables.is_dir():
+            (out / "tables").mkdir(exist_ok=True)
+            for table in sorted(tables.iterdir()):
+                os.replace(table, out / "tables" / table.name)
+        _write_atomic(out / f"{report}.html", page.encode("utf-8"))
+
+
+def _export_html(executed: Path, study: Study, report: str, inputs: list) -> str:
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    nb = nbformat.read(executed, as_version=4)
+    lang = study.language
+    exporter = HTMLExporter(template_name="sqmreport", extra_template_basedirs=[str(TEMPLATES)],
+                            exclude_input=True, exclude_input_prompt=True,
+                            exclude_output_prompt=True)
+    resources = {"sqm": {
+        "lang_tag": "zh-CN" if lang == "zh" else "en",
+        "title": f"{study.spec.title} · {text(lang, f'reports.{report}')}",
+        "version": __version__,
+        "toc_title": text(lang, "toc"),
+        "toc": _headings(nb),
+        "built": _build_time(),
+        "inputs": inputs,
+        "parameters": [("study", study.path.name), ("report", report)],
+        "versions": _versions(),
+        "labels": {k: text(lang, f"footer.{k}", version=__version__)
+                   for k in ("provenance", "inputs", "parameters", "versions", "built",
+                             "generated")},
+    }}
+    body, _ = exporter.from_notebook_node(nb, resources=resources)
+    return body
+
+
+_HEADING = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>')
+
+
+def _headings(nb) -> list[tuple[str, str]]:
+    """(id, text) of every section heading the notebook displayed, in order."""
+    found = []
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            markup = output.get("data", {}).get("text/html", "")
+            markup = "".join(markup) if isinstance(markup, list) else markup
+            found += [(i, html.unescape(t)) for i, t in _HEADING.findall(markup)]
+    return found
+
+
+def _index_page(study: Study, reports: list, inputs: list) -> str:
+    lang = study.language
+    css = (TEMPLATES / "sqmreport" / "report.css").read_text(encoding="utf-8")
+    links = "".join(f'<li><a href="{r}.html">{html.escape(text(lang, f"reports.{r}"))}</a></li>'
+                    for r in reports)
+    client = f"<p>{html.escape(study.spec.client)}</p>" if study.spec.client else ""
+    return (f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}">\n<head>'
+            f'<meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{html.escape(study.spec.title)}</title><style>{css}</style></head>\n<body><main>"
+            f'<header class="title-block"><p class="kicker">{html.escape(text(lang, "reports.index"))}</p>'
+            f"<h1>{html.escape(study.spec.title)}</h1>{client}</header>"
+            f'<ul class="report-list">{links}</ul></main></body>\n</html>\n')
+
+
+def _build_time() -> str:
+    """UTC build time; SOURCE_DATE_EPOCH fixes it for reproducible builds."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = (dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch
+              else dt.datetime.now(dt.timezone.utc))
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _versions() -> list[tuple[str, str]]:
+    found = []
+    for name in _VERSIONS:
+        try:
+            found.append((name, metadata.version(name)))
+        except metadata.PackageNotFoundError:
+            continue
+    return found
+
+
+def _input_digests(study: Study) -> list[tuple[str, str]]:
+    """(name relative to the study's folder, SHA-256) of every input file."""
+    return [(path.relative_to(study.folder).as_posix(), _file_digest(path))
+            for path in study.input_files()]
+
+
+def _library_digest() -> str:
+    parts = sorted(p for p in PACKAGE.rglob("*")
+                   if p.suffix in {".py", ".yml", ".j2", ".css", ".json"} and p.is_file())
+    h = hashlib.sha256()
+    for p in parts:
+        h.update(p.relative_to(PACKAGE).as_posix().encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def _file_digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that readers see the old file or the new one, never a part."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp creates 0600; a report is for sharing
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def _strip_ansi(value: str) -> str:
+    return _ANSI.sub("", value or "")

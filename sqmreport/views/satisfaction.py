@@ -1,0 +1,209 @@
+"""Sections of the satisfaction report."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .. import plots
+from ..report import Report
+from ..satisfaction import SatisfactionResult, findings, measure_label, survey_segment_label
+
+__all__ = ["comments", "csi", "dimensions", "drivers", "grey", "items", "method", "nps",
+           "q_matrix", "response", "segments", "summary"]
+
+
+def _scale_note(rep: Report) -> dict:
+    low, high = rep.survey.scale
+    level = rep.study.spec.analysis.confidence * 100
+    return {"low": low, "high": high, "level": level}
+
+
+def summary(rep: Report, result: SatisfactionResult) -> None:
+    rep.section("summary")
+    rep.findings(findings(result, rep.survey))
+
+
+def response(rep: Report, result: SatisfactionResult) -> None:
+    rep.section("response")
+    rep.table("response_rate", result.response)
+    if result.profile.empty:
+        rep.note("notes.no_segments")
+        return
+    profile = result.profile.copy()
+    profile["segment_label"] = profile["segment"].map(lambda s: survey_segment_label(rep.survey, s))
+    profile["value"] = profile["value"].fillna("—")
+    rep.table("sample_profile", profile, columns=["segment_label", "value", "n", "share"],
+              labels={"segment_label": rep.t("columns.segment")},
+              note={"min_size": rep.study.spec.min_group_size})
+
+
+def items(rep: Report, result: SatisfactionResult) -> None:
+    rep.section("items")
+    low, high = rep.survey.scale
+    table = result.items.copy()
+    table.insert(1, "label", table["item"].map(rep.item_label))
+    table["dimension_label"] = table["dimension"].map(rep.dimension_name)
+    note = {**_scale_note(rep), "top2": f"{high - 1:g}–{high:g}", "bottom2": f"{low:g}–{low + 1:g}"}
+    rep.table("item_descriptives", table,
+              columns=["label", "dimension_label", "n", "mean", "sd", "ci_low", "ci_high",
+                       "top_box", "bottom_box"],
+              labels={"dimension_label": rep.t("columns.dimension")}, note=note)
+    shares = result.distribution.rename(index=rep.item_label)
+    rep.figure("item_distribution", plots.plot_distribution(shares, language=rep.language),
+               note=_scale_note(rep))
+
+
+def dimensions(rep: Report, result: SatisfactionResult) -> None:
+    rep.section("dimensions")
+    table = result.dimensions.copy()
+    table.insert(1, "label", table["dimension"].map(rep.dimension_name))
+    rep.table("dimension_descriptives", table,
+              columns=["label", "n", "mean", "sd", "ci_low", "ci_high"],
+              labels={"label": rep.t("columns.dimension")}, note=_scale_note(rep))
+    rep.figure("dimension_means",
+               plots.plot_means(table, language=rep.language, scale=rep.survey.scale),
+               note=_scale_note(rep))
+    if result.overall is not None:
+        spec = rep.study.spec.overall
+        overall = result.overall.assign(variable=rep.t("measures.overall"))
+        rep.table("overall", overall, columns=["variable", "n", "mean", "sd", "ci_low", "ci_high",
+                                               "top_box", "bottom_box"],
+                  labels={"variable": rep.t("columns.measure")},
+                  note={"low": spec.scale.min, "high": spec.scale.max})
+
+
+def csi(rep: Report, result: SatisfactionResult) -> None:
+    rep.section("csi")
+    c = result.csi
+    table = c.components.copy()
+    table.insert(1, "label", table["component"].map(rep.dimension_name))
+    total = pd.DataFrame([{"component": "csi", "label": "CSI", "weight": table["weight"].sum(),
+                           "mean": np.nan, "score": c.index, "n": np.nan,
+                           "ci_low": c.ci_low, "ci_high": c.ci_high}])
+    table = pd.concat([table.assign(ci_low=np.nan, ci_high=np.nan), total], ignore_index=True)
+    weights = "weights.study" if rep.study.spec.analysis.csi_weights else "weights.equal"
+    rep.table("csi", table, columns=["label", "weight", "mean", "score", "ci_low", "ci_high"],
+              labels={"label": rep.t("columns.component"), "weight": rep.t("columns.weight_csi")},
+              note={**_scale_note(rep), "weights": rep.t(weights)})
+
+
+def nps(rep: Report, result: SatisfactionResult) -> None:
+    rep.section("nps")
+    if result.nps is None:
+        rep.note("notes.no_recommend")
+        return
+    n = result.nps
+    table = pd.DataFrame([{"nps": n.nps, "ci_low": n.ci_low, "ci_high": n.ci_high,
+                           "promoters": n.promoters, "passives": n.passives,
+                           "detractors": n.detractors, "n": n.n}])
+    rep.table("nps", table, note=_scale_note(rep))
+    rep.figure("nps", plots.plot_nps(n, language=rep.language))
+
+
+def segments(rep: Report, result: SatisfactionResult) -> None:
+    rep.section("segments")
+    if result.segments is None:
+        rep.note("notes.no_segments")
+        return
+    spec = rep.study.spec
+    tests = result.segments.tests.copy()
+    tests.insert(0, "segment_label", tests["segment"].map(lambda s: survey_segment_label(rep.survey, s)))
+    tests.insert(1, "measure_label", tests["measure"].map(lambda m: measure_label(rep.survey, m)))
+    test = spec.analysis.segment_test
+    effect = tests["effect_measure"].iloc[0]
+    rep.table("segment_tests", tests,
+              columns=["segment_label", "measure_label", "groups", "n", "statistic", "df1", "df2",
+                       "p_value", "p_adjusted", "effect_size"],
+              labels={"segment_label": rep.t("columns.segment"),
+                      "measure_label": rep.t("columns.measure")},
+              note={"test_name": rep.t(f"tests.{test}"), "effect_name": rep.t(f"effects.{effect}"),
+                    "min_size": spec.min_group_size})
+    groups = result.segments.groups
+    low, high = rep.survey.scale
+    for seg, block in groups.groupby("segment", sort=False):
+        label = survey_segment_label(rep.survey, seg)
+        wide = block.pivot(index="value", columns="measure", values="mean")
+        wide = wide[[m for m in block["measure"].unique()]]
+        counts = block.drop_duplicates("value").set_index("value")["n"]
+        table = wide.rename(columns=lambda m: measure_label(rep.survey, m)).reset_index()
+        table.insert(1, "n", table["value"].map(counts))
+        rep.table(f"segment_means_{seg}", table, csv=True,
+                  **_segment_table_keys(rep, label, low, high))
+        heat = wide.drop(columns=[c for c in ["overall"] if c in wide.columns])
+        heat = heat.rename(columns=rep.dimension_name)
+        rep.figure("segment_heatmap",
+                   plots.plot_heatmap(heat, language=rep.language, vmin=low, vmax=high),
+                   title={"segment": label}, note={"min_size": spec.min_group_size})
+
+
+def _segment_table_keys(rep: Report, label: str, low, high) -> dict:
+    # Per-segment CSVs share the locale texts of "segment_means".
+    return {"title": {"segment": label},
+            "note": {"low": low, "high": high, "min_size": rep.study.spec.min_group_size},
+            "labels": {"value": label}, "key": "segment_means"}
+
+
+def drivers(rep: Report, result: SatisfactionResult) -> None:
+    rep.section("drivers")
+    if result.drivers is None:
+        rep.note("notes.no_overall")
+        return
+    d = result.drivers
+    table = d.table.copy()
+    table.insert(1, "label", table["driver"].map(rep.dimension_name))
+    note = {"level": rep.study.spec.analysis.confidence * 100, "r2": d.r_squared * 100, "n": d.n}
+    rep.table("drivers", table.sort_values("rank"),
+              columns=["label", "r", "r_ci_low", "r_ci_high", "weight", "share", "rank"],
+              labels={"label": rep.t("columns.dimension")}, note=note)
+    rep.figure("drivers", plots.plot_drivers(table, language=rep.language),
+               note={"r2": d.r_squared * 100})
+
+
+def q_matrix(rep: Report, result: SatisfactionResult) -> None:
+    rep.section("q_matrix")
+    q = result.q_matrix
+    table = q.copy()
+    table.insert(1, "label", table["item"].map(rep.item_label))
+    table["action"] = table["quadrant"].map(lambda k: rep.t(f"quadrants.{k}"))
+    rule = q["performance_rule"].iloc[0]
+    rep.table("q_matrix", table,
+              columns=["label", "importance", "performance", "action"],
+              labels={"action": rep.t("columns.quadrant")},
+              note={"source": rep.t(f"q_sources.{result.q_source}"), "rule": rep.t(f"rules.{rule}")})
+    points = table.assign(label=table["item"])
+    rep.figure("q_matrix", plots.plot_q_matrix(points, language=rep.language,
+                                               importance_cut=q["importance_cut"].iloc[0],
+                                               performance_cut=q["performance_cut"].iloc[0]))
+
+
+def grey(rep: Report, result: SatisfactionResult) -> None:
+    rep.section("grey")
+    min_size = rep.study.spec.min_group_size
+    label = survey_segment_label(rep.survey, result.grey_segment) if result.grey_segment else ""
+    if result.grey is None:
+        rep.note("notes.no_segments" if result.grey_segment is None else "notes.no_grey",
+                 segment=label, min_size=min_size)
+        return
+    coefficients = result.grey.coefficients
+    table = result.grey.grades.merge(coefficients, left_on="alternative", right_index=True)
+    names = {d: rep.dimension_name(d) for d in coefficients.columns}
+    rep.table("grey", table, title={"segment": label}, note={"min_size": min_size},
+              labels={"alternative": label, **names})
+
+
+def comments(rep: Report, result: SatisfactionResult) -> None:
+    rep.section("comments")
+    if result.comments is None or result.comments.empty:
+        rep.note("notes.no_comments")
+        return
+    rep.quotes(result.comments)
+
+
+def method(rep: Report, result: SatisfactionResult) -> None:
+    rep.section("method")
+    spec = rep.study.spec
+    none = rep.t("notes.none")
+    rep.note("notes.method", codes=", ".join(str(c) for c in spec.missing_codes) or none,
+             reverse=", ".join(str(i) for i in spec.reverse_items) or none,
+             level=spec.analysis.confidence * 100)
