@@ -8,9 +8,6 @@ machine needs no system font.
 
 from __future__ import annotations
 
-from functools import cache
-from pathlib import Path
-
 import matplotlib
 
 matplotlib.use("Agg")  # reports are rendered off-screen
@@ -19,23 +16,15 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 
+from ._fonts import CJK_FONT, cjk_font_path  # noqa: E402
 from ._i18n import text  # noqa: E402
 
-__all__ = ["CJK_FONT", "QUADRANT_COLOURS", "plot_distribution", "plot_drivers",
+__all__ = ["QUADRANT_COLOURS", "plot_distribution", "plot_drivers",
            "plot_heatmap", "plot_means", "plot_nps", "plot_q_matrix", "report_style"]
 
-CJK_FONT = "Noto Sans CJK SC"
 INK, GRID, ACCENT = "#1f2937", "#e5e7eb", "#1d4e89"
 QUADRANT_COLOURS = {"improve": "#c0392b", "maintain": "#1d7a46", "low_priority": "#7f8c8d",
                     "overkill": "#d68910"}
-
-
-@cache
-def cjk_font_path() -> Path:
-    """The Noto Sans CJK SC font file shipped by the ``mplfonts`` package."""
-    import mplfonts
-
-    return Path(mplfonts.__file__).parent / "fonts" / "NotoSansCJKsc-Regular.otf"
 
 
 def report_style(language: str) -> dict:
@@ -94,8 +83,8 @@ def plot_means(table: pd.DataFrame, *, language: str, scale: tuple | None = None
     err = np.vstack([mean - table["ci_low"].to_numpy(), table["ci_high"].to_numpy() - mean])
     ax.barh(y, mean, color=ACCENT, alpha=0.85, height=0.6)
     ax.errorbar(mean, y, xerr=err, fmt="none", ecolor=INK, capsize=3, linewidth=1)
-    for yi, m in zip(y, mean):
-        ax.text(m, yi, f"  {m:.2f}", va="center", ha="left", fontsize=8, color=INK)
+    for yi, m, top in zip(y, mean, table["ci_high"].to_numpy()):
+        ax.text(top, yi, f"  {m:.2f}", va="center", ha="left", fontsize=8, color=INK)
     ax.set_yticks(y, table["label"])
     ax.invert_yaxis()
     if scale is not None:
@@ -134,7 +123,7 @@ def plot_drivers(table: pd.DataFrame, *, language: str, ax=None):
     ax.barh(table["label"], table["share"], color=ACCENT, height=0.6)
     for y, s in enumerate(table["share"]):
         ax.text(s, y, f" {s:.0%}", va="center", fontsize=8, color=INK)
-    ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1))
+    ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1, decimals=0))
     ax.set_xlabel(text(language, "axes.weight_share"))
     ax.set_xlim(0, max(table["share"].max() * 1.2, 0.1))
     return ax
@@ -155,7 +144,10 @@ def plot_q_matrix(table: pd.DataFrame, *, language: str, importance_cut: float,
                     color=QUADRANT_COLOURS["improve"], alpha=0.08, linewidth=0)
     ax.axvline(importance_cut, color="#6b7280", linestyle="--", linewidth=0.8)
     ax.axhline(performance_cut, color="#6b7280", linestyle="--", linewidth=0.8)
-    for quadrant, group in table.groupby("quadrant"):
+    for quadrant in QUADRANT_COLOURS:
+        group = table[table["quadrant"] == quadrant]
+        if group.empty:
+            continue
         ax.scatter(group["importance"], group["performance"], s=28,
                    color=QUADRANT_COLOURS[quadrant], label=text(language, f"quadrants.{quadrant}"),
                    zorder=3)
@@ -170,12 +162,17 @@ def plot_q_matrix(table: pd.DataFrame, *, language: str, importance_cut: float,
     return ax
 
 
-def plot_heatmap(table: pd.DataFrame, *, language: str, vmin=None, vmax=None, ax=None):
-    """Groups (rows) × measures (columns) means as a heatmap, NaN cells left blank."""
+def plot_heatmap(table: pd.DataFrame, *, language: str, ax=None):
+    """Groups (rows) × measures (columns) means as a heatmap.
+
+    Rows without any value (suppressed groups) are left out; colours span the
+    table's own range, so that differences between groups stand out.
+    """
     import seaborn as sns
 
-    ax = _axes(ax, (1.2 * table.shape[1] + 2.5, 0.45 * table.shape[0] + 1.2))
-    sns.heatmap(table, annot=True, fmt=".2f", cmap="RdYlGn", vmin=vmin, vmax=vmax,
+    table = table.dropna(how="all")
+    ax = _axes(ax, (0.9 * table.shape[1] + 1.8, 0.36 * table.shape[0] + 0.9))
+    sns.heatmap(table, annot=True, fmt=".2f", cmap="RdYlGn",
                 cbar=False, linewidths=0.5, linecolor="white", ax=ax,
                 annot_kws={"fontsize": 8})
     ax.set_xlabel("")

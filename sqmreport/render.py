@@ -10,7 +10,6 @@ unchanged is not rebuilt.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import html
 import json
@@ -22,6 +21,9 @@ from importlib import metadata
 from pathlib import Path
 
 from . import __version__
+from ._clock import now
+from ._fonts import embed_font
+from ._page import FONT_FACE, TOC
 from ._i18n import text
 from ._validation import InputError
 from .study import Study, load_study
@@ -127,7 +129,7 @@ def build(study_path, *, out=None, reports=None, force: bool = False,
         stamps[report] = key
         _write_atomic(stamp_path, json.dumps(stamps, indent=1, sort_keys=True).encode())
         results.append(Built(report, target, True))
-    _write_atomic(out / "index.html", _index_page(study, study.spec.reports, inputs).encode())
+    _write_atomic(out / "index.html", embed_font(_index_page(study, study.spec.reports)).encode())
     return results
 
 
@@ -195,9 +197,7 @@ def _export_html(executed: Path, study: Study, report: str, inputs: list) -> str
         "lang_tag": "zh-CN" if lang == "zh" else "en",
         "title": f"{study.spec.title} · {text(lang, f'reports.{report}')}",
         "version": __version__,
-        "toc_title": text(lang, "toc"),
-        "toc": _headings(nb),
-        "built": _build_time(),
+        "built": now().strftime("%Y-%m-%d %H:%M UTC"),
         "inputs": inputs,
         "parameters": [("study", study.path.name), ("report", report)],
         "versions": _versions(),
@@ -206,7 +206,7 @@ def _export_html(executed: Path, study: Study, report: str, inputs: list) -> str
                              "generated")},
     }}
     body, _ = exporter.from_notebook_node(nb, resources=resources)
-    return body
+    return embed_font(body.replace(TOC, _toc(_headings(nb), text(lang, "toc")), 1))
 
 
 _HEADING = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>')
@@ -223,7 +223,15 @@ def _headings(nb) -> list[tuple[str, str]]:
     return found
 
 
-def _index_page(study: Study, reports: list, inputs: list) -> str:
+def _toc(headings: list, title: str) -> str:
+    if not headings:
+        return ""
+    items = "".join(f'<li><a href="#{html.escape(i)}">{html.escape(t)}</a></li>' for i, t in headings)
+    return (f'<nav class="toc" aria-label="{html.escape(title)}"><p>{html.escape(title)}</p>'
+            f"<ol>{items}</ol></nav>")
+
+
+def _index_page(study: Study, reports: list) -> str:
     lang = study.language
     css = (TEMPLATES / "sqmreport" / "report.css").read_text(encoding="utf-8")
     links = "".join(f'<li><a href="{r}.html">{html.escape(text(lang, f"reports.{r}"))}</a></li>'
@@ -231,18 +239,11 @@ def _index_page(study: Study, reports: list, inputs: list) -> str:
     client = f"<p>{html.escape(study.spec.client)}</p>" if study.spec.client else ""
     return (f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}">\n<head>'
             f'<meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{html.escape(study.spec.title)}</title><style>{css}</style></head>\n<body><main>"
+            f"<title>{html.escape(study.spec.title)}</title><style>{FONT_FACE}\n{css}</style>"
+            f"</head>\n<body><main>"
             f'<header class="title-block"><p class="kicker">{html.escape(text(lang, "reports.index"))}</p>'
             f"<h1>{html.escape(study.spec.title)}</h1>{client}</header>"
             f'<ul class="report-list">{links}</ul></main></body>\n</html>\n')
-
-
-def _build_time() -> str:
-    """UTC build time; SOURCE_DATE_EPOCH fixes it for reproducible builds."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = (dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch
-              else dt.datetime.now(dt.timezone.utc))
-    return moment.strftime("%Y-%m-%d %H:%M UTC")
 
 
 def _versions() -> list[tuple[str, str]]:

@@ -18,6 +18,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from . import _page
+from ._clock import now
 from ._i18n import has_text, text
 from .plots import report_style
 from .survey import Survey
@@ -101,7 +103,8 @@ class Report:
         spec = self.study.spec
         rows = [(self.t("title_block.client"), spec.client),
                 (self.t("title_block.fieldwork"), spec.fieldwork),
-                (self.t("title_block.instrument"), self.study.instrument.title(self.language))]
+                (self.t("title_block.instrument"), self.study.instrument.title(self.language)),
+                (self.t("title_block.built"), now().strftime("%Y-%m-%d"))]
         facts = "".join(f"<div><dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd></div>"
                         for k, v in rows if v)
         logo = ""
@@ -112,7 +115,7 @@ class Report:
             logo = f'<img class="logo" alt="" src="data:{mime};base64,{data}">'
         _display(f'<header class="title-block">{logo}'
                  f'<p class="kicker">{html.escape(self.t(f"reports.{self.report}"))}</p>'
-                 f'<h1>{html.escape(spec.title)}</h1><dl>{facts}</dl></header>')
+                 f'<h1>{html.escape(spec.title)}</h1><dl>{facts}</dl></header>{_page.TOC}')
 
     def section(self, key: str) -> None:
         """A numbered section heading (the table of contents is built from these)."""

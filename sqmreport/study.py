@@ -231,15 +231,25 @@ def load_study(path) -> Study:
     return study
 
 
+_BRANCHES = {"str", "int", "float", "bool", "DataFile", "InstrumentSpec", "Segment"}
+
+# What a value must be, in the words of a study file (YAML), by pydantic error type.
+_EXPECTED = {
+    "int_type": "a whole number", "int_parsing": "a whole number", "int_from_float": "a whole number",
+    "float_type": "a number", "float_parsing": "a number", "string_type": "text",
+    "bool_type": "true or false", "dict_type": "a mapping (key: value lines)",
+    "list_type": "a list", "model_type": "a mapping (key: value lines)",
+    "model_attributes_type": "a mapping (key: value lines)",
+}
+
+
 def _key(loc) -> str:
-    """``data.survey.path`` from pydantic's location tuple, without union branch names."""
+    """``data.survey.path`` from pydantic's location, without the names of union branches."""
     parts = []
     for part in loc:
         if isinstance(part, int):
             parts.append(f"[{part}]")
-        elif part in ("str", "DataFile", "InstrumentSpec", "Segment", "int", "float",
-                      "dict[Literal['zh','en'],str]", "literal['servqual22']") \
-                or part.startswith(("function-", "literal[", "dict[", "list[")):
+        elif part in _BRANCHES or part.startswith(("function-", "literal[", "dict[", "list[")):
             continue
         else:
             parts.append(("." if parts else "") + part)
@@ -265,7 +275,7 @@ def _types_in(annotation):
 
 def _schema_error(exc: ValidationError, shown: str) -> InputError:
     errors = exc.errors()
-    # Prefer the most specific message: an unknown key over a union's type mismatch.
+    # The most specific message first: an unknown key, a missing key, then a wrong value.
     errors.sort(key=lambda e: (e["type"] != "extra_forbidden", e["type"] != "missing"))
     err = errors[0]
     key = _key(err["loc"])
@@ -277,7 +287,18 @@ def _schema_error(exc: ValidationError, shown: str) -> InputError:
     if err["type"] == "missing":
         return InputError(f"required key {key!r} is missing", file=shown)
     value = err.get("input")
-    return InputError(f"key {key!r}: {err['msg'].lower()}, got {value!r}", file=shown)
+    # A union (``int | float``, ``str | DataFile``) fails once per branch: name them all.
+    expected = [_EXPECTED.get(e["type"]) for e in errors if _key(e["loc"]) == key]
+    if all(expected):
+        if "a number" in expected:  # int | float: any number will do
+            expected = ["a number" if x == "a whole number" else x for x in expected]
+        wanted = " or ".join(dict.fromkeys(expected))
+        return InputError(f"key {key!r} must be {wanted}, got {value!r}", file=shown)
+    if key == "name" and err["type"] == "string_pattern_mismatch":
+        return InputError(f"key 'name' names the reports' folder: use letters, digits, '-', '_' "
+                          f"and '.', got {value!r}", file=shown)
+    message = err["msg"][0].lower() + err["msg"][1:]
+    return InputError(f"key {key!r}: {message}, got {value!r}", file=shown)
 
 
 def _check_consistency(study: Study, shown: str) -> None:

@@ -131,9 +131,9 @@ def segments(rep: Report, result: SatisfactionResult) -> None:
         rep.table(f"segment_means_{seg}", table, csv=True,
                   **_segment_table_keys(rep, label, low, high))
         heat = wide.drop(columns=[c for c in ["overall"] if c in wide.columns])
-        heat = heat.rename(columns=rep.dimension_name)
+        heat = heat.rename(columns=rep.dimension_name).rename_axis(index=None, columns=None)
         rep.figure("segment_heatmap",
-                   plots.plot_heatmap(heat, language=rep.language, vmin=low, vmax=high),
+                   plots.plot_heatmap(heat, language=rep.language),
                    title={"segment": label}, note={"min_size": spec.min_group_size})
 
 

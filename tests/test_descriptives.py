@@ -1,0 +1,150 @@
+import numpy as np
+import pandas as pd
+import pytest
+from numpy.testing import assert_allclose
+
+from sqmreport import descriptives as desc
+from sqmreport.descriptives import holm
+
+
+def test_response_rate_of_the_singapore_case():
+    assert desc.response_rate(252, 300) == pytest.approx(0.84)
+
+
+def test_describe_against_hand_computed_values():
+    row = desc.describe(pd.DataFrame({"x": [1, 2, 3, 4, 5, np.nan]}), scale=(1, 5)).iloc[0]
+    half = 2.7764451051977987 * np.sqrt(2.5) / np.sqrt(5)  # t(0.975, 4) · sd / √n
+    assert row["n"] == 5
+    assert_allclose([row["mean"], row["sd"], row["ci_low"], row["ci_high"]],
+                    [3, np.sqrt(2.5), 3 - half, 3 + half])
+    assert row["top_box"] == pytest.approx(0.4)  # 4 and 5 of five answers
+    assert row["bottom_box"] == pytest.approx(0.4)  # 1 and 2
+
+
+def test_top_box_on_a_seven_point_scale():
+    row = desc.describe(pd.DataFrame({"x": [7, 6, 5, 1, 2, 3, 7]}), scale=(1, 7)).iloc[0]
+    assert row["top_box"] == pytest.approx(3 / 7)
+    assert row["bottom_box"] == pytest.approx(2 / 7)
+
+
+def test_distribution_shares_per_scale_point():
+    shares = desc.distribution(pd.DataFrame({"x": [1, 1, 3, np.nan]}), scale=(1, 3))
+    assert shares.loc["x"].tolist() == pytest.approx([2 / 3, 0, 1 / 3])
+
+
+def test_dimension_scores_average_the_items_answered():
+    ratings = pd.DataFrame({"1": [1, np.nan, np.nan], "2": [3, 4, np.nan], "3": [5, 5, 5]})
+    scores = desc.dimension_scores(ratings, {"1": "d", "2": "d", "3": "e"})
+    assert scores["d"].tolist()[:2] == [2, 4]
+    assert np.isnan(scores["d"].iloc[2])
+    assert scores["e"].tolist() == [5, 5, 5]
+
+
+@pytest.fixture
+def two_dimensions():
+    # Respondent-level indices (equal weights, scale 1-5): 62.5, 50, 75.
+    return pd.DataFrame({"a": [5, 3, 4], "b": [2, 3, 4]})
+
+
+def test_csi_equal_weights_by_hand(two_dimensions):
+    result = desc.csi(two_dimensions, scale=(1, 5))
+    assert result.index == pytest.approx(62.5)  # (75 + 50) / 2
+    se = 12.5 / np.sqrt(3)  # sd of (62.5, 50, 75) / √3
+    assert result.se == pytest.approx(se)
+    assert result.ci_low == pytest.approx(62.5 - 1.959963984540054 * se)
+    assert result.components["score"].tolist() == pytest.approx([75, 50])
+
+
+def test_csi_weights_are_normalised(two_dimensions):
+    result = desc.csi(two_dimensions, scale=(1, 5), weights={"a": 3, "b": 1})
+    assert result.index == pytest.approx(0.75 * 75 + 0.25 * 50)
+    assert result.components["weight"].tolist() == pytest.approx([0.75, 0.25])
+
+
+def test_csi_standard_error_with_missing_values_uses_pairwise_covariances():
+    scores = pd.DataFrame({"a": [5, 3, 4, np.nan], "b": [2, 3, 4, 5]})
+    result = desc.csi(scores, scale=(1, 5))
+    # Var(x̄_a) = s²_a / 3, Var(x̄_b) = s²_b / 4, Cov = s_ab · 3 / (3 · 4) over the 3 pairs
+    a, b = np.array([5, 3, 4.0]), np.array([2, 3, 4, 5.0])
+    s_ab = np.sum((a - a.mean()) * (b[:3] - b.mean())) / 2
+    var = 0.25 * (a.var(ddof=1) / 3 + b.var(ddof=1) / 4 + 2 * s_ab * 3 / 12) * 25**2
+    assert result.se == pytest.approx(np.sqrt(var))
+
+
+def test_nps_and_its_interval_by_hand():
+    result = desc.nps(pd.Series([10, 9, 8, 7, 6, 0, 10, 9, 3, 5, np.nan]))
+    assert result.n == 10
+    assert (result.promoters, result.passives, result.detractors) == pytest.approx((0.4, 0.2, 0.4))
+    assert result.nps == pytest.approx(0)
+    se = 100 * np.sqrt((0.4 + 0.4 - 0**2) / 10)
+    assert result.ci_high == pytest.approx(1.959963984540054 * se)
+
+
+def test_nps_all_promoters_has_a_zero_width_interval():
+    result = desc.nps(pd.Series([9, 10, 10]))
+    assert (result.nps, result.ci_low, result.ci_high) == pytest.approx((100, 100, 100))
+
+
+def test_holm_matches_r_p_adjust():
+    # p.adjust(c(0.01, 0.04, 0.03, 0.005), "holm")
+    assert_allclose(holm(np.array([0.01, 0.04, 0.03, 0.005])), [0.03, 0.06, 0.06, 0.02])
+    assert np.isnan(holm(np.array([np.nan, 0.2]))[0])
+
+
+def _welch_by_hand(groups):
+    k = len(groups)
+    n = np.array([len(g) for g in groups], float)
+    means = np.array([np.mean(g) for g in groups])
+    w = n / np.array([np.var(g, ddof=1) for g in groups])
+    grand = np.sum(w * means) / w.sum()
+    lam = np.sum((1 - w / w.sum()) ** 2 / (n - 1))
+    f = (np.sum(w * (means - grand) ** 2) / (k - 1)) / (1 + 2 * (k - 2) / (k**2 - 1) * lam)
+    return f, (k**2 - 1) / (3 * lam)
+
+
+def test_welch_anova_matches_welchs_formula():
+    g = {"x": [3, 4, 5, 4, 3, 5, 4], "y": [5, 6, 7, 6, 7, 6], "z": [2, 6, 4, 3, 5, 6, 2, 4]}
+    scores = pd.DataFrame({"m": sum(g.values(), [])})
+    segments = pd.DataFrame({"s": sum(([k] * len(v) for k, v in g.items()), [])})
+    test = desc.compare_segments(scores, segments, min_size=5).tests.iloc[0]
+    f, df2 = _welch_by_hand([np.array(v, float) for v in g.values()])
+    assert test["statistic"] == pytest.approx(f)
+    assert test["df1"] == 2
+    assert test["df2"] == pytest.approx(df2)
+    pooled = np.array(scores["m"], float)
+    ss_between = sum(len(v) * (np.mean(v) - pooled.mean()) ** 2 for v in g.values())
+    assert test["effect_size"] == pytest.approx(ss_between / np.sum((pooled - pooled.mean()) ** 2))
+
+
+def test_kruskal_wallis_effect_size_is_h_over_n_minus_1():
+    scores = pd.DataFrame({"m": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]})
+    segments = pd.DataFrame({"s": ["a"] * 5 + ["b"] * 5})
+    test = desc.compare_segments(scores, segments, min_size=5, test="kruskal").tests.iloc[0]
+    # ranks are the values; H = 12/(n(n+1)) Σ R²/n_i − 3(n+1)
+    h = 12 / (10 * 11) * (15**2 / 5 + 40**2 / 5) - 3 * 11
+    assert test["statistic"] == pytest.approx(h)
+    assert test["effect_size"] == pytest.approx(h / 9)
+
+
+def test_small_groups_are_left_out_of_the_test_and_suppressed():
+    scores = pd.DataFrame({"m": list(range(20)) + [1, 2]})
+    segments = pd.DataFrame({"s": ["a"] * 10 + ["b"] * 10 + ["tiny"] * 2})
+    result = desc.compare_segments(scores, segments, min_size=5)
+    assert result.tests.iloc[0]["groups"] == 2
+    groups = result.groups.set_index("value")
+    # "tiny" alone (2) could be recovered from the total, so the next smallest goes too.
+    assert groups["suppressed"].to_dict() == {"a": True, "b": False, "tiny": True}
+    assert groups.loc[["a", "tiny"], ["n", "mean"]].isna().all().all()
+
+
+def test_unknown_test_is_rejected():
+    with pytest.raises(ValueError, match="`test` must be one of 'welch', 'kruskal', got 'anova'"):
+        desc.compare_segments(pd.DataFrame({"m": [1.0]}), pd.DataFrame({"s": ["a"]}), test="anova")
+
+
+def test_segment_profile_suppresses_small_groups_and_keeps_missing():
+    segments = pd.DataFrame({"s": ["a"] * 6 + ["b"] * 7 + ["c"] * 2 + [None]})
+    profile = desc.segment_profile(segments, min_size=5).set_index("value", drop=False)
+    assert profile.loc["b", "n"] == 7
+    assert profile.loc["a", "suppressed"] and profile.loc["c", "suppressed"]
+    assert profile["value"].isna().sum() == 1
