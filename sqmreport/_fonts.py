@@ -39,13 +39,13 @@ def font_face(characters: str) -> str:
     options.layout_features = ["*"]
     options.hinting = False
     options.desubroutinize = True
-    font = TTFont(str(cjk_font_path()), lazy=True)
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(text="".join(sorted(set(characters + _ASCII))))
-    subsetter.subset(font)
     buffer = io.BytesIO()
-    font.flavor = "woff2"
-    font.save(buffer)
+    with TTFont(str(cjk_font_path()), lazy=True) as font:
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(text="".join(sorted(set(characters + _ASCII))))
+        subsetter.subset(font)
+        font.flavor = "woff2"
+        font.save(buffer)
     data = base64.b64encode(buffer.getvalue()).decode()
     return (f'@font-face {{ font-family: "{CJK_FONT} Embedded"; font-display: swap; '
             f'src: url(data:font/woff2;base64,{data}) format("woff2"); }}')

@@ -27,7 +27,9 @@ FORMS = ("expectation", "perception")
 class Survey:
     """A study's survey data, ready for analysis.
 
-    Every frame is indexed by respondent (in file order; the ids are never shown).
+    Every frame has one row per respondent, indexed by the row's number in the
+    file as a spreadsheet shows it (the header is row 1); respondent ids are
+    checked but never kept, so they cannot be shown.
 
     Attributes
     ----------

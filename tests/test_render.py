@@ -1,0 +1,209 @@
+"""The build pipeline, end to end on the demo study, and what a failed build leaves."""
+
+import hashlib
+import json
+import re
+import shutil
+import subprocess
+import sys
+
+import nbformat
+import pytest
+
+from sqmreport import InputError
+from sqmreport.render import BuildError, build, check_parameters
+
+from .conftest import DEMO, REPO
+
+SECTIONS = ["summary", "response", "items", "dimensions", "csi", "nps", "segments", "drivers",
+            "q_matrix", "grey", "comments", "method"]
+TABLES = ["csi", "dimension_descriptives", "drivers", "grey", "item_descriptives", "nps",
+          "overall", "q_matrix", "response_rate", "sample_profile", "segment_means_age_band",
+          "segment_means_department", "segment_means_visit_type", "segment_tests"]
+
+
+def _sha(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _cli(*args, cwd=REPO):
+    return subprocess.run([sys.executable, "-m", "sqmreport", *args], cwd=cwd,
+                          capture_output=True, text=True, encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """The zh and en demo studies built by the CLI into temporary folders."""
+    out = tmp_path_factory.mktemp("reports")
+    before = {p.name: _sha(p) for p in DEMO.iterdir() if p.is_file()}
+    for study, name in (("study.yml", "zh"), ("study-en.yml", "en")):
+        done = _cli("build", str(DEMO / study), "--out", str(out / name))
+        assert done.returncode == 0, done.stderr
+    after = {p.name: _sha(p) for p in DEMO.iterdir() if p.is_file()}
+    return {"out": out, "inputs_before": before, "inputs_after": after,
+            "zh": (out / "zh" / "satisfaction.html").read_text(encoding="utf-8"),
+            "en": (out / "en" / "satisfaction.html").read_text(encoding="utf-8")}
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_every_section_is_there(demo, language):
+    page = demo[language]
+    ids = re.findall(r'<h2 id="([^"]+)"', page)
+    assert ids == SECTIONS + ["provenance"]
+    assert page.count('<nav class="toc"') == 1
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_no_code_no_warnings_no_network(demo, language):
+    page = demo[language]
+    for forbidden in ("<script", "Traceback", "Warning", "warn(", "import sqmreport", "In [",
+                      "http://", "https://", "@import", "<pre"):
+        assert forbidden not in page, forbidden
+    assert "src=" not in re.sub(r'src="data:[^"]+"', "", page)  # every image is embedded
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_figures_are_embedded_and_titled(demo, language):
+    page = demo[language]
+    charts = re.findall(r'<figure class="chart"><figcaption>[^<]+</figcaption><img alt="[^"]+" '
+                        r'src="data:image/png;base64,', page)
+    assert len(charts) >= 8
+    assert page.count("<figure") == page.count("<figcaption>")
+    assert len(page.encode()) < 1.5e6
+
+
+def test_chinese_report_is_in_chinese(demo):
+    page = demo["zh"]
+    assert '<html lang="zh-CN">' in page
+    for words in ("顾客满意度报告", "主要发现", "示例医院", "可靠性", "回收率 84%", "重点改进"):
+        assert words in page
+    assert "@font-face" in page and "font/woff2" in page
+
+
+def test_english_report_is_in_english(demo):
+    page = demo["en"]
+    for words in ("Customer satisfaction report", "Key findings", "Reliability",
+                  "response rate of 84%", "Improve first", "Internal medicine"):
+        assert words in page
+    headings = re.findall(r"<h2[^>]*>([^<]+)</h2>", page)
+    assert not any(re.search(r"[\u4e00-\u9fff]", h) for h in headings)
+
+
+def test_title_block_and_provenance(demo):
+    page = demo["zh"]
+    assert "患者期望与满意度调查（演示）" in page
+    assert "报告日期" in page
+    assert _sha(DEMO / "survey.csv") in page
+    assert "pandas" in page and "papermill" in page
+
+
+def test_tables_are_written(demo):
+    tables = sorted(p.stem for p in (demo["out"] / "zh" / "tables").glob("*.csv"))
+    assert tables == TABLES
+    q = (demo["out"] / "zh" / "tables" / "q_matrix.csv").read_text(encoding="utf-8-sig")
+    header = q.splitlines()[0].split(",")
+    assert {"item", "label", "dimension", "importance", "performance", "quadrant"} <= set(header)
+    assert len(q.splitlines()) == 23
+
+
+def test_index_links_the_reports(demo):
+    index = (demo["out"] / "zh" / "index.html").read_text(encoding="utf-8")
+    assert '<a href="satisfaction.html">顾客满意度报告</a>' in index
+
+
+def test_no_personal_data_and_no_machine_paths(demo):
+    survey = (DEMO / "survey.csv").read_text(encoding="utf-8-sig")
+    phones = re.findall(r"\b139\d{8}\b", survey)
+    folder = demo["out"]
+    texts = [demo["zh"], demo["en"]] + [p.read_text(encoding="utf-8-sig")
+                                        for p in folder.rglob("*.csv")]
+    for text in texts:
+        assert "患者001" not in text and "R0001" not in text
+        assert not any(p in text for p in phones[:50])
+        assert "13812345678" not in text and "patient.li@example.com" not in text
+        assert str(REPO) not in text and str(folder) not in text
+    assert "▇▇▇" in demo["zh"]
+
+
+def test_inputs_are_unchanged(demo):
+    assert demo["inputs_after"] == demo["inputs_before"]
+
+
+def test_an_unchanged_study_is_not_rebuilt(demo):
+    done = _cli("build", str(DEMO / "study.yml"), "--out", str(demo["out"] / "zh"))
+    assert done.returncode == 0
+    assert "up to date" in done.stderr
+    assert done.stdout == ""
+
+
+def test_the_notebook_runs_with_its_default_parameters(tmp_path):
+    import papermill
+
+    papermill.execute_notebook(str(REPO / "notebooks" / "satisfaction.ipynb"),
+                               str(tmp_path / "out.ipynb"), cwd=str(REPO / "notebooks"),
+                               progress_bar=False, kernel_manager_class="sqmreport.render.LocalKernelManager")
+    nb = nbformat.read(tmp_path / "out.ipynb", as_version=4)
+    streams = [o for c in nb.cells for o in c.get("outputs", []) if o["output_type"] == "stream"]
+    assert streams == []  # no warnings, no prints
+
+
+def test_committed_notebooks_have_no_outputs():
+    for path in (REPO / "notebooks").glob("*.ipynb"):
+        nb = nbformat.read(path, as_version=4)
+        assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code"), path.name
+        assert any("parameters" in c.metadata.get("tags", []) for c in nb.cells), path.name
+
+
+@pytest.fixture
+def study_copy(tmp_path):
+    """The demo study copied to a scratch folder."""
+    folder = tmp_path / "study"
+    shutil.copytree(DEMO, folder)
+    return folder
+
+
+def _notebooks_with(tmp_path, source: str, cell: int = 3):
+    """A copy of the notebooks with one cell's source replaced."""
+    folder = tmp_path / "notebooks"
+    shutil.copytree(REPO / "notebooks", folder)
+    path = folder / "satisfaction.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    nb.cells[cell].source = source
+    nbformat.write(nb, path)
+    return folder
+
+
+def test_a_failing_notebook_leaves_the_previous_report(tmp_path, study_copy):
+    out = tmp_path / "out"
+    build(study_copy / "study.yml", out=out)
+    good = (out / "satisfaction.html").read_bytes()
+    broken = _notebooks_with(tmp_path, "1 / 0", cell=5)
+    with pytest.raises(BuildError, match=r"satisfaction.ipynb, cell \d+: ZeroDivisionError"):
+        build(study_copy / "study.yml", out=out, notebooks=broken, force=True)
+    assert (out / "satisfaction.html").read_bytes() == good
+    assert sorted(p.name for p in out.iterdir()) == [".build.json", "index.html",
+                                                     "satisfaction.html", "tables"]
+
+
+def test_bad_data_is_caught_before_any_notebook_runs(tmp_path, study_copy):
+    text = (study_copy / "survey.csv").read_text(encoding="utf-8-sig")
+    (study_copy / "survey.csv").write_text(text.replace("\nR0002,", "\nR0001,", 1),
+                                           encoding="utf-8-sig")
+    with pytest.raises(InputError, match=r"survey.csv, column respondent_id: 1 respondent ids "
+                                         r"appear more than once \(rows 2, 3\)"):
+        build(study_copy / "study.yml", out=tmp_path / "out")
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_unknown_or_missing_parameters_are_errors(tmp_path):
+    folder = _notebooks_with(tmp_path, "study = 'x'\ntables_dir = None\nlanguage = 'zh'", cell=1)
+    with pytest.raises(BuildError, match="declares language, which the build does not pass"):
+        check_parameters(folder / "satisfaction.ipynb")
+    folder = _notebooks_with(tmp_path / "again", "study = 'x'", cell=1)
+    with pytest.raises(BuildError, match="does not declare tables_dir"):
+        check_parameters(folder / "satisfaction.ipynb")
+
+
+def test_build_stamp_records_each_report(demo):
+    stamps = json.loads((demo["out"] / "zh" / ".build.json").read_text())
+    assert set(stamps) == {"satisfaction"}

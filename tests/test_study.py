@@ -1,0 +1,116 @@
+"""Each kind of mistake in a study file gives its own one-line error."""
+
+import pytest
+
+from sqmreport import InputError, load_study
+from sqmreport.instruments import load_instrument
+
+from .conftest import DEMO, small_spec
+
+
+def test_the_demo_study_loads():
+    study = load_study(DEMO / "study.yml")
+    assert study.name == "demo"
+    assert study.language == "zh"
+    assert len(study.instrument.items) == 22
+    assert [s.column for s in study.segments] == ["department", "visit_type", "age_band"]
+
+
+def test_servqual_dimensions_are_the_published_ones():
+    inst = load_instrument("servqual22")
+    expected = {"tangibles": ["1", "2", "3", "4"], "reliability": ["5", "6", "7", "8", "9"],
+                "responsiveness": ["10", "11", "12", "13"], "assurance": ["14", "15", "16", "17"],
+                "empathy": ["18", "19", "20", "21", "22"]}
+    assert {d: inst.items_of(d) for d in inst.dimension_ids} == expected
+    names = [inst.dimension(d).name("zh") for d in inst.dimension_ids]
+    assert names == ["有形性", "可靠性", "响应性", "保证性", "移情性"]
+    for item in inst.items:
+        assert set(item.wording) == {"expectation", "perception"}
+        assert item.wording["perception"]["zh"] and item.wording["expectation"]["en"]
+
+
+def _edit(**changes):
+    spec = small_spec()
+    for key, value in changes.items():
+        if value is None:
+            del spec[key]
+        else:
+            spec[key] = value
+    return spec
+
+
+CASES = {
+    "unknown key": (_edit(min_grup_size=3),
+                    r"study.yml: unknown key 'min_grup_size' \(did you mean 'min_group_size'\?\)"),
+    "unknown nested key": (_edit(data={"survey": {"path": "survey.csv", "encodng": "gbk"}}),
+                           r"unknown key 'data.survey.encodng' \(did you mean 'encoding'\?\)"),
+    "wrong type": (_edit(min_group_size="five"),
+                   r"key 'min_group_size' must be a whole number, got 'five'"),
+    "number as text": (_edit(scale={"min": 1, "max": "7"}), r"key 'scale.max' must be a number"),
+    "list expected": (_edit(segments="region"), r"key 'segments' must be a list, got 'region'"),
+    "missing key": (_edit(respondent_id=None), r"required key 'respondent_id' is missing"),
+    "unknown language": (_edit(language="fr"), r"key 'language': input should be 'zh' or 'en'"),
+    "unknown report": (_edit(reports=["satisfacton"]), r"key 'reports\[0\]'"),
+    "unknown instrument": (_edit(instrument="servqual21"), r"key 'instrument'"),
+    "bad study name": (_edit(name="has space"), r"key 'name' names the reports' folder"),
+    "reversed scale": (_edit(scale={"min": 7, "max": 1}), r"key 'scale': min \(7\) must be below max"),
+    "confidence as percent": (_edit(analysis={"confidence": 95}),
+                              r"key 'analysis.confidence': input should be less than 1"),
+    "unknown reverse item": (_edit(reverse_items=["z9"]), r"'z9' is not an item of the instrument"),
+    "importance for unknown dimension": (
+        _edit(importance={"alpha": "x", "gamma": "y"}), r"'gamma' is not a dimension"),
+    "importance missing a dimension": (
+        _edit(importance={"alpha": "x"}), r"must give a column for every dimension; missing: beta"),
+    "csi weights all zero": (_edit(analysis={"csi_weights": {"alpha": 0, "beta": 0}}),
+                             r"weights must be non-negative and not all zero"),
+    "more returned than sent": (_edit(questionnaires={"sent": 10, "returned": 11}),
+                                r"more returned than sent"),
+    "column pattern without item": (_edit(columns={"perception": "P"}),
+                                    r"'columns.perception' must contain \{item\}"),
+    "segment twice": (_edit(segments=["region", {"column": "region"}]), r"names a column twice"),
+    "grey segment not a segment": (_edit(analysis={"grey_segment": "city"}),
+                                   r"'city' is not one of the segments"),
+    "expectation importance without expectations": (
+        _edit(analysis={"q_matrix": {"importance": "expectation"}}), r"no expectation columns"),
+    "data outside the study folder": (_edit(data={"survey": "../survey.csv"}),
+                                      r"lies outside the study's folder"),
+    "data file not found": (_edit(data={"survey": "nope.csv"}), r"file 'nope.csv' not found"),
+    "instrument item without a dimension": (
+        _edit(instrument={"dimensions": {"a": "A"}, "items": [{"id": 1, "dimension": "b"}]}),
+        r"item '1' names dimension 'b', which the instrument does not define"),
+    "instrument item twice": (
+        _edit(instrument={"dimensions": {"a": "A"},
+                          "items": [{"id": 1, "dimension": "a"}, {"id": 1, "dimension": "a"}]}),
+        r"item '1' is defined twice"),
+}
+
+
+@pytest.mark.parametrize("spec, message", CASES.values(), ids=CASES.keys())
+def test_study_file_errors(write_study, spec, message):
+    with pytest.raises(InputError, match=message) as info:
+        load_study(write_study(spec))
+    assert "\n" not in str(info.value)
+
+
+def test_invalid_yaml_names_the_line(tmp_path):
+    path = tmp_path / "study.yml"
+    path.write_text("name: x\ntitle: [unclosed\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"study.yml: not valid YAML at line 3"):
+        load_study(path)
+
+
+def test_missing_study_file(tmp_path):
+    with pytest.raises(InputError, match="study file not found"):
+        load_study(tmp_path / "nope.yml")
+
+
+def test_study_file_that_is_not_a_mapping(tmp_path):
+    path = tmp_path / "study.yml"
+    path.write_text("- just\n- a list\n", encoding="utf-8")
+    with pytest.raises(InputError, match="must be a mapping"):
+        load_study(path)
+
+
+def test_input_files_are_named_relative_to_the_study(write_study):
+    study = load_study(write_study())
+    assert [p.name for p in study.input_files()] == ["study.yml", "survey.csv"]
