@@ -6,9 +6,21 @@ study; ``sqmreport build`` renders its reports.
 """
 
 from ._validation import InputError
-from .study import Study, load_study
-from .survey import Survey, load_survey
 
 __version__ = "0.1.0"
 
 __all__ = ["InputError", "Study", "Survey", "__version__", "load_study", "load_survey"]
+
+# Re-exported on first use, so that importing the package (and starting the CLI)
+# does not import pandas.
+_LAZY = {"Study": "study", "load_study": "study", "Survey": "survey", "load_survey": "survey"}
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        from importlib import import_module
+
+        value = getattr(import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

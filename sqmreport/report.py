@@ -31,6 +31,8 @@ _PERCENT = {"share", "top_box", "bottom_box", "response_rate", "promoters", "pas
             "detractors", "share_below"}
 _THREE = {"r", "r_ci_low", "r_ci_high", "weight", "grade", "effect_size", "weight_csi"}
 _P = {"p_value", "p_adjusted"}
+_IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+                ".gif": "image/gif", ".svg": "image/svg+xml", ".webp": "image/webp"}
 
 
 def _display(html_text: str) -> None:
@@ -110,7 +112,7 @@ class Report:
         logo = ""
         if spec.logo:
             path = self.study.resolve(spec.logo)
-            mime = "image/svg+xml" if path.suffix.lower() == ".svg" else f"image/{path.suffix[1:].lower()}"
+            mime = _IMAGE_TYPES.get(path.suffix.lower(), "application/octet-stream")
             data = base64.b64encode(path.read_bytes()).decode()
             logo = f'<img class="logo" alt="" src="data:{mime};base64,{data}">'
         _display(f'<header class="title-block">{logo}'

@@ -363,6 +363,9 @@ def _check_consistency(study: Study, shown: str) -> None:
             _check_path(study, f"data.{key}", entry.path, shown)
     if spec.logo:
         _check_path(study, "logo", spec.logo, shown)
+        if Path(spec.logo).suffix.lower() not in (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"):
+            raise InputError(f"key 'logo': {spec.logo!r} is not a PNG, JPEG, GIF, SVG or WebP "
+                             "image", file=shown)
 
 
 def _check_path(study: Study, key: str, relative: str, shown: str) -> None:

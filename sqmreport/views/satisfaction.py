@@ -128,20 +128,14 @@ def segments(rep: Report, result: SatisfactionResult) -> None:
         counts = block.drop_duplicates("value").set_index("value")["n"]
         table = wide.rename(columns=lambda m: measure_label(rep.survey, m)).reset_index()
         table.insert(1, "n", table["value"].map(counts))
-        rep.table(f"segment_means_{seg}", table, csv=True,
-                  **_segment_table_keys(rep, label, low, high))
+        rep.table(f"segment_means_{seg}", table, key="segment_means", title={"segment": label},
+                  note={"low": low, "high": high, "min_size": spec.min_group_size},
+                  labels={"value": label})
         heat = wide.drop(columns=[c for c in ["overall"] if c in wide.columns])
         heat = heat.rename(columns=rep.dimension_name).rename_axis(index=None, columns=None)
         rep.figure("segment_heatmap",
                    plots.plot_heatmap(heat, language=rep.language),
                    title={"segment": label}, note={"min_size": spec.min_group_size})
-
-
-def _segment_table_keys(rep: Report, label: str, low, high) -> dict:
-    # Per-segment CSVs share the locale texts of "segment_means".
-    return {"title": {"segment": label},
-            "note": {"low": low, "high": high, "min_size": rep.study.spec.min_group_size},
-            "labels": {"value": label}, "key": "segment_means"}
 
 
 def drivers(rep: Report, result: SatisfactionResult) -> None:

@@ -1,0 +1,61 @@
+"""The display layer: titled tables and figures, escaping, formatting, the logo."""
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sqmreport import load_survey, report
+from sqmreport.report import Report, format_value
+
+from .conftest import small_spec, small_survey
+
+
+@pytest.fixture
+def shown(monkeypatch):
+    """Everything a Report displays, as HTML strings."""
+    outputs = []
+    monkeypatch.setattr(report, "_display", outputs.append)
+    return outputs
+
+
+@pytest.fixture
+def rep(write_study, tmp_path):
+    png = b"\x89PNG\r\n\x1a\n" + b"\0" * 16
+    (tmp_path / "logo.jpg").write_bytes(png)
+    path = write_study(small_spec(logo="logo.jpg", client="<b>ACME</b>"))
+    return Report(load_survey(path), "satisfaction", tables_dir=tmp_path / "tables")
+
+
+def test_header_escapes_and_embeds_the_logo(rep, shown):
+    rep.header()
+    assert "&lt;b&gt;ACME&lt;/b&gt;" in shown[0] and "<b>ACME" not in shown[0]
+    assert 'src="data:image/jpeg;base64,' in shown[0]
+
+
+def test_table_is_titled_explained_escaped_and_written(rep, shown, tmp_path):
+    frame = pd.DataFrame({"item": ["<script>x</script>"], "n": [12.0], "mean": [3.14159],
+                          "p_value": [0.0004], "share": [0.256]})
+    rep.table("overall", frame, note={"low": 1, "high": 5})
+    html = shown[0]
+    assert "<figcaption>Overall satisfaction</figcaption>" in html
+    assert "&lt;script&gt;" in html and "<script>" not in html
+    assert re.findall(r"<td[^>]*>([^<]*)</td>", html)[1:] == ["12", "3.14", "&lt;0.001", "25.6%"]
+    written = pd.read_csv(tmp_path / "tables" / "overall.csv", encoding="utf-8-sig")
+    assert written["mean"].iloc[0] == pytest.approx(3.14159)  # unrounded
+
+
+@pytest.mark.parametrize("column, value, expected", [
+    ("n", 1234.0, "1,234"), ("share", 0.5, "50.0%"), ("p_value", 0.0123, "0.012"),
+    ("r", 0.12345, "0.123"), ("mean", np.nan, "—"), ("mean", 5.678, "5.68"), ("value", "北", "北"),
+])
+def test_format_value(column, value, expected):
+    assert format_value(column, value) == expected
+
+
+def test_logo_must_be_an_image(write_study, tmp_path):
+    (tmp_path / "logo.txt").write_text("x")
+    from sqmreport import InputError, load_study
+    with pytest.raises(InputError, match="key 'logo': 'logo.txt' is not a PNG"):
+        load_study(write_study(small_spec(logo="logo.txt")))
