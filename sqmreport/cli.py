@@ -55,15 +55,18 @@ def main(argv=None) -> int:
 
 
 def _validate(args) -> int:
+    from .records import check
     from .survey import load_survey
 
     for path in args.studies:
         survey = load_survey(path)
         study = survey.study
-        forms = " and ".join(survey.ratings)
+        forms = ", ".join(survey.ratings)
+        others = check(study)
         print(f"{path}: ok: {survey.n} respondents, {len(study.instrument.items)} items "
-              f"({forms}) on {len(study.instrument.dimensions)} dimensions; "
-              f"reports: {', '.join(study.spec.reports)}")
+              f"({forms}) on {len(study.instrument.dimensions)} dimensions"
+              + (f"; also {', '.join(others)}" if others else "")
+              + f"; reports: {', '.join(study.spec.reports)}")
     return EXIT_OK
 
 

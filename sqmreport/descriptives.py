@@ -17,7 +17,7 @@ from .privacy import suppress_small
 
 __all__ = [
     "CSIResult", "NPSResult", "SegmentComparison",
-    "compare_segments", "csi", "describe", "dimension_scores", "distribution",
+    "adjust_p", "compare_segments", "csi", "describe", "dimension_scores", "distribution",
     "nps", "response_rate", "segment_profile",
 ]
 
@@ -343,7 +343,7 @@ def compare_segments(scores: pd.DataFrame, segments: pd.DataFrame, *, min_size: 
                                "suppressed": bool(hide[value])})
             tests.append({"segment": seg, "measure": measure, **_group_test(kept, test)})
     tests = pd.DataFrame(tests)
-    tests["p_adjusted"] = holm(tests["p_value"].to_numpy())
+    tests["p_adjusted"] = adjust_p(tests["p_value"].to_numpy(), "holm")
     order = ["segment", "measure", "test", "statistic", "df1", "df2", "p_value", "p_adjusted",
              "effect_size", "effect_measure", "groups", "n"]
     return SegmentComparison(tests[order], pd.DataFrame(groups))
@@ -385,24 +385,40 @@ def _welch_df2(samples: list) -> float:
     return (k ** 2 - 1) / (3 * lam)
 
 
-def holm(p_values: np.ndarray) -> np.ndarray:
-    """Holm's step-down adjustment; NaN p-values are left out and stay NaN.
+def adjust_p(p_values, method: str = "holm") -> np.ndarray:
+    """Adjust p-values for multiple comparisons; NaN p-values are left out and stay NaN.
 
-    In R: ``p.adjust(p, "holm")``.
+    Parameters
+    ----------
+    p_values : array-like
+    method : {"holm", "bonferroni", "bh"}
+        Holm's step-down, Bonferroni, or Benjamini-Hochberg (false discovery rate).
+        In R: ``p.adjust(p, "holm" | "bonferroni" | "BH")``.
 
     Examples
     --------
-    >>> holm(np.array([0.01, 0.04, 0.03])).round(2).tolist()
+    >>> adjust_p([0.01, 0.04, 0.03]).round(2).tolist()
     [0.03, 0.06, 0.06]
+    >>> adjust_p([0.01, 0.04, 0.03], "bh").round(2).tolist()
+    [0.03, 0.04, 0.04]
     """
+    check_option("method", method, ("holm", "bonferroni", "bh"))
     p = np.asarray(p_values, dtype=float)
     out = np.full_like(p, np.nan)
     ok = ~np.isnan(p)
-    m = ok.sum()
+    m = int(ok.sum())
     if m == 0:
         return out
-    order = np.argsort(p[ok])
-    adjusted = np.maximum.accumulate((m - np.arange(m)) * p[ok][order])
+    values = p[ok]
+    if method == "bonferroni":
+        out[ok] = np.minimum(values * m, 1)
+        return out
+    order = np.argsort(values)
+    ranked = values[order]
+    if method == "holm":
+        adjusted = np.maximum.accumulate((m - np.arange(m)) * ranked)
+    else:
+        adjusted = np.minimum.accumulate((m / np.arange(m, 0, -1) * ranked[::-1]))[::-1]
     result = np.empty(m)
     result[order] = np.minimum(adjusted, 1)
     out[ok] = result

@@ -19,7 +19,7 @@ from matplotlib import font_manager  # noqa: E402
 from ._fonts import CJK_FONT, cjk_font_path  # noqa: E402
 from ._i18n import text  # noqa: E402
 
-__all__ = ["QUADRANT_COLOURS", "plot_distribution", "plot_drivers",
+__all__ = ["QUADRANT_COLOURS", "plot_expectation_perception", "plot_five_gaps", "plot_zone", "plot_distribution", "plot_drivers",
            "plot_heatmap", "plot_means", "plot_nps", "plot_q_matrix", "report_style"]
 
 INK, GRID, ACCENT = "#1f2937", "#e5e7eb", "#1d4e89"
@@ -179,4 +179,84 @@ def plot_heatmap(table: pd.DataFrame, *, language: str, ax=None):
     ax.set_ylabel("")
     ax.tick_params(axis="x", rotation=0)
     ax.tick_params(axis="y", rotation=0)
+    return ax
+
+
+def plot_expectation_perception(table: pd.DataFrame, *, language: str, scale: tuple, ax=None):
+    """A dumbbell per item: mean expectation (open) to mean perception (filled).
+
+    ``table``: ``label, expectation, perception``, in display order.
+    """
+    ax = _axes(ax, (7.5, 0.3 * len(table) + 1.2))
+    y = np.arange(len(table))
+    e, p = table["expectation"].to_numpy(), table["perception"].to_numpy()
+    colours = np.where(p < e, QUADRANT_COLOURS["improve"], "#6b7280")
+    ax.hlines(y, np.minimum(e, p), np.maximum(e, p), color=colours, linewidth=2)
+    ax.scatter(e, y, s=30, facecolors="white", edgecolors=INK, zorder=3,
+               label=text(language, "gap_columns.expectation"))
+    ax.scatter(p, y, s=30, color=ACCENT, zorder=3, label=text(language, "gap_columns.perception"))
+    ax.set_yticks(y, table["label"])
+    ax.invert_yaxis()
+    low = max(scale[0], np.floor(min(e.min(), p.min()) - 0.3))
+    ax.set_xlim(low, scale[1] + 0.1)
+    ax.set_xlabel(text(language, "axes.mean"))
+    ax.grid(axis="x", color=GRID, linewidth=0.6)
+    ax.set_axisbelow(True)
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False, fontsize=8)
+    return ax
+
+
+def plot_five_gaps(model: pd.DataFrame, *, language: str, names: dict):
+    """Gaps by dimension: gaps 1, 2, 4, 5 (scale points) beside gap 3 (relative to target).
+
+    ``model``: indexed by dimension label, one column per measured gap.
+    ``names``: gap id -> legend label.  Returns the figure's first Axes.
+    """
+    on_scale = [g for g in ("gap1", "gap2", "gap4", "gap5") if g in model]
+    panels = 2 if "gap3" in model else 1
+    fig, axes = plt.subplots(1, panels, figsize=(8 if panels == 2 else 6.5, 0.55 * len(model) + 1.4),
+                             sharey=True, gridspec_kw={"width_ratios": [3, 1.3][:panels]})
+    axes = np.atleast_1d(axes)
+    colours = {"gap1": "#7f8c8d", "gap2": "#d68910", "gap3": "#8e44ad", "gap4": "#2e86c1",
+               "gap5": QUADRANT_COLOURS["improve"]}
+    y = np.arange(len(model))
+    height = 0.8 / max(len(on_scale), 1)
+    for k, gap in enumerate(on_scale):
+        axes[0].barh(y - 0.4 + height * (k + 0.5), model[gap].fillna(0), height=height,
+                     color=colours[gap], label=names[gap])
+    axes[0].axvline(0, color=INK, linewidth=0.8)
+    axes[0].set_yticks(y, model.index)
+    axes[0].invert_yaxis()
+    axes[0].set_xlabel(text(language, "axes.gap_points"))
+    axes[0].legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=4, frameon=False, fontsize=8)
+    if panels == 2:
+        axes[1].barh(y, model["gap3"].fillna(0), color=colours["gap3"], height=0.5,
+                     label=names["gap3"])
+        axes[1].axvline(0, color=INK, linewidth=0.8)
+        axes[1].xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1, decimals=0))
+        axes[1].set_xlabel(text(language, "axes.gap_target"))
+        axes[1].legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False, fontsize=8)
+    return axes[0]
+
+
+def plot_zone(table: pd.DataFrame, *, language: str, scale: tuple, ax=None):
+    """Zone of tolerance per item: a bar from adequate to desired, a dot for perception.
+
+    ``table``: ``label, adequate, desired, perception, zone``.
+    """
+    ax = _axes(ax, (7.5, 0.3 * len(table) + 1.2))
+    y = np.arange(len(table))
+    ax.barh(y, table["desired"] - table["adequate"], left=table["adequate"], height=0.55,
+            color="#d5e3f0", label=text(language, "axes.zone"))
+    colours = table["zone"].map({"below": QUADRANT_COLOURS["improve"], "inside": ACCENT,
+                                 "above": QUADRANT_COLOURS["maintain"]})
+    ax.scatter(table["perception"], y, color=colours, s=28, zorder=3,
+               label=text(language, "gap_columns.perception"))
+    ax.set_yticks(y, table["label"])
+    ax.invert_yaxis()
+    ax.set_xlim(scale[0], scale[1] + 0.1)
+    ax.set_xlabel(text(language, "axes.mean"))
+    ax.grid(axis="x", color=GRID, linewidth=0.6)
+    ax.set_axisbelow(True)
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False, fontsize=8)
     return ax

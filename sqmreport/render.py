@@ -26,6 +26,7 @@ from ._fonts import embed_font
 from ._page import FONT_FACE, TOC
 from ._i18n import text
 from ._validation import InputError
+from . import records
 from .study import Study, load_study
 from .survey import load_survey
 
@@ -99,6 +100,7 @@ def build(study_path, *, out=None, reports=None, force: bool = False,
     log = log or (lambda line: None)
     study = load_study(study_path)
     load_survey(study)  # validate everything before any notebook runs
+    records.check(study)
     out = Path(out) if out is not None else Path("reports") / study.name
     out.mkdir(parents=True, exist_ok=True)
     wanted = reports or study.spec.reports
@@ -111,7 +113,7 @@ def build(study_path, *, out=None, reports=None, force: bool = False,
     stamp_path = out / _STAMP
     stamps = json.loads(stamp_path.read_text()) if stamp_path.is_file() else {}
     library = _library_digest()
-    results = []
+    results, written = [], {}
     for report in wanted:
         notebook = notebooks / f"{report}.ipynb"
         if not notebook.is_file():
@@ -125,7 +127,11 @@ def build(study_path, *, out=None, reports=None, force: bool = False,
             results.append(Built(report, target, False))
             continue
         log(f"{target}: building")
-        _build_report(study, report, notebook, out, inputs)
+        tables = _build_report(study, report, notebook, out, inputs)
+        for table in tables:
+            if written.setdefault(table, report) != report:
+                raise BuildError(f"{report} and {written[table]} both write tables/{table}; "
+                                 "give one of them another name")
         stamps[report] = key
         _write_atomic(stamp_path, json.dumps(stamps, indent=1, sort_keys=True).encode())
         results.append(Built(report, target, True))
@@ -156,7 +162,8 @@ def check_parameters(notebook: Path) -> None:
                          f"(expected: {', '.join(PARAMETERS)})")
 
 
-def _build_report(study: Study, report: str, notebook: Path, out: Path, inputs: list) -> None:
+def _build_report(study: Study, report: str, notebook: Path, out: Path, inputs: list) -> list[str]:
+    """Execute and export one report; return the names of the tables it wrote."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
@@ -177,11 +184,13 @@ def _build_report(study: Study, report: str, notebook: Path, out: Path, inputs: 
             raise BuildError(f"{notebook.name}, cell {exc.exec_count}: {exc.ename}: {evalue}") from None
         page = _export_html(executed, study, report, inputs)
         # Everything is ready: move it into place, each file atomically.
-        if tables.is_dir():
+        written = sorted(tables.iterdir()) if tables.is_dir() else []
+        if written:
             (out / "tables").mkdir(exist_ok=True)
-            for table in sorted(tables.iterdir()):
-                os.replace(table, out / "tables" / table.name)
+        for table in written:
+            os.replace(table, out / "tables" / table.name)
         _write_atomic(out / f"{report}.html", page.encode("utf-8"))
+        return [t.name for t in written]
 
 
 def _export_html(executed: Path, study: Study, report: str, inputs: list) -> str:

@@ -26,11 +26,16 @@ from .survey import Survey
 
 __all__ = ["Report"]
 
-_INTEGER = {"n", "usable", "sent", "returned", "groups", "rank", "df1"}
+_INTEGER = {"n", "usable", "sent", "returned", "groups", "rank", "df1", "priority_rank",
+            "periods", "defects", "units"}
 _PERCENT = {"share", "top_box", "bottom_box", "response_rate", "promoters", "passives",
+            "attainment", "gap3",
             "detractors", "share_below"}
-_THREE = {"r", "r_ci_low", "r_ci_high", "weight", "grade", "effect_size", "weight_csi"}
+_THREE = {"r", "r_ci_low", "r_ci_high", "weight", "grade", "effect_size", "weight_csi",
+          "alpha_e", "alpha_p", "alpha_gap", "r_pe", "reliability_gap", "wilcoxon_p", "t"}
 _P = {"p_value", "p_adjusted"}
+# Where each report's section, table and figure texts live in the locale files.
+_NAMESPACES = {"satisfaction": "", "gap_model": "gap_", "factor_analysis": "fa_"}
 _IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
                 ".gif": "image/gif", ".svg": "image/svg+xml", ".webp": "image/webp"}
 
@@ -51,6 +56,10 @@ def format_value(column: str, value) -> str:
         return str(value)
     if column in _INTEGER:
         return f"{value:,.0f}"
+    if column == "dpmo":
+        return f"{value:,.1f}"
+    if abs(value) < 0.005:
+        value = 0.0  # no "-0.00"
     if column in _PERCENT:
         return f"{100 * value:.1f}%"
     if column in _P:
@@ -78,6 +87,7 @@ class Report:
         self.study = survey.study
         self.language = survey.language
         self.report = report
+        self._ns = _NAMESPACES[report]
         self.tables_dir = Path(tables_dir) if tables_dir else None
         if self.tables_dir:
             self.tables_dir.mkdir(parents=True, exist_ok=True)
@@ -121,7 +131,11 @@ class Report:
 
     def section(self, key: str) -> None:
         """A numbered section heading (the table of contents is built from these)."""
-        _display(f'<h2 id="{key}">{html.escape(self.t(f"sections.{key}"))}</h2>')
+        _display(f'<h2 id="{key}">{html.escape(self.t(f"{self._ns}sections.{key}"))}</h2>')
+
+    def html(self, markup: str) -> None:
+        """Show markup the caller built (and escaped)."""
+        _display(markup)
 
     def findings(self, sentences: list[str]) -> None:
         items = "".join(f"<li>{html.escape(s)}</li>" for s in sentences)
@@ -131,9 +145,15 @@ class Report:
         """A paragraph of explanation from the locale file."""
         _display(f'<p class="note">{html.escape(self.t(key, **values))}</p>')
 
+    def write_table(self, name: str, frame: pd.DataFrame) -> None:
+        """Write ``tables/<name>.csv`` (UTF-8 with BOM, for Excel), unrounded."""
+        if self.tables_dir is not None:
+            frame.to_csv(self.tables_dir / f"{name}.csv", index=False, encoding="utf-8-sig",
+                         lineterminator="\n")
+
     def table(self, name: str, frame: pd.DataFrame, *, key: str | None = None,
               columns: list | None = None, title: dict | None = None, note: dict | None = None,
-              csv: bool = True, labels: dict | None = None) -> None:
+              csv: bool = True, labels: dict | None = None, groups=None) -> None:
         """Show a titled, explained table and write it to ``tables/<name>.csv``.
 
         Parameters
@@ -149,21 +169,27 @@ class Report:
             Values for the placeholders of the title and note texts.
         labels : dict, optional
             Column -> header, for columns without a locale header.
+        csv : bool
+            Write ``frame`` as CSV (False when the CSV is written apart, with
+            :meth:`write_table`, because the display interleaves summary rows).
+        groups : sequence of bool, optional
+            Rows to show as group headings (bold), e.g. a dimension above its items.
         """
-        if csv and self.tables_dir is not None:
-            frame.to_csv(self.tables_dir / f"{name}.csv", index=False, encoding="utf-8-sig",
-                         lineterminator="\n")
+        if csv:
+            self.write_table(name, frame)
         shown = frame[columns] if columns else frame
+        flags = list(groups) if groups is not None else [False] * len(shown)
         headers = [self._header(c, labels) for c in shown.columns]
         body = "".join(
-            "<tr>" + "".join(f'<td class="{"num" if not isinstance(v, str) else "txt"}">'
-                             f"{html.escape(format_value(c, v))}</td>"
-                             for c, v in zip(shown.columns, row)) + "</tr>"
-            for row in shown.itertuples(index=False))
+            ('<tr class="group">' if flag else "<tr>")
+            + "".join(f'<td class="{"num" if not isinstance(v, str) else "txt"}">'
+                      f"{html.escape(format_value(c, v))}</td>"
+                      for c, v in zip(shown.columns, row)) + "</tr>"
+            for flag, row in zip(flags, shown.itertuples(index=False)))
         head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
-        key = key or name
-        caption = html.escape(self.t(f"tables.{key}.title", **(title or {})))
-        explain = html.escape(self.t(f"tables.{key}.note", **(note or {})))
+        key = f"{self._ns}tables.{key or name}"
+        caption = html.escape(self.t(f"{key}.title", **(title or {})))
+        explain = html.escape(self.t(f"{key}.note", **(note or {})))
         _display(f'<figure class="table"><figcaption>{caption}</figcaption>'
                  f'<div class="scroll"><table><thead><tr>{head}</tr></thead>'
                  f'<tbody>{body}</tbody></table></div><p class="note">{explain}</p></figure>')
@@ -171,8 +197,10 @@ class Report:
     def _header(self, column: str, labels: dict | None) -> str:
         if labels and column in labels:
             return labels[column]
-        key = f"columns.{column}"
-        return self.t(key) if has_text(self.language, key) else column
+        for key in (f"{self._ns}columns.{column}", f"columns.{column}"):
+            if has_text(self.language, key):
+                return self.t(key)
+        return column
 
     def figure(self, name: str, ax, *, title: dict | None = None, note: dict | None = None) -> None:
         """Show a titled, explained figure (embedded PNG) and close it."""
@@ -182,8 +210,8 @@ class Report:
             fig.savefig(buffer, format="png", metadata={"Software": None})
         plt.close(fig)
         data = base64.b64encode(buffer.getvalue()).decode()
-        caption = html.escape(self.t(f"figures.{name}.title", **(title or {})))
-        explain = html.escape(self.t(f"figures.{name}.note", **(note or {})))
+        caption = html.escape(self.t(f"{self._ns}figures.{name}.title", **(title or {})))
+        explain = html.escape(self.t(f"{self._ns}figures.{name}.note", **(note or {})))
         _display(f'<figure class="chart"><figcaption>{caption}</figcaption>'
                  f'<img alt="{caption}" src="data:image/png;base64,{data}">'
                  f'<p class="note">{explain}</p></figure>')

@@ -69,6 +69,8 @@ class InstrumentSpec(_Spec):
 class Columns(_Spec):
     expectation: str | None = None
     perception: str = "{item}"
+    adequate: str | None = None
+    desired: str | None = None
 
 
 class Rating(_Spec):
@@ -99,6 +101,8 @@ class Analysis(_Spec):
     segment_test: Literal["welch", "kruskal"] = "welch"
     q_matrix: QMatrix = QMatrix()
     grey_segment: str | None = None
+    servqual_weights: dict[str, int | float] | None = None
+    p_adjust: Literal["holm", "bonferroni", "bh"] = "holm"
 
 
 class StudySpec(_Spec):
@@ -316,7 +320,8 @@ def _check_consistency(study: Study, shown: str) -> None:
             raise InputError(f"key 'reverse_items': {item!r} is not an item of the instrument",
                              file=shown)
     for key, mapping in (("importance", spec.importance),
-                         ("analysis.csi_weights", spec.analysis.csi_weights)):
+                         ("analysis.csi_weights", spec.analysis.csi_weights),
+                         ("analysis.servqual_weights", spec.analysis.servqual_weights)):
         for dim in mapping or {}:
             if dim not in dims:
                 raise InputError(f"key {key!r}: {dim!r} is not a dimension of the instrument "
@@ -325,11 +330,18 @@ def _check_consistency(study: Study, shown: str) -> None:
         missing = sorted(dims - set(spec.importance))
         raise InputError(f"key 'importance' must give a column for every dimension; "
                          f"missing: {', '.join(missing)}", file=shown)
-    weights = spec.analysis.csi_weights
-    if weights is not None and (any(w < 0 for w in weights.values())
-                                or sum(weights.values()) <= 0):
-        raise InputError("key 'analysis.csi_weights': weights must be non-negative "
-                         "and not all zero", file=shown)
+    for key in ("csi_weights", "servqual_weights"):
+        weights = getattr(spec.analysis, key)
+        if weights is not None and (any(w < 0 for w in weights.values())
+                                    or sum(weights.values()) <= 0):
+            raise InputError(f"key 'analysis.{key}': weights must be non-negative "
+                             "and not all zero", file=shown)
+    if (spec.columns.adequate is None) != (spec.columns.desired is None):
+        raise InputError("keys 'columns.adequate' and 'columns.desired' go together: the zone "
+                         "of tolerance needs both levels", file=shown)
+    if "gap_model" in spec.reports and spec.columns.expectation is None:
+        raise InputError("the gap_model report needs the expectation form: set "
+                         "'columns.expectation'", file=shown)
     q = spec.analysis.q_matrix
     if q.importance == "expectation" and spec.columns.expectation is None:
         raise InputError("key 'analysis.q_matrix.importance' is 'expectation' but the "
@@ -342,8 +354,8 @@ def _check_consistency(study: Study, shown: str) -> None:
                          "gives no overall-satisfaction column (overall)", file=shown)
     if spec.questionnaires and spec.questionnaires.returned > spec.questionnaires.sent:
         raise InputError("key 'questionnaires': more returned than sent", file=shown)
-    for form, pattern in (("expectation", spec.columns.expectation),
-                          ("perception", spec.columns.perception)):
+    for form in Columns.model_fields:
+        pattern = getattr(spec.columns, form)
         if pattern is not None and "{item}" not in pattern:
             raise InputError(f"key 'columns.{form}' must contain {{item}}, got {pattern!r}",
                              file=shown)

@@ -20,7 +20,7 @@ from .study import Study, load_study
 
 __all__ = ["Survey", "load_survey", "FORMS"]
 
-FORMS = ("expectation", "perception")
+FORMS = ("expectation", "perception", "adequate", "desired")
 
 
 @dataclass(frozen=True)
@@ -35,8 +35,8 @@ class Survey:
     ----------
     study : Study
     ratings : dict of str to DataFrame
-        ``"perception"`` (always) and ``"expectation"`` (when the survey has that
-        form): one column per item id, floats on the study's scale, NaN for
+        ``"perception"`` (always), and ``"expectation"``, ``"adequate"`` and
+        ``"desired"`` when the survey has those forms: one column per item id, floats on the study's scale, NaN for
         missing, reverse-coded items already recoded.
     overall : Series or None
         Overall satisfaction, on ``study.spec.overall.scale``.

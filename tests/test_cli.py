@@ -17,7 +17,9 @@ def run(*args):
 def test_validate_the_demo():
     done = run("validate", str(DEMO / "study.yml"))
     assert done.returncode == 0
-    assert "ok: 252 respondents, 22 items (expectation and perception) on 5 dimensions" in done.stdout
+    assert ("ok: 252 respondents, 22 items (expectation, perception, adequate, desired) on 5 "
+            "dimensions; also management, standards, service_levels, promises; "
+            "reports: satisfaction, gap_model") in done.stdout
 
 
 @pytest.mark.parametrize("command", ["validate", "build"])
@@ -54,6 +56,6 @@ def test_out_takes_one_study():
 
 
 def test_unknown_report_is_an_error():
-    done = run("build", str(DEMO / "study.yml"), "--report", "gap_model", "--out", "/nonexistent/x")
+    done = run("build", str(DEMO / "study.yml"), "--report", "factor_analysis", "--out", "/nonexistent/x")
     assert done.returncode == 2
-    assert "report 'gap_model' is not among the study's reports (satisfaction)" in done.stderr
+    assert "report 'factor_analysis' is not among the study's reports (satisfaction, gap_model)" in done.stderr

@@ -4,7 +4,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 from sqmreport import descriptives as desc
-from sqmreport.descriptives import holm
+from sqmreport.descriptives import adjust_p
 
 
 def test_response_rate_of_the_singapore_case():
@@ -85,10 +85,14 @@ def test_nps_all_promoters_has_a_zero_width_interval():
     assert (result.nps, result.ci_low, result.ci_high) == pytest.approx((100, 100, 100))
 
 
-def test_holm_matches_r_p_adjust():
-    # p.adjust(c(0.01, 0.04, 0.03, 0.005), "holm")
-    assert_allclose(holm(np.array([0.01, 0.04, 0.03, 0.005])), [0.03, 0.06, 0.06, 0.02])
-    assert np.isnan(holm(np.array([np.nan, 0.2]))[0])
+@pytest.mark.parametrize("method, expected", [
+    ("holm", [0.03, 0.06, 0.06, 0.02]),        # p.adjust(p, "holm")
+    ("bonferroni", [0.04, 0.16, 0.12, 0.02]),  # p.adjust(p, "bonferroni")
+    ("bh", [0.02, 0.04, 0.04, 0.02]),          # p.adjust(p, "BH")
+])
+def test_p_adjustment_matches_r_p_adjust(method, expected):
+    assert_allclose(adjust_p([0.01, 0.04, 0.03, 0.005], method), expected)
+    assert np.isnan(adjust_p([np.nan, 0.2], method)[0])
 
 
 def _welch_by_hand(groups):

@@ -15,11 +15,19 @@ from sqmreport.render import BuildError, build, check_parameters
 
 from .conftest import DEMO, REPO
 
-SECTIONS = ["summary", "response", "items", "dimensions", "csi", "nps", "segments", "drivers",
-            "q_matrix", "grey", "comments", "method"]
-TABLES = ["csi", "dimension_descriptives", "drivers", "grey", "item_descriptives", "nps",
-          "overall", "q_matrix", "response_rate", "sample_profile", "segment_means_age_band",
-          "segment_means_department", "segment_means_visit_type", "segment_tests"]
+SECTIONS = {
+    "satisfaction": ["summary", "response", "items", "dimensions", "csi", "nps", "segments",
+                     "drivers", "q_matrix", "grey", "comments", "method"],
+    "gap_model": ["summary", "servqual", "overview", "five_gaps", "delivery", "zone", "priorities",
+                  "caution", "method"],
+}
+REPORTS = list(SECTIONS)
+TABLES = ["csi", "dimension_descriptives", "drivers", "gap_dimensions", "gap_items", "gap_model",
+          "gap_reliability", "gap_summary", "grey", "importance_performance", "item_descriptives",
+          "nps", "overall", "q_matrix",
+          "response_rate", "sample_profile", "segment_means_age_band", "segment_means_department",
+          "segment_means_visit_type", "segment_tests", "service_levels", "defects",
+          "zone_of_tolerance"]
 
 
 def _sha(path):
@@ -40,34 +48,38 @@ def demo(tmp_path_factory):
         done = _cli("build", str(DEMO / study), "--out", str(out / name))
         assert done.returncode == 0, done.stderr
     after = {p.name: _sha(p) for p in DEMO.iterdir() if p.is_file()}
-    return {"out": out, "inputs_before": before, "inputs_after": after,
-            "zh": (out / "zh" / "satisfaction.html").read_text(encoding="utf-8"),
-            "en": (out / "en" / "satisfaction.html").read_text(encoding="utf-8")}
+    pages = {(language, report): (out / language / f"{report}.html").read_text(encoding="utf-8")
+             for language in ("zh", "en") for report in REPORTS}
+    return {"out": out, "inputs_before": before, "inputs_after": after, "pages": pages,
+            "zh": pages["zh", "satisfaction"], "en": pages["en", "satisfaction"]}
 
 
-@pytest.mark.parametrize("language", ["zh", "en"])
-def test_every_section_is_there(demo, language):
-    page = demo[language]
+PAGES = [(language, report) for language in ("zh", "en") for report in REPORTS]
+
+
+@pytest.mark.parametrize("language, report", PAGES)
+def test_every_section_is_there(demo, language, report):
+    page = demo["pages"][language, report]
     ids = re.findall(r'<h2 id="([^"]+)"', page)
-    assert ids == SECTIONS + ["provenance"]
+    assert ids == SECTIONS[report] + ["provenance"]
     assert page.count('<nav class="toc"') == 1
 
 
-@pytest.mark.parametrize("language", ["zh", "en"])
-def test_no_code_no_warnings_no_network(demo, language):
-    page = demo[language]
+@pytest.mark.parametrize("language, report", PAGES)
+def test_no_code_no_warnings_no_network(demo, language, report):
+    page = demo["pages"][language, report]
     for forbidden in ("<script", "Traceback", "Warning", "warn(", "import sqmreport", "In [",
                       "http://", "https://", "@import", "<pre"):
         assert forbidden not in page, forbidden
     assert "src=" not in re.sub(r'src="data:[^"]+"', "", page)  # every image is embedded
 
 
-@pytest.mark.parametrize("language", ["zh", "en"])
-def test_figures_are_embedded_and_titled(demo, language):
-    page = demo[language]
+@pytest.mark.parametrize("language, report", PAGES)
+def test_figures_are_embedded_and_titled(demo, language, report):
+    page = demo["pages"][language, report]
     charts = re.findall(r'<figure class="chart"><figcaption>[^<]+</figcaption><img alt="[^"]+" '
                         r'src="data:image/png;base64,', page)
-    assert len(charts) >= 8
+    assert len(charts) >= 4
     assert page.count("<figure") == page.count("<figcaption>")
     assert len(page.encode()) < 1.5e6
 
@@ -99,24 +111,27 @@ def test_title_block_and_provenance(demo):
 
 def test_tables_are_written(demo):
     tables = sorted(p.stem for p in (demo["out"] / "zh" / "tables").glob("*.csv"))
-    assert tables == TABLES
+    assert tables == sorted(TABLES)
     q = (demo["out"] / "zh" / "tables" / "q_matrix.csv").read_text(encoding="utf-8-sig")
     header = q.splitlines()[0].split(",")
-    assert {"item", "label", "dimension", "importance", "performance", "quadrant"} <= set(header)
+    assert {"item", "label", "importance", "performance", "quadrant", "gap", "priority"} <= set(header)
     assert len(q.splitlines()) == 23
+    ipa = (demo["out"] / "zh" / "tables" / "importance_performance.csv").read_text(encoding="utf-8-sig")
+    assert {"item", "dimension", "quadrant"} <= set(ipa.splitlines()[0].split(","))
 
 
 def test_index_links_the_reports(demo):
     index = (demo["out"] / "zh" / "index.html").read_text(encoding="utf-8")
     assert '<a href="satisfaction.html">顾客满意度报告</a>' in index
+    assert '<a href="gap_model.html">服务质量差距报告</a>' in index
 
 
 def test_no_personal_data_and_no_machine_paths(demo):
     survey = (DEMO / "survey.csv").read_text(encoding="utf-8-sig")
     phones = re.findall(r"\b139\d{8}\b", survey)
     folder = demo["out"]
-    texts = [demo["zh"], demo["en"]] + [p.read_text(encoding="utf-8-sig")
-                                        for p in folder.rglob("*.csv")]
+    texts = list(demo["pages"].values()) + [p.read_text(encoding="utf-8-sig")
+                                            for p in folder.rglob("*.csv")]
     for text in texts:
         assert "患者001" not in text and "R0001" not in text
         assert not any(p in text for p in phones[:50])
@@ -136,10 +151,11 @@ def test_an_unchanged_study_is_not_rebuilt(demo):
     assert done.stdout == ""
 
 
-def test_the_notebook_runs_with_its_default_parameters(tmp_path):
+@pytest.mark.parametrize("report", REPORTS)
+def test_the_notebook_runs_with_its_default_parameters(tmp_path, report):
     import papermill
 
-    papermill.execute_notebook(str(REPO / "notebooks" / "satisfaction.ipynb"),
+    papermill.execute_notebook(str(REPO / "notebooks" / f"{report}.ipynb"),
                                str(tmp_path / "out.ipynb"), cwd=str(REPO / "notebooks"),
                                progress_bar=False, kernel_manager_class="sqmreport.render.LocalKernelManager")
     nb = nbformat.read(tmp_path / "out.ipynb", as_version=4)
@@ -179,9 +195,10 @@ def test_a_failing_notebook_leaves_the_previous_report(tmp_path, study_copy):
     good = (out / "satisfaction.html").read_bytes()
     broken = _notebooks_with(tmp_path, "1 / 0", cell=5)
     with pytest.raises(BuildError, match=r"satisfaction.ipynb, cell \d+: ZeroDivisionError"):
-        build(study_copy / "study.yml", out=out, notebooks=broken, force=True)
+        build(study_copy / "study.yml", out=out, notebooks=broken, force=True,
+              reports=["satisfaction"])
     assert (out / "satisfaction.html").read_bytes() == good
-    assert sorted(p.name for p in out.iterdir()) == [".build.json", "index.html",
+    assert sorted(p.name for p in out.iterdir()) == [".build.json", "gap_model.html", "index.html",
                                                      "satisfaction.html", "tables"]
 
 
@@ -206,4 +223,24 @@ def test_unknown_or_missing_parameters_are_errors(tmp_path):
 
 def test_build_stamp_records_each_report(demo):
     stamps = json.loads((demo["out"] / "zh" / ".build.json").read_text())
-    assert set(stamps) == {"satisfaction"}
+    assert set(stamps) == {"satisfaction", "gap_model"}
+
+
+def test_gap_report_names_the_gaps_in_chinese(demo):
+    page = demo["pages"]["zh", "gap_model"]
+    for name in ("管理者认识差距", "质量标准差距", "服务传递差距", "市场沟通差距", "感知服务质量差距",
+                 "容忍区间", "西格玛水平"):
+        assert name in page
+
+
+def test_a_survey_only_study_builds_and_says_what_it_cannot_measure(tmp_path, study_copy):
+    text = (study_copy / "study.yml").read_text(encoding="utf-8")
+    for key in ("management", "standards", "service_levels", "promises"):
+        text = re.sub(rf"\n  {key}: .*", "", text)
+    text = re.sub(r'\n  (adequate|desired): .*', "", text)
+    (study_copy / "study.yml").write_text(text, encoding="utf-8")
+    build(study_copy / "study.yml", out=tmp_path / "out", reports=["gap_model"])
+    page = (tmp_path / "out" / "gap_model.html").read_text(encoding="utf-8")
+    assert "现有数据未能测量" in page
+    assert "未测量：请管理者按其对顾客的理解填写期望问卷" in page
+    assert "无法绘制容忍区间" in page and "未提供服务水平记录" in page

@@ -13,7 +13,7 @@ from .conftest import DEMO, small_spec, small_survey
 def test_the_demo_survey():
     survey = load_survey(DEMO / "study.yml")
     assert survey.n == 252
-    assert set(survey.ratings) == {"expectation", "perception"}
+    assert set(survey.ratings) == {"expectation", "perception", "adequate", "desired"}
     assert survey.ratings["perception"].shape == (252, 22)
     # missing codes 0 and 99 and blank cells are all missing, nothing else is
     values = survey.ratings["perception"].stack().dropna().unique()

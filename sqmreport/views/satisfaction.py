@@ -161,7 +161,7 @@ def q_matrix(rep: Report, result: SatisfactionResult) -> None:
     table.insert(1, "label", table["item"].map(rep.item_label))
     table["action"] = table["quadrant"].map(lambda k: rep.t(f"quadrants.{k}"))
     rule = q["performance_rule"].iloc[0]
-    rep.table("q_matrix", table,
+    rep.table("importance_performance", table, key="q_matrix",
               columns=["label", "importance", "performance", "action"],
               labels={"action": rep.t("columns.quadrant")},
               note={"source": rep.t(f"q_sources.{result.q_source}"), "rule": rep.t(f"rules.{rule}")})

@@ -1,0 +1,209 @@
+"""The gap report's analysis: SERVQUAL gap 5, gaps 1-4 where measured, zone of tolerance,
+priorities and the difference-score caution, in one call.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from . import records
+from ._i18n import text
+from .descriptives import dimension_scores
+from .drivers import crosshair, importance_performance
+from .gaps import ServiceLevels, gap_table, service_levels
+from .reliability import cronbach_alpha
+from .servqual import (ServqualSummary, difference_score_reliability, dimension_gaps, item_gaps,
+                       respondent_gaps, servqual_summary, zone_of_tolerance)
+from .survey import Survey
+
+__all__ = ["GapResult", "analyse", "findings"]
+
+LOW_RELIABILITY = 0.7  # below this, a difference score is a weak basis for decisions
+
+
+@dataclass(frozen=True)
+class GapResult:
+    """What the gap report shows.
+
+    Attributes
+    ----------
+    items : DataFrame
+        Gap 5 per item (:func:`~sqmreport.servqual.item_gaps`).
+    dimensions : DataFrame
+        Gap 5 per dimension (:func:`~sqmreport.servqual.dimension_gaps`).
+    summary : ServqualSummary
+    response_rate : float
+        NaN when the study does not give questionnaires sent and returned.
+    model : DataFrame
+        Gaps 1-5 per dimension where measured: ``dimension, gap1 ... gap5``
+        (gap 3 relative to target, the others in scale points).
+    gap_items : dict
+        ``gap1``, ``gap2``, ``gap4`` -> :func:`~sqmreport.gaps.gap_table` (absent when not measured).
+    delivery : ServiceLevels or None
+        Gap 3 from service-level records.
+    measured : tuple of str
+        The gaps the study's data measure.
+    zone : DataFrame or None
+        Zone of tolerance (:func:`~sqmreport.servqual.zone_of_tolerance`).
+    q_matrix : DataFrame
+        Items by importance and perception with quadrant and ``priority``
+        (shortfall × relative importance) and ``priority_rank``.
+    q_source : str
+    reliability : DataFrame
+        Per dimension: ``alpha_e, alpha_p, alpha_gap, r_pe, reliability_gap, servperf, servqual``.
+    """
+
+    items: pd.DataFrame
+    dimensions: pd.DataFrame
+    summary: ServqualSummary
+    response_rate: float
+    model: pd.DataFrame
+    gap_items: dict
+    delivery: ServiceLevels | None
+    measured: tuple
+    zone: pd.DataFrame | None
+    q_matrix: pd.DataFrame
+    q_source: str
+    reliability: pd.DataFrame
+
+
+def analyse(survey: Survey) -> GapResult:
+    """Compute every statistic of the gap report for ``survey`` (which has expectations)."""
+    study = survey.study
+    spec = study.spec
+    dim_of = survey.instrument.dimension_of()
+    e, p = survey.ratings["expectation"], survey.ratings["perception"]
+    level = spec.analysis.confidence
+
+    items = item_gaps(e, p, dimension_of=dim_of, confidence=level,
+                      correction=spec.analysis.p_adjust)
+    dimensions = dimension_gaps(e, p, dimension_of=dim_of, confidence=level)
+    summary = servqual_summary(e, p, dimension_of=dim_of, points=survey.importance,
+                               weights=spec.analysis.servqual_weights)
+    rate = (spec.questionnaires.returned / spec.questionnaires.sent
+            if spec.questionnaires else float("nan"))
+
+    e_mean, p_mean = e.mean(), p.mean()
+    management = records.load_management(study)
+    standards = records.load_item_levels(study, "standards", "standard")
+    promises = records.load_item_levels(study, "promises", "promised")
+    levels = records.load_service_levels(study)
+    gap_items = {}
+    m_mean = management.mean() if management is not None else None
+    if m_mean is not None:
+        gap_items["gap1"] = gap_table(m_mean, e_mean, dimension_of=dim_of)
+    if standards is not None and m_mean is not None:
+        gap_items["gap2"] = gap_table(standards, m_mean, dimension_of=dim_of)
+    if promises is not None:
+        gap_items["gap4"] = gap_table(p_mean, promises, dimension_of=dim_of)
+    delivery = service_levels(levels) if levels is not None else None
+
+    model = pd.DataFrame({"dimension": survey.instrument.dimension_ids})
+    for gap, table in gap_items.items():
+        model[gap] = model["dimension"].map(table.query("level == 'dimension'").set_index("id")["gap"])
+    if delivery is not None:
+        model["gap3"] = model["dimension"].map(delivery.dimensions.set_index("dimension")["gap"])
+    model["gap5"] = model["dimension"].map(dimensions.set_index("dimension")["gap"])
+    measured = tuple(g for g in ("gap1", "gap2", "gap3", "gap4", "gap5") if g in model)
+    model = model[["dimension", *measured]]
+
+    zone = None
+    if survey.has("adequate"):
+        zone = zone_of_tolerance(survey.ratings["adequate"], survey.ratings["desired"], p,
+                                 dimension_of=dim_of)
+
+    q_matrix, q_source = _priorities(survey, items)
+    return GapResult(items, dimensions, summary, rate, model, gap_items, delivery, measured, zone,
+                     q_matrix, q_source, _reliability(survey, dim_of))
+
+
+def _priorities(survey: Survey, items: pd.DataFrame):
+    spec = survey.study.spec
+    rule = spec.analysis.q_matrix.crosshair
+    source = spec.analysis.q_matrix.importance or "expectation"
+    e, p = survey.ratings["expectation"], survey.ratings["perception"]
+    on_scale = None
+    if source == "expectation":
+        importance, on_scale = e.mean(), survey.scale
+    elif source == "stated":
+        points = survey.importance.mean()
+        importance = pd.Series({i: points[d] for i, d in survey.instrument.dimension_of().items()})
+    else:
+        importance = p.corrwith(survey.overall)
+    imp_rule = rule if (rule != "midpoint" or on_scale) else "mean"
+    performance = p.mean()
+    imp_cut = crosshair(importance, imp_rule, scale=on_scale)
+    perf_cut = crosshair(performance, rule, scale=survey.scale)
+    table = importance_performance(importance, performance, importance_cut=imp_cut,
+                                   performance_cut=perf_cut)
+    table["gap"] = table["item"].map(items.set_index("item")["gap"])
+    table["importance_cut"], table["performance_cut"] = imp_cut, perf_cut
+    table["importance_rule"], table["performance_rule"] = imp_rule, rule
+    # Priority: the shortfall weighted by relative importance; items at or above
+    # expectation have none.
+    table["priority"] = np.maximum(-table["gap"], 0) * table["importance"] / table["importance"].mean()
+    ranked = table["priority"].where(table["priority"] > 0)
+    table["priority_rank"] = ranked.rank(ascending=False, method="min").astype("Int64")
+    return table, source
+
+
+def _reliability(survey: Survey, dim_of: dict) -> pd.DataFrame:
+    e, p = survey.ratings["expectation"], survey.ratings["perception"]
+    low, high = survey.scale
+    score_e, score_p = dimension_scores(e, dim_of), dimension_scores(p, dim_of)
+    gaps = respondent_gaps(e, p, dim_of)
+    rows = []
+    for dim in survey.instrument.dimension_ids:
+        items = survey.instrument.items_of(dim)
+        alpha_e = cronbach_alpha(e[items]).alpha
+        alpha_p = cronbach_alpha(p[items]).alpha
+        alpha_gap = cronbach_alpha(p[items] - e[items]).alpha
+        pair = pd.concat([score_p[dim], score_e[dim]], axis=1).dropna()
+        r_pe = pair.corr().iloc[0, 1] if len(pair) > 2 else np.nan
+        try:
+            r_d = difference_score_reliability(alpha_p=alpha_p, alpha_e=alpha_e,
+                                               sd_p=pair.iloc[:, 0].std(), sd_e=pair.iloc[:, 1].std(),
+                                               r_pe=r_pe)
+        except ValueError:
+            r_d = np.nan
+        rows.append({"dimension": dim, "alpha_e": alpha_e, "alpha_p": alpha_p,
+                     "alpha_gap": alpha_gap, "r_pe": r_pe, "reliability_gap": r_d,
+                     "servperf": score_p[dim].mean(), "servqual": gaps[dim].mean()})
+    return pd.DataFrame(rows)
+
+
+def findings(result: GapResult, survey: Survey) -> list[str]:
+    """The gap report's key findings in the study's language."""
+    lang = survey.language
+    inst = survey.instrument
+    s = result.summary
+    out = [text(lang, "gap_findings.servqual", sq=s.unweighted, share=s.share_below * 100,
+                servperf=s.servperf)]
+    dims = result.dimensions.set_index("dimension")
+    worst = dims["gap"].idxmin()
+    out.append(text(lang, "gap_findings.worst_dimension", dimension=inst.dimension(worst).name(lang),
+                    gap=dims.loc[worst, "gap"], share=dims.loc[worst, "share_below"] * 100))
+    significant = result.items.query("p_adjusted < 0.05 and gap < 0")
+    out.append(text(lang, "gap_findings.items", n=len(significant), total=len(result.items)))
+    top = result.q_matrix.dropna(subset=["priority_rank"]).sort_values("priority_rank").head(3)
+    if len(top):
+        labels = [inst.items[inst.item_ids.index(i)].label(lang) for i in top["item"]]
+        out.append(text(lang, "gap_findings.priorities", items=text(lang, "list_sep").join(labels)))
+    for gap in ("gap1", "gap2", "gap3", "gap4"):
+        if gap in result.model:
+            column = result.model.set_index("dimension")[gap]
+            if column.notna().any():
+                dim = column.idxmin()
+                out.append(text(lang, f"gap_findings.{gap}", dimension=inst.dimension(dim).name(lang),
+                                gap=column[dim] * (100 if gap == "gap3" else 1)))
+    missing = [text(lang, f"gap_names.{g}") for g in ("gap1", "gap2", "gap3", "gap4")
+               if g not in result.measured]
+    if missing:
+        out.append(text(lang, "gap_findings.unmeasured", gaps=text(lang, "list_sep").join(missing)))
+    low = result.reliability.query(f"reliability_gap < {LOW_RELIABILITY}")
+    if len(low):
+        out.append(text(lang, "gap_findings.low_reliability", n=len(low)))
+    return out
