@@ -57,6 +57,7 @@ class ItemSpec(_Spec):
     label: Text | None = None
     expectation: Text | None = None
     perception: Text | None = None
+    reverse: bool = False
 
 
 class InstrumentSpec(_Spec):
@@ -113,7 +114,7 @@ class StudySpec(_Spec):
     language: Literal["zh", "en"] = "zh"
     data: Data
     respondent_id: str
-    instrument: Literal["servqual22"] | InstrumentSpec = "servqual22"
+    instrument: Literal["servqual22", "servqual22-1988"] | InstrumentSpec = "servqual22"
     columns: Columns = Columns()
     scale: Scale
     reverse_items: list[str | int] = []

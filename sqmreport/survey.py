@@ -18,7 +18,7 @@ from .io import read_table
 from .privacy import mask_personal_data
 from .study import Study, load_study
 
-__all__ = ["Survey", "load_survey", "FORMS"]
+__all__ = ["FORMS", "Survey", "load_survey", "reversed_items"]
 
 FORMS = ("expectation", "perception", "adequate", "desired")
 
@@ -131,7 +131,7 @@ def load_survey(study) -> Survey:
         table = pd.DataFrame({
             item: code.rating(raw[pattern.format(item=item)], pattern.format(item=item), lo, hi)
             for item in study.instrument.item_ids})
-        reverse = [str(i) for i in spec.reverse_items]
+        reverse = reversed_items(study)
         table[reverse] = (lo + hi) - table[reverse]
         ratings[form] = table
 
@@ -157,6 +157,12 @@ def load_survey(study) -> Survey:
         segments[seg.column] = values.map(lambda v: labels.get(v, v), na_action="ignore")
 
     return Survey(study, ratings, overall, recommend, importance, segments, comments)
+
+
+def reversed_items(study: Study) -> list[str]:
+    """Items reverse-coded on reading: the instrument's negative items and the study's list."""
+    listed = [str(i) for i in study.spec.reverse_items]
+    return list(dict.fromkeys(study.instrument.reversed_items + listed))
 
 
 def _required_columns(study: Study) -> list[str]:

@@ -149,3 +149,23 @@ def test_raw_data_is_never_written(write_study, tmp_path):
 ])
 def test_mask_personal_data(text, expected):
     assert mask_personal_data(text) == expected
+
+
+def test_the_1988_servqual_reverse_codes_its_negative_items(tmp_path):
+    import shutil
+
+    import yaml
+
+    shutil.copytree(DEMO, tmp_path / "s")
+    path = tmp_path / "s" / "study.yml"
+    spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+    spec["instrument"] = "servqual22-1988"
+    path.write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
+    survey, plain = load_survey(path), load_survey(DEMO / "study.yml")
+    for form in ("expectation", "perception"):
+        for item in ("10", "13", "18", "22"):
+            reversed_, original = survey.ratings[form][item], plain.ratings[form][item]
+            assert reversed_.isna().equals(original.isna())
+            assert (reversed_ == 8 - original)[original.notna()].all()
+        assert survey.ratings[form]["9"].equals(plain.ratings[form]["9"])
+    assert survey.instrument.reversed_items == ["10", "11", "12", "13", "18", "19", "20", "21", "22"]

@@ -16,7 +16,7 @@ from .._validation import InputError
 
 __all__ = ["Dimension", "Instrument", "Item", "BUILT_IN", "load_instrument"]
 
-BUILT_IN = ("servqual22",)
+BUILT_IN = ("servqual22", "servqual22-1988")
 
 
 @dataclass(frozen=True)
@@ -52,12 +52,15 @@ class Item:
         Short display label by language.
     wording : dict
         Full question text by form (``expectation``, ``perception``) and language.
+    reverse : bool
+        Negatively worded: reverse-coded before any analysis.
     """
 
     id: str
     dimension: str
     labels: dict
     wording: dict
+    reverse: bool = False
 
     def label(self, language: str) -> str:
         return _pick(self.labels, language, self.id)
@@ -82,6 +85,11 @@ class Instrument:
     @property
     def item_ids(self) -> list[str]:
         return [i.id for i in self.items]
+
+    @property
+    def reversed_items(self) -> list[str]:
+        """Items the instrument itself marks as negatively worded."""
+        return [i.id for i in self.items if i.reverse]
 
     def items_of(self, dimension: str) -> list[str]:
         """Item ids of one dimension, in instrument order."""
@@ -116,9 +124,11 @@ def load_instrument(spec, *, source: str = "study file") -> Instrument:
     Parameters
     ----------
     spec : str or mapping
-        ``"servqual22"``, or a mapping with ``dimensions`` (id -> name or
-        ``{zh, en}`` names) and ``items`` (a list of mappings with ``id``,
-        ``dimension`` and optional ``label``, ``expectation``, ``perception``).
+        ``"servqual22"`` (the 1991 wording, all items positive), ``"servqual22-1988"``
+        (the 1988 wording: items 10-13 and 18-22 negative, so reverse-coded), or a
+        mapping with ``dimensions`` (id -> name or ``{zh, en}`` names) and ``items``
+        (a list of mappings with ``id``, ``dimension`` and optional ``label``,
+        ``expectation``, ``perception``, ``reverse``).
     source : str
         Where ``spec`` came from, for error messages.
 
@@ -133,9 +143,14 @@ def load_instrument(spec, *, source: str = "study file") -> Instrument:
             raise InputError(f"unknown instrument {spec!r}; built-in instruments: "
                              f"{', '.join(BUILT_IN)}, or define one with dimensions and items",
                              file=source)
-        text = resources.files(__package__).joinpath(f"{spec}.yml").read_text(encoding="utf-8")
+        name = spec
+        text = resources.files(__package__).joinpath("servqual22.yml").read_text(encoding="utf-8")
         spec = yaml.safe_load(text)
         source = f"{spec['name']}.yml"
+        if name == "servqual22-1988":
+            negative = set(spec["negative_in_1988"])
+            spec["name"] = name
+            spec["items"] = [{**item, "reverse": item["id"] in negative} for item in spec["items"]]
 
     dimensions = tuple(Dimension(str(k), _texts(v)) for k, v in spec["dimensions"].items())
     known = {d.id for d in dimensions}
@@ -152,7 +167,8 @@ def load_instrument(spec, *, source: str = "study file") -> Instrument:
                              file=source)
         wording = {form: _texts(raw.get(form)) for form in ("expectation", "perception")
                    if raw.get(form)}
-        items.append(Item(item_id, dim, _texts(raw.get("label")) or {"en": item_id}, wording))
+        items.append(Item(item_id, dim, _texts(raw.get("label")) or {"en": item_id}, wording,
+                          bool(raw.get("reverse", False))))
     empty = [d.id for d in dimensions if not any(i.dimension == d.id for i in items)]
     if empty:
         raise InputError(f"dimension {empty[0]!r} has no items", file=source)

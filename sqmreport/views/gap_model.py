@@ -10,6 +10,7 @@ import pandas as pd
 from .. import plots
 from ..gap_model import LOW_RELIABILITY, GapResult, findings
 from ..report import Report
+from ..survey import reversed_items
 
 __all__ = ["caution", "delivery", "five_gaps", "method", "overview", "priorities", "servqual",
            "summary", "zone"]
@@ -183,4 +184,4 @@ def method(rep: Report, result: GapResult) -> None:
     spec = rep.study.spec
     none = rep.t("notes.none")
     rep.note("gap_notes.method", codes=", ".join(str(c) for c in spec.missing_codes) or none,
-             reverse=", ".join(str(i) for i in spec.reverse_items) or none, level=_level(rep))
+             reverse=", ".join(reversed_items(rep.study)) or none, level=_level(rep))

@@ -7,6 +7,7 @@ import pandas as pd
 
 from .. import plots
 from ..report import Report
+from ..survey import reversed_items
 from ..satisfaction import SatisfactionResult, findings, measure_label, survey_segment_label
 
 __all__ = ["comments", "csi", "dimensions", "drivers", "grey", "items", "method", "nps",
@@ -199,5 +200,5 @@ def method(rep: Report, result: SatisfactionResult) -> None:
     spec = rep.study.spec
     none = rep.t("notes.none")
     rep.note("notes.method", codes=", ".join(str(c) for c in spec.missing_codes) or none,
-             reverse=", ".join(str(i) for i in spec.reverse_items) or none,
+             reverse=", ".join(reversed_items(rep.study)) or none,
              level=spec.analysis.confidence * 100)
