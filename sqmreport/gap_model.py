@@ -12,7 +12,7 @@ import pandas as pd
 from . import records
 from ._i18n import text
 from .descriptives import dimension_scores
-from .drivers import crosshair, importance_performance
+from .drivers import item_q_matrix
 from .gaps import ServiceLevels, gap_table, service_levels
 from .reliability import cronbach_alpha
 from .servqual import (ServqualSummary, difference_score_reliability, dimension_gaps, item_gaps,
@@ -115,33 +115,14 @@ def analyse(survey: Survey) -> GapResult:
         zone = zone_of_tolerance(survey.ratings["adequate"], survey.ratings["desired"], p,
                                  dimension_of=dim_of)
 
-    q_matrix, q_source = _priorities(survey, items)
+    q_matrix, q_source = _priorities(items, survey)
     return GapResult(items, dimensions, summary, rate, model, gap_items, delivery, measured, zone,
                      q_matrix, q_source, _reliability(survey, dim_of))
 
 
-def _priorities(survey: Survey, items: pd.DataFrame):
-    spec = survey.study.spec
-    rule = spec.analysis.q_matrix.crosshair
-    source = spec.analysis.q_matrix.importance or "expectation"
-    e, p = survey.ratings["expectation"], survey.ratings["perception"]
-    on_scale = None
-    if source == "expectation":
-        importance, on_scale = e.mean(), survey.scale
-    elif source == "stated":
-        points = survey.importance.mean()
-        importance = pd.Series({i: points[d] for i, d in survey.instrument.dimension_of().items()})
-    else:
-        importance = p.corrwith(survey.overall)
-    imp_rule = rule if (rule != "midpoint" or on_scale) else "mean"
-    performance = p.mean()
-    imp_cut = crosshair(importance, imp_rule, scale=on_scale)
-    perf_cut = crosshair(performance, rule, scale=survey.scale)
-    table = importance_performance(importance, performance, importance_cut=imp_cut,
-                                   performance_cut=perf_cut)
+def _priorities(items: pd.DataFrame, survey: Survey):
+    table, source = item_q_matrix(survey)
     table["gap"] = table["item"].map(items.set_index("item")["gap"])
-    table["importance_cut"], table["performance_cut"] = imp_cut, perf_cut
-    table["importance_rule"], table["performance_rule"] = imp_rule, rule
     # Priority: the shortfall weighted by relative importance; items at or above
     # expectation have none.
     table["priority"] = np.maximum(-table["gap"], 0) * table["importance"] / table["importance"].mean()

@@ -14,7 +14,7 @@ import pandas as pd
 
 from . import descriptives as desc
 from ._i18n import text
-from .drivers import DriverResult, crosshair, importance_performance, key_drivers
+from .drivers import DriverResult, item_q_matrix, key_drivers
 from .grey import GreyResult, grey_relational
 from .survey import Survey
 
@@ -114,7 +114,7 @@ def analyse(survey: Survey) -> SatisfactionResult:
     if survey.overall is not None:
         drivers = key_drivers(scores, survey.overall, confidence=level)
 
-    q_matrix, q_source = _q_matrix(survey, perception)
+    q_matrix, q_source = item_q_matrix(survey)
     grey, grey_segment = _grey(survey, scores)
 
     return SatisfactionResult(
@@ -124,40 +124,6 @@ def analyse(survey: Survey) -> SatisfactionResult:
         dimensions=dimensions, overall=overall, csi=index, nps=promoter, segments=segments,
         drivers=drivers, q_matrix=q_matrix, q_source=q_source, grey=grey,
         grey_segment=grey_segment, comments=survey.comments)
-
-
-def _q_matrix(survey: Survey, perception: pd.DataFrame):
-    spec = survey.study.spec
-    rule = spec.analysis.q_matrix.crosshair
-    source = spec.analysis.q_matrix.importance
-    if source is None:  # the most direct measure the survey has
-        source = ("expectation" if survey.has("expectation")
-                  else "stated" if survey.importance is not None
-                  else "derived" if survey.overall is not None else None)
-    if source is None:
-        return None, None
-    performance = perception.mean()
-    on_scale = None
-    if source == "expectation":
-        importance = survey.ratings["expectation"].mean()
-        on_scale = survey.scale
-    elif source == "stated":
-        points = survey.importance.mean()
-        importance = pd.Series({i: points[d] for i, d in survey.instrument.dimension_of().items()})
-    else:
-        importance = perception.corrwith(survey.overall)
-    # An axis not on the rating scale has no midpoint: it is cut at its mean.
-    imp_rule = rule if (rule != "midpoint" or on_scale) else "mean"
-    table = importance_performance(
-        importance, performance,
-        importance_cut=crosshair(importance, imp_rule, scale=on_scale),
-        performance_cut=crosshair(performance, rule, scale=survey.scale))
-    table.insert(1, "dimension", table["item"].map(survey.instrument.dimension_of()))
-    table["importance_cut"] = crosshair(importance, imp_rule, scale=on_scale)
-    table["performance_cut"] = crosshair(performance, rule, scale=survey.scale)
-    table["importance_rule"] = imp_rule
-    table["performance_rule"] = rule
-    return table, source
 
 
 def _grey(survey: Survey, scores: pd.DataFrame):

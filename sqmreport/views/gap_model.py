@@ -60,15 +60,15 @@ def servqual(rep: Report, result: GapResult) -> None:
 def overview(rep: Report, result: GapResult) -> None:
     rep.section("overview")
     s = result.summary
-    rows = [("unweighted", s.unweighted), ("weighted", s.weighted), ("servperf", s.servperf),
-            ("share_below", s.share_below), ("response_rate", result.response_rate)]
+    rows = [("unweighted", s.unweighted, s.n), ("weighted", s.weighted, s.n_weighted),
+            ("servperf", s.servperf, s.n), ("share_below", s.share_below, s.n),
+            ("response_rate", result.response_rate, np.nan)]
     if result.delivery is not None and not np.isnan(result.delivery.sqi):
-        rows.append(("sqi", result.delivery.sqi))
-    table = pd.DataFrame(rows, columns=["measure", "value"])
-    rep.write_table("gap_summary", table.assign(n=[s.n, s.n_weighted, s.n, s.n, np.nan][:len(rows)]
-                                                + [np.nan] * (len(rows) - 5)))
+        rows.append(("sqi", result.delivery.sqi, np.nan))
+    table = pd.DataFrame(rows, columns=["measure", "value", "n"])
+    rep.write_table("gap_summary", table)
     shown = table.assign(label=table["measure"].map(lambda m: rep.t(f"gap_summary_rows.{m}")),
-                         shown=[_summary_value(m, v) for m, v in rows])
+                         shown=[_summary_value(m, v) for m, v, _ in rows])
     rep.table("gap_summary", shown, csv=False, columns=["label", "shown"],
               labels={"label": rep.t("gap_columns.measure"), "shown": rep.t("gap_columns.value")},
               note={"weights": rep.t(f"weights_sources.{s.weights_source}")})
