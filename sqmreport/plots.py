@@ -9,15 +9,13 @@ machine needs no system font.
 from __future__ import annotations
 
 import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib import font_manager
 
-matplotlib.use("Agg")  # reports are rendered off-screen
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib import font_manager  # noqa: E402
-
-from ._fonts import CJK_FONT, cjk_font_path  # noqa: E402
-from ._i18n import text  # noqa: E402
+from ._fonts import CJK_FONT, cjk_font_path
+from ._i18n import text
 
 __all__ = ["QUADRANT_COLOURS", "plot_expectation_perception", "plot_five_gaps", "plot_zone", "plot_distribution", "plot_drivers",
            "plot_heatmap", "plot_means", "plot_nps", "plot_q_matrix", "report_style"]
