@@ -6,13 +6,14 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STUDY  ?= data/demo/study.yml data/demo/study-en.yml
 
-.PHONY: reports test lab demo-data clean help
+.PHONY: reports test lab demo-data reference clean help
 
 help:
 	@echo "make reports [STUDY=path/to/study.yml]  build reports (default: the demo, zh and en)"
 	@echo "make test                               run the test suite"
 	@echo "make lab                                open the notebooks in JupyterLab"
 	@echo "make demo-data                          regenerate data/demo from its script"
+	@echo "make reference                          regenerate tests/reference/*.csv with R (psych, lavaan)"
 	@echo "make clean                              remove built reports and caches"
 
 # The environment is rebuilt when the dependencies change.
@@ -38,6 +39,12 @@ lab: $(BIN)/.installed-lab
 
 demo-data: $(BIN)/.installed
 	$(BIN)/python data/demo/generate.py
+
+# R is needed only here; the tests compare with the committed CSVs. On Debian:
+#   apt-get install r-base-core r-cran-psych r-cran-gparotation r-cran-lavaan r-cran-semtools
+reference:
+	@command -v Rscript >/dev/null || { echo "Rscript not found: apt-get install r-base-core r-cran-psych r-cran-gparotation r-cran-lavaan r-cran-semtools"; exit 2; }
+	Rscript tests/reference/reference.R
 
 clean:
 	rm -rf reports/*/ .pytest_cache
