@@ -102,14 +102,3 @@ def test_difference_score_reliability_formula():
         difference_score_reliability(alpha_p=0.8, alpha_e=0.8, sd_p=1, sd_e=1, r_pe=1)
 
 
-def test_cronbach_alpha_by_hand():
-    x = pd.DataFrame({"a": [1, 2, 3, 4, 5.0], "b": [2, 2, 3, 5, 5.0], "c": [1, 3, 2, 4, 4.0]})
-    cov = np.cov(x.to_numpy(), rowvar=False)
-    expected = 3 / 2 * (1 - np.trace(cov) / cov.sum())
-    result = cronbach_alpha(x)
-    assert result.alpha == pytest.approx(expected)
-    corr = np.corrcoef(x.to_numpy(), rowvar=False)
-    r_bar = (corr.sum() - 3) / 6
-    assert result.std_alpha == pytest.approx(3 * r_bar / (1 + 2 * r_bar))
-    reversed_c = cronbach_alpha(x.assign(c=6 - x["c"]), reverse=["c"], scale=(1, 5))
-    assert reversed_c.alpha == pytest.approx(expected)
