@@ -19,7 +19,7 @@ from scipy import optimize, stats
 from ._validation import InputError, check_option
 
 __all__ = ["BartlettResult", "EFAResult", "KMOResult", "METHODS", "MISSING", "ROTATIONS",
-           "bartlett", "correlation", "fit_efa", "kmo", "parallel_analysis", "velicer_map"]
+           "bartlett", "correlation", "fit_efa", "kmo", "parallel_analysis", "pca", "velicer_map"]
 
 METHODS = ("minres", "ml", "principal")
 ROTATIONS = ("oblimin", "promax", "varimax", "none")
@@ -323,11 +323,42 @@ def fit_efa(data: pd.DataFrame, n_factors: int, *, method: str = "minres",
     unrotated = _principal_axis(x, n_factors) if method == "principal" else _extract(x, n_factors, method)
     loadings, phi = _rotate(unrotated, rotation)
     loadings, phi = _order_and_sign(loadings, phi)
-    names = [f"F{i + 1}" for i in range(n_factors)]
+    return _result(r, loadings, phi, n, method, rotation, missing,
+                   fit=_fit_statistics(x, loadings, phi, n))
+
+
+def pca(data: pd.DataFrame, n_components: int, *, rotation: str = "varimax",
+        missing: str = "pairwise") -> EFAResult:
+    """Principal component analysis, as ``psych::principal``: an alternative extraction.
+
+    Component loadings are the eigenvectors of the correlation matrix scaled by
+    the square roots of their eigenvalues, then rotated.  The result has the
+    shape of :class:`EFAResult`; ``fit`` is empty (components are not a model of
+    the correlations) and ``method`` is ``"pca"``.
+
+    In R: ``psych::principal(x, nfactors, rotate = rotation)``.
+    """
+    check_option("rotation", rotation, ROTATIONS)
+    r, n = correlation(data, missing=missing)
+    p = r.shape[0]
+    if not 1 <= n_components <= p:
+        raise InputError(f"`n_components` must be between 1 and {p}, got {n_components}")
+    values, vectors = np.linalg.eigh(r.to_numpy())
+    order = np.argsort(values)[::-1][:n_components]
+    loadings, phi = _rotate(vectors[:, order] * np.sqrt(values[order]), rotation)
+    loadings, phi = _order_and_sign(loadings, phi)
+    return _result(r, loadings, phi, n, "pca", rotation, missing, fit={})
+
+
+def _result(r: pd.DataFrame, loadings: np.ndarray, phi, n: int, method: str, rotation: str,
+            missing: str, fit: dict) -> EFAResult:
+    k = loadings.shape[1]
+    p = r.shape[0]
+    names = [f"F{i + 1}" for i in range(k)]
     items = list(r.columns)
-    model_common = loadings @ (phi if phi is not None else np.eye(n_factors)) @ loadings.T
-    h2 = np.diag(model_common)
-    ss = np.diag((phi if phi is not None else np.eye(n_factors)) @ loadings.T @ loadings)
+    weight = phi if phi is not None else np.eye(k)
+    h2 = np.diag(loadings @ weight @ loadings.T)
+    ss = np.diag(weight @ loadings.T @ loadings)
     variance = pd.DataFrame({"factor": names, "ss_loadings": ss, "proportion": ss / p,
                              "cumulative": np.cumsum(ss) / p})
     return EFAResult(
@@ -336,9 +367,8 @@ def fit_efa(data: pd.DataFrame, n_factors: int, *, method: str = "minres",
         uniquenesses=pd.Series(1 - h2, index=items, name="uniqueness"),
         variance=variance,
         phi=pd.DataFrame(phi, index=names, columns=names) if phi is not None else None,
-        fit=_fit_statistics(x, loadings, phi, n),
-        n_obs=n, method=method, rotation=rotation, missing=missing,
-        heywood=[i for i, h in zip(items, h2) if h >= 1 - 1e-6])
+        fit=fit, n_obs=n, method=method, rotation=rotation, missing=missing,
+        heywood=[i for i, h in zip(items, h2) if h >= 1 - 1e-6] if method != "pca" else [])
 
 
 def _extract(r: np.ndarray, k: int, method: str) -> np.ndarray:

@@ -129,3 +129,13 @@ def test_degenerate_data_is_explained(data, message):
 def test_too_many_factors():
     with pytest.raises(InputError, match="`n_factors` must be between 1 and 24 for 25 items"):
         efa.fit_efa(BFI, 25)
+
+
+@pytest.mark.parametrize("rotation", ["none", "varimax"])
+def test_pca_matches_psych_principal(rotation):
+    ours = efa.pca(BFI, 5, rotation=rotation)
+    theirs = pd.read_csv(REF / f"pca_loadings_{rotation}.csv", index_col=0)
+    order, signs = _match(ours.loadings.to_numpy(), theirs.to_numpy())
+    assert_allclose(ours.loadings.to_numpy()[:, order] * signs, theirs.to_numpy(), atol=1e-3)
+    variance = pd.read_csv(REF / f"pca_variance_{rotation}.csv", index_col=0)
+    assert_allclose(ours.variance["ss_loadings"].to_numpy()[order], variance.loc["SS loadings"], atol=1e-3)

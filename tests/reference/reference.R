@@ -67,6 +67,13 @@ for (missing in c("pairwise", "listwise")) {
   }
 }
 
+# --- PCA (psych::principal) -------------------------------------------------------------
+for (rotate in c("none", "varimax")) {
+  pc <- principal(x, nfactors = 5, rotate = rotate)
+  out(unclass(pc$loadings), sprintf("pca_loadings_%s.csv", rotate))
+  out(pc$Vaccounted, sprintf("pca_variance_%s.csv", rotate))
+}
+
 # --- reliability of the five bfi scales (reverse-keyed items as in psych's bfi.keys) ------
 scales <- list(agreeableness = c("-A1", "A2", "A3", "A4", "A5"),
                conscientiousness = c("C1", "C2", "C3", "-C4", "-C5"),
