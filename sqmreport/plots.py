@@ -17,7 +17,8 @@ from matplotlib import font_manager
 from ._fonts import CJK_FONT, cjk_font_path
 from ._i18n import text
 
-__all__ = ["QUADRANT_COLOURS", "plot_expectation_perception", "plot_five_gaps", "plot_zone", "plot_distribution", "plot_drivers",
+__all__ = ["QUADRANT_COLOURS", "plot_correlations", "plot_expectation_perception", "plot_five_gaps",
+           "plot_loadings", "plot_scree", "plot_zone", "plot_distribution", "plot_drivers",
            "plot_heatmap", "plot_means", "plot_nps", "plot_q_matrix", "report_style"]
 
 INK, GRID, ACCENT = "#1f2937", "#e5e7eb", "#1d4e89"
@@ -257,4 +258,46 @@ def plot_zone(table: pd.DataFrame, *, language: str, scale: tuple, ax=None):
     ax.grid(axis="x", color=GRID, linewidth=0.6)
     ax.set_axisbelow(True)
     ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False, fontsize=8)
+    return ax
+
+
+def plot_correlations(r: pd.DataFrame, *, language: str, ax=None):
+    """Item correlations as a heatmap (items in the order given)."""
+    import seaborn as sns
+
+    size = min(0.3 * len(r) + 1.5, 9)
+    ax = _axes(ax, (size + 1, size))
+    sns.heatmap(r, cmap="RdBu_r", vmin=-1, vmax=1, square=True, linewidths=0.2, linecolor="white",
+                cbar_kws={"shrink": 0.6}, ax=ax, xticklabels=True, yticklabels=True)
+    ax.tick_params(labelsize=7, rotation=0)
+    return ax
+
+
+def plot_scree(parallel: pd.DataFrame, *, language: str, ax=None):
+    """Observed factor eigenvalues against the parallel-analysis line."""
+    ax = _axes(ax, (6.5, 3.6))
+    shown = parallel.head(min(len(parallel), 15))
+    ax.plot(shown["factor"], shown["observed_fa"], marker="o", color=ACCENT,
+            label=text(language, "fa_columns.observed_fa"))
+    ax.plot(shown["factor"], shown["simulated_fa"], linestyle="--", color=QUADRANT_COLOURS["improve"],
+            label=text(language, "fa_columns.simulated_fa"))
+    ax.plot(shown["factor"], shown["observed_pc"], marker=".", color="#9ca3af", linewidth=0.8,
+            label=text(language, "fa_columns.observed_pc"))
+    ax.set_xticks(shown["factor"])
+    ax.set_xlabel(text(language, "fa_columns.factor"))
+    ax.set_ylabel(text(language, "axes.eigenvalue"))
+    ax.grid(axis="y", color=GRID, linewidth=0.6)
+    ax.legend(frameon=False, fontsize=8)
+    return ax
+
+
+def plot_loadings(loadings: pd.DataFrame, *, language: str, ax=None):
+    """Absolute loadings, items × factors, as a heatmap with values."""
+    import seaborn as sns
+
+    ax = _axes(ax, (0.8 * loadings.shape[1] + 2.8, 0.28 * len(loadings) + 1))
+    sns.heatmap(loadings.abs(), cmap="Blues", vmin=0, vmax=1, annot=loadings.round(2), fmt="",
+                annot_kws={"fontsize": 7}, cbar=False, linewidths=0.3, linecolor="white", ax=ax,
+                yticklabels=True)
+    ax.tick_params(labelsize=8, rotation=0)
     return ax

@@ -101,7 +101,8 @@ def cronbach_alpha(data: pd.DataFrame, *, reverse=(), missing: str = "pairwise",
     cov = x.cov().to_numpy()  # pairwise complete, like cov(x, use = "pairwise")
     alpha = _alpha(cov)
     sd = np.sqrt(np.diag(cov))
-    corr = cov / np.outer(sd, sd)  # psych: cov2cor(C), not the pairwise correlations
+    with np.errstate(divide="ignore", invalid="ignore"):  # a constant item has no correlation
+        corr = cov / np.outer(sd, sd)  # psych: cov2cor(C), not the pairwise correlations
     r_bar = (corr.sum() - k) / (k * (k - 1))
     df1, df2 = n - 1, (n - 1) * (k - 1)
     gamma = 1 - confidence
@@ -132,7 +133,8 @@ def item_total(data: pd.DataFrame, *, reverse=(), missing: str = "pairwise",
         rest = np.delete(np.arange(len(cov)), i)
         c_drop = cov[:, i].sum() - cov[i, i]
         v_drop = cov[np.ix_(rest, rest)].sum()
-        rows.append({"item": item, "item_rest": c_drop / np.sqrt(cov[i, i] * v_drop),
+        spread = np.sqrt(cov[i, i] * v_drop)
+        rows.append({"item": item, "item_rest": c_drop / spread if spread > 0 else np.nan,
                      "alpha_if_deleted": _alpha(cov[np.ix_(rest, rest)]) if len(rest) > 1 else np.nan})
     return pd.DataFrame(rows)
 

@@ -101,13 +101,13 @@ def build(study_path, *, out=None, reports=None, force: bool = False,
     study = load_study(study_path)
     load_survey(study)  # validate everything before any notebook runs
     records.check(study)
-    out = Path(out) if out is not None else Path("reports") / study.name
-    out.mkdir(parents=True, exist_ok=True)
     wanted = reports or study.spec.reports
     unknown = [r for r in wanted if r not in study.spec.reports]
     if unknown:
         raise InputError(f"report {unknown[0]!r} is not among the study's reports "
                          f"({', '.join(study.spec.reports)})", file=study.path.name)
+    out = Path(out) if out is not None else Path("reports") / study.name
+    out.mkdir(parents=True, exist_ok=True)
 
     inputs = _input_digests(study)
     stamp_path = out / _STAMP

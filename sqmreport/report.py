@@ -27,7 +27,7 @@ from .survey import Survey
 __all__ = ["Report"]
 
 _INTEGER = {"n", "usable", "sent", "returned", "groups", "rank", "df1", "priority_rank",
-            "periods", "defects", "units"}
+            "periods", "defects", "units", "factor", "factors", "k", "items", "recovered"}
 _PERCENT = {"share", "top_box", "bottom_box", "response_rate", "promoters", "passives",
             "attainment", "gap3",
             "detractors", "share_below"}

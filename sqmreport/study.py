@@ -95,6 +95,16 @@ class QMatrix(_Spec):
     crosshair: Literal["mean", "median", "midpoint"] = "mean"
 
 
+class FactorAnalysis(_Spec):
+    form: Literal["perception", "expectation"] = "perception"
+    method: Literal["minres", "ml", "principal"] = "minres"
+    rotation: Literal["oblimin", "promax", "varimax", "none"] = "oblimin"
+    missing: Literal["pairwise", "listwise"] = "pairwise"
+    n_factors: int | Literal["instrument", "parallel"] = "instrument"
+    loading_threshold: float = Field(default=0.3, gt=0, lt=1)
+    parallel_iterations: int = Field(default=50, ge=10, le=1000)
+
+
 class Analysis(_Spec):
     confidence: float = Field(default=0.95, gt=0.5, lt=1)
     seed: int = 20240101
@@ -104,6 +114,7 @@ class Analysis(_Spec):
     grey_segment: str | None = None
     servqual_weights: dict[str, int | float] | None = None
     p_adjust: Literal["holm", "bonferroni", "bh"] = "holm"
+    factor_analysis: FactorAnalysis = FactorAnalysis()
 
 
 class StudySpec(_Spec):
@@ -340,6 +351,13 @@ def _check_consistency(study: Study, shown: str) -> None:
     if (spec.columns.adequate is None) != (spec.columns.desired is None):
         raise InputError("keys 'columns.adequate' and 'columns.desired' go together: the zone "
                          "of tolerance needs both levels", file=shown)
+    fa = spec.analysis.factor_analysis
+    if "factor_analysis" in spec.reports and fa.form == "expectation" and spec.columns.expectation is None:
+        raise InputError("key 'analysis.factor_analysis.form' is 'expectation' but the survey has "
+                         "no expectation columns (columns.expectation)", file=shown)
+    if isinstance(fa.n_factors, int) and not 1 <= fa.n_factors < len(instrument.items):
+        raise InputError(f"key 'analysis.factor_analysis.n_factors' must be between 1 and "
+                         f"{len(instrument.items) - 1}, got {fa.n_factors}", file=shown)
     if "gap_model" in spec.reports and spec.columns.expectation is None:
         raise InputError("the gap_model report needs the expectation form: set "
                          "'columns.expectation'", file=shown)

@@ -19,7 +19,7 @@ def test_validate_the_demo():
     assert done.returncode == 0
     assert ("ok: 252 respondents, 22 items (expectation, perception, adequate, desired) on 5 "
             "dimensions; also management, standards, service_levels, promises; "
-            "reports: satisfaction, gap_model") in done.stdout
+            "reports: satisfaction, gap_model, factor_analysis") in done.stdout
 
 
 @pytest.mark.parametrize("command", ["validate", "build"])
@@ -55,7 +55,8 @@ def test_out_takes_one_study():
     assert "--out takes one study" in done.stderr
 
 
-def test_unknown_report_is_an_error():
-    done = run("build", str(DEMO / "study.yml"), "--report", "factor_analysis", "--out", "/nonexistent/x")
+def test_unknown_report_is_an_error(write_study, tmp_path):
+    done = run("build", str(write_study()), "--report", "gap_model", "--out", str(tmp_path / "out"))
     assert done.returncode == 2
-    assert "report 'factor_analysis' is not among the study's reports (satisfaction, gap_model)" in done.stderr
+    assert "report 'gap_model' is not among the study's reports (satisfaction)" in done.stderr
+    assert not (tmp_path / "out").exists()

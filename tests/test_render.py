@@ -20,6 +20,8 @@ SECTIONS = {
                      "drivers", "q_matrix", "grey", "comments", "method"],
     "gap_model": ["summary", "servqual", "overview", "five_gaps", "delivery", "zone", "priorities",
                   "caution", "method"],
+    "factor_analysis": ["summary", "suitability", "factors", "efa", "reliability", "cfa", "validity",
+                        "pca", "method"],
 }
 REPORTS = list(SECTIONS)
 TABLES = ["csi", "dimension_descriptives", "drivers", "gap_dimensions", "gap_items", "gap_model",
@@ -27,7 +29,10 @@ TABLES = ["csi", "dimension_descriptives", "drivers", "gap_dimensions", "gap_ite
           "nps", "overall", "q_matrix",
           "response_rate", "sample_profile", "segment_means_age_band", "segment_means_department",
           "segment_means_visit_type", "segment_tests", "service_levels", "defects",
-          "zone_of_tolerance"]
+          "zone_of_tolerance",
+          # the factor-analysis report (issue 4 names the first nine)
+          "kmo", "parallel_analysis", "efa_loadings", "efa_variance", "reliability", "item_total",
+          "cfa_fit", "cfa_loadings", "validity", "suitability", "fornell_larcker", "htmt", "pca_loadings"]
 
 
 def _sha(path):
@@ -79,7 +84,7 @@ def test_figures_are_embedded_and_titled(demo, language, report):
     page = demo["pages"][language, report]
     charts = re.findall(r'<figure class="chart"><figcaption>[^<]+</figcaption><img alt="[^"]+" '
                         r'src="data:image/png;base64,', page)
-    assert len(charts) >= 4
+    assert len(charts) >= {"satisfaction": 8, "gap_model": 4, "factor_analysis": 3}[report]
     assert page.count("<figure") == page.count("<figcaption>")
     assert len(page.encode()) < 1.5e6
 
@@ -198,7 +203,8 @@ def test_a_failing_notebook_leaves_the_previous_report(tmp_path, study_copy):
         build(study_copy / "study.yml", out=out, notebooks=broken, force=True,
               reports=["satisfaction"])
     assert (out / "satisfaction.html").read_bytes() == good
-    assert sorted(p.name for p in out.iterdir()) == [".build.json", "gap_model.html", "index.html",
+    assert sorted(p.name for p in out.iterdir()) == [".build.json", "factor_analysis.html",
+                                                     "gap_model.html", "index.html",
                                                      "satisfaction.html", "tables"]
 
 
@@ -223,7 +229,7 @@ def test_unknown_or_missing_parameters_are_errors(tmp_path):
 
 def test_build_stamp_records_each_report(demo):
     stamps = json.loads((demo["out"] / "zh" / ".build.json").read_text())
-    assert set(stamps) == {"satisfaction", "gap_model"}
+    assert set(stamps) == {"satisfaction", "gap_model", "factor_analysis"}
 
 
 def test_gap_report_names_the_gaps_in_chinese(demo):
@@ -244,3 +250,8 @@ def test_a_survey_only_study_builds_and_says_what_it_cannot_measure(tmp_path, st
     assert "现有数据未能测量" in page
     assert "未测量：请管理者按其对顾客的理解填写期望问卷" in page
     assert "无法绘制容忍区间" in page and "未提供服务水平记录" in page
+
+
+def test_factor_report_recovers_the_dimensions_in_both_languages(demo):
+    assert "5 因子解还原了量表的 5 个维度" in demo["pages"]["zh", "factor_analysis"]
+    assert "recovers the instrument's 5 dimensions: all 22 items" in demo["pages"]["en", "factor_analysis"]

@@ -1,0 +1,65 @@
+"""The factor-analysis report's analysis on the demo, and on data that defeat it."""
+
+import shutil
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from sqmreport import load_survey
+from sqmreport.factor_analysis import analyse, findings
+
+from .conftest import DEMO
+
+
+@pytest.fixture(scope="module")
+def demo():
+    survey = load_survey(DEMO / "study.yml")
+    return survey, analyse(survey)
+
+
+def test_the_demo_recovers_its_five_dimensions(demo):
+    _, result = demo
+    assert result.problems == {}
+    assert result.suggested["parallel"] == 5 and result.suggested["map"] == 5
+    assert sorted(result.matching["dimension"]) == sorted(
+        ["tangibles", "reliability", "responsiveness", "assurance", "empathy"])
+    assert (result.matching["recovered"] == result.matching["items"]).all()
+    assert not result.flags[["cross_loading", "weak"]].any().any()
+
+
+def test_findings_say_so_in_plain_words(demo):
+    survey, result = demo
+    text = " ".join(findings(result, survey))
+    assert "5 因子解还原了量表的 5 个维度：全部 22 个题项都在其所属维度的因子上载荷最大" in text
+
+
+def test_reliability_and_cfa_of_the_demo(demo):
+    _, result = demo
+    assert (result.reliability["alpha"] > 0.9).all()
+    assert result.cfa.fit["cfi"] > 0.95
+    assert set(result.validity["factor"]) == set(result.reliability["dimension"])
+
+
+def _broken_study(tmp_path, change):
+    shutil.copytree(DEMO, tmp_path / "s")
+    path = tmp_path / "s" / "survey.csv"
+    data = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    change(data)
+    data.to_csv(path, index=False, encoding="utf-8-sig")
+    return load_survey(tmp_path / "s" / "study.yml")
+
+
+def test_a_constant_item_is_explained_not_raised(tmp_path):
+    survey = _broken_study(tmp_path, lambda d: d.__setitem__("P3", "5"))
+    result = analyse(survey)
+    assert "item 3 has no variance" in result.problems["efa"]
+    assert result.efa is None
+    assert "无法计算探索性因子分析" in " ".join(findings(result, survey))
+
+
+def test_collinear_items_are_explained(tmp_path):
+    survey = _broken_study(tmp_path, lambda d: d.__setitem__("P2", d["P1"]))
+    result = analyse(survey)
+    assert "items 1 and 2 are perfectly collinear" in result.problems["efa"]
