@@ -14,21 +14,24 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, stats
+from scipy import optimize, special, stats
 
 from ._validation import InputError, check_option
 
-__all__ = ["BartlettResult", "EFAResult", "KMOResult", "METHODS", "MISSING", "ROTATIONS",
-           "bartlett", "correlation", "fit_efa", "kmo", "parallel_analysis", "pca", "velicer_map"]
+__all__ = ["BartlettResult", "CORRELATIONS", "EFAResult", "KMOResult", "METHODS", "MISSING",
+           "ROTATIONS", "bartlett", "correlation", "fit_efa", "kmo", "parallel_analysis", "pca",
+           "polychoric", "velicer_map"]
 
 METHODS = ("minres", "ml", "principal")
 ROTATIONS = ("oblimin", "promax", "varimax", "none")
 OBLIQUE = ("oblimin", "promax")
 MISSING = ("pairwise", "listwise")
+CORRELATIONS = ("pearson", "polychoric")
 
 
-def correlation(data: pd.DataFrame, *, missing: str = "pairwise") -> tuple[pd.DataFrame, int]:
-    """Pearson correlations of the items and the number of observations psych would use.
+def correlation(data: pd.DataFrame, *, missing: str = "pairwise",
+                cor: str = "pearson") -> tuple[pd.DataFrame, int]:
+    """Correlations of the items and the number of observations psych would use.
 
     Parameters
     ----------
@@ -37,6 +40,9 @@ def correlation(data: pd.DataFrame, *, missing: str = "pairwise") -> tuple[pd.Da
     missing : {"pairwise", "listwise"}
         Pairwise-complete correlations with n = all rows (as psych does), or
         complete cases only.
+    cor : {"pearson", "polychoric"}
+        Pearson correlations, or polychoric ones for ordinal (Likert) items
+        (:func:`polychoric`).
 
     Returns
     -------
@@ -49,9 +55,10 @@ def correlation(data: pd.DataFrame, *, missing: str = "pairwise") -> tuple[pd.Da
 
     Notes
     -----
-    In R: ``cor(x, use = "pairwise")`` and ``nrow(x)``.
+    In R: ``cor(x, use = "pairwise")`` (or ``polychoric(x)$rho``) and ``nrow(x)``.
     """
     check_option("missing", missing, MISSING)
+    check_option("cor", cor, CORRELATIONS)
     frame = data.astype(float)
     if missing == "listwise":
         frame = frame.dropna()
@@ -59,11 +66,99 @@ def correlation(data: pd.DataFrame, *, missing: str = "pairwise") -> tuple[pd.Da
     if constant:
         raise InputError(f"item {constant[0]} has no variance (every answer the same or "
                          "missing), so it cannot be factor-analysed")
-    r = frame.corr()
+    r = frame.corr() if cor == "pearson" else polychoric(frame)
     if r.isna().any().any():
         a, b = np.argwhere(r.isna().to_numpy())[0]
         raise InputError(f"items {r.index[a]} and {r.columns[b]} were never answered together")
     return r, len(frame)
+
+
+def _bivariate_cdf(h: np.ndarray, k: np.ndarray, rho: float) -> np.ndarray:
+    """Φ₂(h, k; ρ) for arrays of finite limits, through Owen's T function (Owen 1956).
+
+    Φ₂ = ½[Φ(h) + Φ(k)] − T(h, a_h) − T(k, a_k) − ½·[hk < 0], with
+    a_h = (k − ρh) / (h√(1 − ρ²)) and a_k = (h − ρk) / (k√(1 − ρ²)).  The formula
+    needs h, k ≠ 0; Φ₂ is continuous, so an exact 0 is moved by 1e-15.
+    """
+    h = np.where(np.asarray(h, float) == 0, 1e-15, h)
+    k = np.where(np.asarray(k, float) == 0, 1e-15, k)
+    root = np.sqrt(1 - rho * rho)
+    value = (0.5 * (special.ndtr(h) + special.ndtr(k))
+             - special.owens_t(h, (k - rho * h) / (h * root))
+             - special.owens_t(k, (h - rho * k) / (k * root)))
+    return value - np.where(h * k < 0, 0.5, 0.0)
+
+
+def _rectangles(rho: float, row_cuts: np.ndarray, col_cuts: np.ndarray) -> np.ndarray:
+    """Probabilities of every cell of a bivariate table cut at the thresholds."""
+    rows = np.concatenate([[-np.inf], row_cuts, [np.inf]])
+    cols = np.concatenate([[-np.inf], col_cuts, [np.inf]])
+    # Φ₂ on the grid, with its closed forms at ±∞.
+    grid = np.zeros((len(rows), len(cols)))
+    finite_r, finite_c = np.isfinite(rows), np.isfinite(cols)
+    hh, kk = np.meshgrid(rows[finite_r], cols[finite_c], indexing="ij")
+    inner = np.zeros(hh.shape)
+    if hh.size:
+        inner = _bivariate_cdf(hh, kk, rho)
+    grid[np.ix_(finite_r, finite_c)] = inner
+    grid[rows == np.inf, :] = special.ndtr(cols)
+    grid[:, cols == np.inf] = special.ndtr(rows)[:, None]
+    grid[rows == -np.inf, :] = 0
+    grid[:, cols == -np.inf] = 0
+    return np.diff(np.diff(grid, axis=0), axis=1)
+
+
+def polychoric(data: pd.DataFrame) -> pd.DataFrame:
+    """Polychoric correlations of ordinal items, as ``psych::polychoric`` estimates them.
+
+    Each item's thresholds come from its own answers (τ = Φ⁻¹ of the cumulative
+    proportions, categories from the lowest to the highest value of all items);
+    each pair's correlation maximises the likelihood of its bivariate table
+    (pairwise-complete responses) with the thresholds held fixed.
+
+    Notes
+    -----
+    In R: ``psych::polychoric(x)$rho`` (global thresholds, the default).
+
+    References
+    ----------
+    Olsson, U. (1979). Maximum likelihood estimation of the polychoric correlation
+    coefficient. Psychometrika, 44(4), 443-460.
+    """
+    x = data.to_numpy(dtype=float)
+    if np.isnan(x).all():
+        raise InputError("no answers to compute polychoric correlations from")
+    low, high = np.nanmin(x), np.nanmax(x)
+    if not np.allclose(x[~np.isnan(x)], np.round(x[~np.isnan(x)])):
+        raise InputError("polychoric correlations need whole-number answers (ordinal items)")
+    codes = np.where(np.isnan(x), -1, x - low).astype(int)
+    levels = int(high - low) + 1
+    if levels > 8:
+        raise InputError(f"{levels} answer categories: polychoric correlations are meant for "
+                         "ordinal items with a few categories; use Pearson correlations")
+    p = x.shape[1]
+    thresholds = []
+    for j in range(p):
+        answered = codes[:, j][codes[:, j] >= 0]
+        freq = np.bincount(answered, minlength=levels) / len(answered)
+        thresholds.append(special.ndtri(np.clip(np.cumsum(freq)[:-1], 0, 1)))
+    rho = np.eye(p)
+    for a in range(p):
+        for b in range(a + 1, p):
+            both = (codes[:, a] >= 0) & (codes[:, b] >= 0)
+            table = np.zeros((levels, levels))
+            np.add.at(table, (codes[both, a], codes[both, b]), 1)
+            table /= table.sum()
+
+            def objective(r, table=table, ta=thresholds[a], tb=thresholds[b]):
+                cells = _rectangles(r, ta, tb)
+                ok = (cells > 0) & (table > 0)
+                return -np.sum(table[ok] * np.log(cells[ok]))
+
+            best = optimize.minimize_scalar(objective, bounds=(-0.9999, 0.9999), method="bounded",
+                                            options={"xatol": 1e-8})
+            rho[a, b] = rho[b, a] = best.x
+    return pd.DataFrame(rho, index=data.columns, columns=data.columns)
 
 
 def _check_positive_definite(r: pd.DataFrame) -> None:
@@ -96,7 +191,7 @@ class KMOResult:
     per_item: pd.Series
 
 
-def kmo(data: pd.DataFrame, *, missing: str = "pairwise") -> KMOResult:
+def kmo(data: pd.DataFrame, *, missing: str = "pairwise", cor: str = "pearson") -> KMOResult:
     """Kaiser-Meyer-Olkin measure of sampling adequacy, overall and per item.
 
     Notes
@@ -109,7 +204,7 @@ def kmo(data: pd.DataFrame, *, missing: str = "pairwise") -> KMOResult:
     ----------
     Kaiser, H. F. (1970). A second generation little jiffy. Psychometrika, 35(4), 401-415.
     """
-    r, _ = correlation(data, missing=missing)
+    r, _ = correlation(data, missing=missing, cor=cor)
     _check_positive_definite(r)
     inv = np.linalg.inv(r.to_numpy())
     scale = 1 / np.sqrt(np.diag(inv))
@@ -140,7 +235,7 @@ class BartlettResult:
     n: int
 
 
-def bartlett(data: pd.DataFrame, *, missing: str = "pairwise") -> BartlettResult:
+def bartlett(data: pd.DataFrame, *, missing: str = "pairwise", cor: str = "pearson") -> BartlettResult:
     """Bartlett's test that the correlation matrix is an identity matrix.
 
     Notes
@@ -148,7 +243,7 @@ def bartlett(data: pd.DataFrame, *, missing: str = "pairwise") -> BartlettResult
     χ² = −(n − 1 − (2p + 5)/6) · ln|R|, df = p(p − 1)/2.
     In R: ``psych::cortest.bartlett(cor(x, use = "pairwise"), n = nrow(x))``.
     """
-    r, n = correlation(data, missing=missing)
+    r, n = correlation(data, missing=missing, cor=cor)
     p = r.shape[0]
     sign, logdet = np.linalg.slogdet(r.to_numpy())
     if sign <= 0:
@@ -158,7 +253,8 @@ def bartlett(data: pd.DataFrame, *, missing: str = "pairwise") -> BartlettResult
     return BartlettResult(float(chi2), df, float(stats.chi2.sf(chi2, df)), n)
 
 
-def velicer_map(data: pd.DataFrame, *, missing: str = "pairwise", max_factors: int = 8) -> pd.DataFrame:
+def velicer_map(data: pd.DataFrame, *, missing: str = "pairwise", max_factors: int = 8,
+                cor: str = "pearson") -> pd.DataFrame:
     """Velicer's minimum average partial (MAP) criterion for 1 … ``max_factors`` components.
 
     Returns
@@ -176,7 +272,7 @@ def velicer_map(data: pd.DataFrame, *, missing: str = "pairwise", max_factors: i
     Velicer, W. F. (1976). Determining the number of components from the matrix of
     partial correlations. Psychometrika, 41(3), 321-327.
     """
-    r, _ = correlation(data, missing=missing)
+    r, _ = correlation(data, missing=missing, cor=cor)
     x = r.to_numpy()
     p = x.shape[0]
     values, vectors = np.linalg.eigh(x)
@@ -198,10 +294,12 @@ def _smc(r: np.ndarray) -> np.ndarray:
 
 
 def parallel_analysis(data: pd.DataFrame, *, n_iter: int = 50, seed: int = 20240101,
-                      missing: str = "pairwise", quantile: float = 0.95) -> pd.DataFrame:
+                      missing: str = "pairwise", quantile: float = 0.95,
+                      cor: str = "pearson") -> pd.DataFrame:
     """Horn's parallel analysis for components and factors, with a seeded generator.
 
-    Random normal data of the same size are generated ``n_iter`` times; the
+    Random normal data of the same size are generated ``n_iter`` times (their
+    Pearson correlations are the chance baseline, also for polychoric data); the
     observed eigenvalues of the correlation matrix (components) and of the
     reduced correlation matrix with squared multiple correlations on its diagonal
     (factors) are compared with the simulated ones.
@@ -218,7 +316,7 @@ def parallel_analysis(data: pd.DataFrame, *, n_iter: int = 50, seed: int = 20240
     Horn, J. L. (1965). A rationale and test for the number of factors in factor
     analysis. Psychometrika, 30(2), 179-185.
     """
-    r, n = correlation(data, missing=missing)
+    r, n = correlation(data, missing=missing, cor=cor)
     x = r.to_numpy()
     p = x.shape[0]
     reduced = x.copy()
@@ -279,7 +377,7 @@ class EFAResult:
 
 
 def fit_efa(data: pd.DataFrame, n_factors: int, *, method: str = "minres",
-            rotation: str = "oblimin", missing: str = "pairwise") -> EFAResult:
+            rotation: str = "oblimin", missing: str = "pairwise", cor: str = "pearson") -> EFAResult:
     """Extract and rotate ``n_factors`` factors, as ``psych::fa`` does.
 
     Parameters
@@ -293,6 +391,8 @@ def fit_efa(data: pd.DataFrame, n_factors: int, *, method: str = "minres",
         their sum changes by less than 0.001, at most 50 times).
     rotation : {"oblimin", "promax", "varimax", "none"}
     missing : {"pairwise", "listwise"}
+    cor : {"pearson", "polychoric"}
+        The correlations analysed (psych's ``cor = "cor" | "poly"``).
 
     Returns
     -------
@@ -314,7 +414,7 @@ def fit_efa(data: pd.DataFrame, n_factors: int, *, method: str = "minres",
     """
     check_option("method", method, METHODS)
     check_option("rotation", rotation, ROTATIONS)
-    r, n = correlation(data, missing=missing)
+    r, n = correlation(data, missing=missing, cor=cor)
     p = r.shape[0]
     if not 1 <= n_factors < p:
         raise InputError(f"`n_factors` must be between 1 and {p - 1} for {p} items, got {n_factors}")
@@ -328,7 +428,7 @@ def fit_efa(data: pd.DataFrame, n_factors: int, *, method: str = "minres",
 
 
 def pca(data: pd.DataFrame, n_components: int, *, rotation: str = "varimax",
-        missing: str = "pairwise") -> EFAResult:
+        missing: str = "pairwise", cor: str = "pearson") -> EFAResult:
     """Principal component analysis, as ``psych::principal``: an alternative extraction.
 
     Component loadings are the eigenvectors of the correlation matrix scaled by
@@ -339,7 +439,7 @@ def pca(data: pd.DataFrame, n_components: int, *, rotation: str = "varimax",
     In R: ``psych::principal(x, nfactors, rotate = rotation)``.
     """
     check_option("rotation", rotation, ROTATIONS)
-    r, n = correlation(data, missing=missing)
+    r, n = correlation(data, missing=missing, cor=cor)
     p = r.shape[0]
     if not 1 <= n_components <= p:
         raise InputError(f"`n_components` must be between 1 and {p}, got {n_components}")

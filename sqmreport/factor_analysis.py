@@ -85,6 +85,7 @@ def analyse(survey: Survey) -> FactorReport:
     instrument = survey.instrument
     data = survey.ratings[options.form]
     dims = instrument.dimension_of()
+    cor = options.correlation  # feeds every EFA step; reliability and the CFA use Pearson
     problems = {}
 
     def attempt(section, compute):
@@ -94,18 +95,19 @@ def analyse(survey: Survey) -> FactorReport:
             problems[section] = str(exc)
             return None
 
-    corr = attempt("suitability", lambda: efa.correlation(data, missing=options.missing)[0])
-    kmo = attempt("suitability", lambda: efa.kmo(data, missing=options.missing)) if corr is not None else None
-    bartlett = attempt("suitability", lambda: efa.bartlett(data, missing=options.missing)) if kmo else None
+    corr = attempt("suitability", lambda: efa.correlation(data, missing=options.missing, cor=cor)[0])
+    kmo = attempt("suitability", lambda: efa.kmo(data, missing=options.missing, cor=cor)) if corr is not None else None
+    bartlett = attempt("suitability", lambda: efa.bartlett(data, missing=options.missing, cor=cor)) if kmo else None
 
     parallel = attempt("factors", lambda: efa.parallel_analysis(
-        data, n_iter=options.parallel_iterations, seed=spec.analysis.seed, missing=options.missing))
+        data, n_iter=options.parallel_iterations, seed=spec.analysis.seed, missing=options.missing,
+        cor=cor))
     suggested = {"instrument": len(instrument.dimensions)}
     if parallel is not None:
         above = (parallel["observed_fa"] > parallel["simulated_fa"]).to_numpy()
         suggested["parallel"] = int(np.argmin(above)) if not above.all() else len(above)
         suggested["kaiser"] = int((parallel["observed_pc"] > 1).sum())
-        velicer = attempt("factors", lambda: efa.velicer_map(data, missing=options.missing,
+        velicer = attempt("factors", lambda: efa.velicer_map(data, missing=options.missing, cor=cor,
                                                               max_factors=min(12, data.shape[1] - 1)))
         if velicer is not None:
             parallel = parallel.merge(velicer.rename(columns={"factors": "factor"}), on="factor",
@@ -117,7 +119,8 @@ def analyse(survey: Survey) -> FactorReport:
     n_factors = max(1, min(n_factors, data.shape[1] - 1))
 
     solution = attempt("efa", lambda: efa.fit_efa(data, n_factors, method=options.method,
-                                                 rotation=options.rotation, missing=options.missing))
+                                                 rotation=options.rotation, missing=options.missing,
+                                                 cor=cor))
     matching = flags = None
     if solution is not None:
         matching = _match_dimensions(solution.loadings, dims)
@@ -125,7 +128,7 @@ def analyse(survey: Survey) -> FactorReport:
         if solution.heywood:
             problems["heywood"] = ", ".join(solution.heywood)
     pca = attempt("pca", lambda: efa.pca(data, n_factors, rotation="varimax" if n_factors > 1 else "none",
-                                        missing=options.missing))
+                                        missing=options.missing, cor=cor))
 
     reliability, totals = [], []
     for dim in instrument.dimension_ids:

@@ -100,6 +100,7 @@ class FactorAnalysis(_Spec):
     method: Literal["minres", "ml", "principal"] = "minres"
     rotation: Literal["oblimin", "promax", "varimax", "none"] = "oblimin"
     missing: Literal["pairwise", "listwise"] = "pairwise"
+    correlation: Literal["pearson", "polychoric"] = "pearson"
     n_factors: int | Literal["instrument", "parallel"] = "instrument"
     loading_threshold: float = Field(default=0.3, gt=0, lt=1)
     parallel_iterations: int = Field(default=50, ge=10, le=1000)

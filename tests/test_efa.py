@@ -139,3 +139,25 @@ def test_pca_matches_psych_principal(rotation):
     assert_allclose(ours.loadings.to_numpy()[:, order] * signs, theirs.to_numpy(), atol=1e-3)
     variance = pd.read_csv(REF / f"pca_variance_{rotation}.csv", index_col=0)
     assert_allclose(ours.variance["ss_loadings"].to_numpy()[order], variance.loc["SS loadings"], atol=1e-3)
+
+
+def test_polychoric_correlations_match_psych():
+    reference = pd.read_csv(REF / "polychoric_rho.csv", index_col=0)
+    assert_allclose(efa.polychoric(BFI).to_numpy(), reference.to_numpy(), atol=1e-4)
+
+
+def test_efa_on_polychoric_correlations_matches_psych():
+    ours = efa.fit_efa(BFI, 5, cor="polychoric")
+    theirs = pd.read_csv(REF / "efa_loadings_polychoric.csv", index_col=0)
+    order, signs = _match(ours.loadings.to_numpy(), theirs.to_numpy())
+    assert_allclose(ours.loadings.to_numpy()[:, order] * signs, theirs.to_numpy(), atol=1e-3)
+
+
+def test_bivariate_normal_cdf_is_exact():
+    from scipy import stats
+
+    rng = np.random.default_rng(0)
+    points = np.vstack([rng.normal(size=(30, 2)), [[0, 0.7], [-0.3, 0], [0, 0]]])
+    for rho in (-0.95, -0.4, 0.0, 0.3, 0.9):
+        expected = stats.multivariate_normal([0, 0], [[1, rho], [rho, 1]]).cdf(points)
+        assert_allclose(efa._bivariate_cdf(points[:, 0], points[:, 1], rho), expected, atol=1e-7)

@@ -63,3 +63,18 @@ def test_collinear_items_are_explained(tmp_path):
     survey = _broken_study(tmp_path, lambda d: d.__setitem__("P2", d["P1"]))
     result = analyse(survey)
     assert "items 1 and 2 are perfectly collinear" in result.problems["efa"]
+
+
+def test_the_ordinal_option_feeds_every_efa_step(tmp_path):
+    shutil.copytree(DEMO, tmp_path / "s")
+    path = tmp_path / "s" / "study.yml"
+    spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+    spec.setdefault("analysis", {})["factor_analysis"] = {"correlation": "polychoric"}
+    path.write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
+    survey = load_survey(path)
+    result = analyse(survey)
+    assert result.problems == {}
+    from sqmreport import efa
+    expected = efa.polychoric(survey.ratings["perception"])
+    np.testing.assert_allclose(result.correlation.to_numpy(), expected.to_numpy())
+    assert (result.matching["recovered"] == result.matching["items"]).all()

@@ -74,12 +74,19 @@ def factors(rep: Report, result: FactorReport) -> None:
     rep.figure("scree", plots.plot_scree(result.parallel, language=rep.language))
 
 
+def _fitted_section(rep: Report, result: FactorReport, section: str, fitted, heywood: str) -> bool:
+    """Open a section that shows a fitted model: say why it is missing, or warn of a Heywood case."""
+    rep.section(section)
+    if _problem(rep, result, section) or fitted is None:
+        return False
+    if heywood in result.problems:
+        rep.note(f"fa_notes.{heywood}", items=result.problems[heywood])
+    return True
+
+
 def efa(rep: Report, result: FactorReport) -> None:
-    rep.section("efa")
-    if _problem(rep, result, "efa") or result.efa is None:
+    if not _fitted_section(rep, result, "efa", result.efa, "heywood"):
         return
-    if "heywood" in result.problems:
-        rep.note("fa_notes.heywood", items=result.problems["heywood"])
     options = _options(rep)
     solution = result.efa
     loadings = solution.loadings
@@ -142,11 +149,8 @@ def reliability(rep: Report, result: FactorReport) -> None:
 
 
 def cfa(rep: Report, result: FactorReport) -> None:
-    rep.section("cfa")
-    if _problem(rep, result, "cfa") or result.cfa is None:
+    if not _fitted_section(rep, result, "cfa", result.cfa, "cfa_heywood"):
         return
-    if "cfa_heywood" in result.problems:
-        rep.note("fa_notes.cfa_heywood", items=result.problems["cfa_heywood"])
     f = result.cfa.fit
     rows = []
     for key in ("chi2", "df", "p_value", "cfi", "tli", "rmsea", "rmsea_ci_low", "rmsea_ci_high",
@@ -218,4 +222,4 @@ def method(rep: Report, result: FactorReport) -> None:
     rep.section("method")
     options = _options(rep)
     rep.note("fa_notes.method", form=rep.t(f"fa_forms.{options.form}"), n=len(result.items),
-             missing=_missing(rep))
+             missing=_missing(rep), correlation=rep.t(f"fa_correlations.{options.correlation}"))

@@ -43,6 +43,13 @@ for (missing in c("pairwise", "listwise")) {
       sprintf("bartlett_%s.csv", missing), row.names = FALSE)
 }
 
+# --- polychoric correlations, and the EFA that uses them ----------------------------------
+pc <- polychoric(x)
+out(pc$rho, "polychoric_rho.csv")
+out(pc$tau, "polychoric_tau.csv")
+f <- fa(x, nfactors = 5, fm = "minres", rotate = "oblimin", cor = "poly")
+out(unclass(f$loadings), "efa_loadings_polychoric.csv")
+
 # --- Velicer's MAP ----------------------------------------------------------------------
 v <- VSS(x, n = 8, plot = FALSE, fm = "minres")
 out(data.frame(factors = 1:8, map = v$map), "map.csv", row.names = FALSE)
