@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-__all__ = ["InputError", "check_option", "describe_rows"]
+__all__ = ["Degenerate", "InputError", "check_option", "describe_rows", "section"]
 
 _ROWS_SHOWN = 5
 
@@ -51,6 +51,21 @@ class InputError(ValueError):
         return text
 
 
+class Degenerate(InputError):
+    """Valid data that a statistic cannot be computed from (no variance, collinear items,
+    too few cases, a fit that does not converge).
+
+    A report shows it in place of the section it affects, in the study's language:
+    ``key`` names the kind (``problems.<key>`` in the locale files) and ``values``
+    fill its placeholders.
+    """
+
+    def __init__(self, key: str, message: str, **values):
+        self.key = key
+        self.values = values
+        super().__init__(message)
+
+
 def describe_rows(rows: Iterable[int]) -> str:
     """``rows 12, 40, 41`` with at most five rows listed, then ``and N more``."""
     rows = sorted(int(r) for r in rows)
@@ -66,3 +81,20 @@ def check_option(name: str, value, options: Iterable) -> None:
     if value not in options:
         listed = ", ".join(repr(o) for o in options)
         raise InputError(f"`{name}` must be one of {listed}, got {value!r}")
+
+
+def section(problems: dict, name: str, compute):
+    """Run one section's computation; on :class:`Degenerate` data record why and return None.
+
+    ``problems`` maps section names to the :class:`Degenerate` that stopped them,
+    so a report can explain the section instead of failing.
+    """
+    import numpy as np
+
+    try:
+        return compute()
+    except Degenerate as exc:
+        problems.setdefault(name, exc)
+    except np.linalg.LinAlgError as exc:
+        problems.setdefault(name, Degenerate("singular", f"the computation failed: {exc}"))
+    return None

@@ -8,14 +8,16 @@ lavaan on the Holzinger-Swineford data).
 
 from __future__ import annotations
 
+import logging
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
-from ._validation import InputError
+from ._validation import Degenerate, InputError
 
 __all__ = ["CFAResult", "FIT_CUTOFFS", "fit_cfa"]
 
@@ -107,7 +109,11 @@ def fit_cfa(data: pd.DataFrame, model: dict) -> CFAResult:
     frame = data[items].astype(float).dropna()
     n, p = frame.shape
     if n < p + 2:
-        raise InputError(f"a CFA of {p} items needs more complete cases than {n}")
+        raise Degenerate("too_few_cases", f"a CFA of {p} items needs at least {p + 2} complete "
+                         f"responses, got {n}", n=n, needed=p + 2)
+    from .efa import check_positive_definite
+
+    check_positive_definite(frame.cov())
 
     import semopy
 
@@ -116,14 +122,16 @@ def fit_cfa(data: pd.DataFrame, model: dict) -> CFAResult:
     factors = {factor: f"f{k}" for k, factor in enumerate(model)}
     renamed = {factors[f]: [names[i] for i in group] for f, group in model.items()}
     sem = semopy.Model(_syntax(renamed))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        # BFGS reaches lavaan's optimum; like lavaan it leaves variances unbounded,
-        # so a Heywood case shows as a negative variance instead of being hidden.
-        result = sem.fit(frame.rename(columns=names), solver="BFGS")
-        estimates = sem.inspect(std_est=False)
-    if not getattr(result, "success", True):
-        raise InputError("the CFA did not converge; the model may not fit these data")
+    try:
+        with _quiet():
+            # BFGS reaches lavaan's optimum; like lavaan it leaves variances unbounded,
+            # so a Heywood case shows as a negative variance instead of being hidden.
+            result = sem.fit(frame.rename(columns=names), solver="BFGS")
+            estimates = sem.inspect(std_est=False)
+    except (np.linalg.LinAlgError, ValueError, FloatingPointError) as exc:
+        raise Degenerate("not_converged", f"the CFA could not be estimated ({exc})") from None
+    if not getattr(result, "success", True) or not np.isfinite(result.fun):
+        raise Degenerate("not_converged", "the CFA did not converge; the model may not fit these data")
 
     est = estimates.set_index(["lval", "op", "rval"])
     lam = np.zeros((p, len(model)))
@@ -160,6 +168,20 @@ def fit_cfa(data: pd.DataFrame, model: dict) -> CFAResult:
         factor_variances=pd.Series(np.diag(phi), index=list(model)),
         residual_variances=pd.Series(theta, index=items),
         sample_cov=pd.DataFrame(s, index=items, columns=items), heywood=heywood)
+
+
+@contextmanager
+def _quiet():
+    """semopy reports through warnings and the root logger: keep both off the report's stderr."""
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.ERROR)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        root.setLevel(level)
 
 
 def _fit_measures(s: np.ndarray, sigma: np.ndarray, n: int, q: int) -> dict:

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ._validation import InputError, check_option
+from ._validation import Degenerate, InputError, check_option
 
 __all__ = ["DriverResult", "QUADRANTS", "crosshair", "importance_performance",
            "item_q_matrix", "key_drivers", "relative_weights"]
@@ -49,11 +49,16 @@ def relative_weights(predictors: pd.DataFrame, outcome: pd.Series) -> pd.Series:
     y = outcome.to_numpy(dtype=float)
     if np.isnan(x).any() or np.isnan(y).any():
         raise InputError("relative_weights needs complete cases; drop rows with missing values")
-    corr = np.corrcoef(np.column_stack([x, y]), rowvar=False)
+    with np.errstate(divide="ignore", invalid="ignore"):  # a constant column: handled below
+        corr = np.corrcoef(np.column_stack([x, y]), rowvar=False)
+    if not np.isfinite(corr).all():
+        raise Degenerate("no_variance_driver", "a driver or the outcome has no variance; "
+                         "relative weights are undefined")
     r_xx, r_xy = corr[:-1, :-1], corr[:-1, -1]
     eigval, eigvec = np.linalg.eigh(r_xx)
     if eigval.min() <= 1e-10:
-        raise InputError("the predictors are perfectly collinear; relative weights are undefined")
+        raise Degenerate("collinear_drivers", "the drivers are perfectly collinear; relative "
+                         "weights are undefined")
     lam = eigvec @ np.diag(np.sqrt(eigval)) @ eigvec.T
     beta = np.linalg.solve(lam, r_xy)
     return pd.Series((lam ** 2) @ (beta ** 2), index=predictors.columns, name="weight")
@@ -90,7 +95,8 @@ def key_drivers(drivers: pd.DataFrame, outcome: pd.Series, *,
     n = len(frame)
     k = drivers.shape[1]
     if n < k + 2:
-        raise InputError(f"key-driver analysis needs at least {k + 2} complete cases, got {n}")
+        raise Degenerate("too_few_cases", f"key-driver analysis needs at least {k + 2} complete "
+                         f"responses, got {n}", n=n, needed=k + 2)
     x, y = frame.drop(columns="__outcome__"), frame["__outcome__"]
     weights = relative_weights(x, y)
     r = x.corrwith(y)

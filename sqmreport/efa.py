@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special, stats
 
-from ._validation import InputError, check_option
+from ._validation import Degenerate, InputError, check_option
 
 __all__ = ["BartlettResult", "CORRELATIONS", "EFAResult", "KMOResult", "METHODS", "MISSING",
            "ROTATIONS", "bartlett", "correlation", "fit_efa", "kmo", "parallel_analysis", "pca",
@@ -64,12 +64,13 @@ def correlation(data: pd.DataFrame, *, missing: str = "pairwise",
         frame = frame.dropna()
     constant = [c for c in frame.columns if frame[c].nunique(dropna=True) < 2]
     if constant:
-        raise InputError(f"item {constant[0]} has no variance (every answer the same or "
-                         "missing), so it cannot be factor-analysed")
+        raise Degenerate("no_variance", f"item {constant[0]} has no variance (every answer the "
+                         "same or missing)", item=constant[0])
     r = frame.corr() if cor == "pearson" else polychoric(frame)
     if r.isna().any().any():
         a, b = np.argwhere(r.isna().to_numpy())[0]
-        raise InputError(f"items {r.index[a]} and {r.columns[b]} were never answered together")
+        raise Degenerate("never_together", f"items {r.index[a]} and {r.columns[b]} were never "
+                         "answered together", a=r.index[a], b=r.columns[b])
     return r, len(frame)
 
 
@@ -161,19 +162,24 @@ def polychoric(data: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rho, index=data.columns, columns=data.columns)
 
 
-def _check_positive_definite(r: pd.DataFrame) -> None:
+def check_positive_definite(r: pd.DataFrame) -> None:
+    """Raise :class:`Degenerate` unless a correlation (or covariance) matrix can be inverted."""
+    diagonal = np.diag(r.to_numpy())
+    if (diagonal <= 0).any() or np.isnan(diagonal).any():
+        item = r.index[int(np.argmin(np.nan_to_num(diagonal, nan=-1)))]
+        raise Degenerate("no_variance", f"item {item} has no variance (every answer the same or "
+                         "missing)", item=item)
     eigenvalues = np.linalg.eigvalsh(r.to_numpy())
-    if eigenvalues.min() <= 1e-10:
-        collinear = _collinear_items(r)
-        raise InputError("the correlation matrix is singular"
-                         + (f": items {collinear} are perfectly collinear" if collinear else "")
-                         + (" (more items than respondents?)" if not collinear else ""))
-
-
-def _collinear_items(r: pd.DataFrame) -> str:
-    values = np.abs(r.to_numpy()) - np.eye(len(r))
+    if eigenvalues.min() > 1e-10 * max(eigenvalues.max(), 1):
+        return
+    d = np.sqrt(diagonal)
+    values = np.abs(r.to_numpy() / np.outer(d, d)) - np.eye(len(r))
     i, j = np.unravel_index(np.argmax(values), values.shape)
-    return f"{r.index[i]} and {r.columns[j]}" if values[i, j] > 1 - 1e-10 else ""
+    if values[i, j] > 1 - 1e-10:
+        raise Degenerate("collinear", f"the correlation matrix is singular: items {r.index[i]} "
+                         f"and {r.columns[j]} are perfectly collinear", a=r.index[i], b=r.columns[j])
+    raise Degenerate("singular", "the correlation matrix is singular (more items than "
+                     "respondents, or an item that is a sum of others)")
 
 
 @dataclass(frozen=True)
@@ -205,7 +211,7 @@ def kmo(data: pd.DataFrame, *, missing: str = "pairwise", cor: str = "pearson") 
     Kaiser, H. F. (1970). A second generation little jiffy. Psychometrika, 35(4), 401-415.
     """
     r, _ = correlation(data, missing=missing, cor=cor)
-    _check_positive_definite(r)
+    check_positive_definite(r)
     inv = np.linalg.inv(r.to_numpy())
     scale = 1 / np.sqrt(np.diag(inv))
     q = inv * np.outer(scale, scale)
@@ -245,9 +251,8 @@ def bartlett(data: pd.DataFrame, *, missing: str = "pairwise", cor: str = "pears
     """
     r, n = correlation(data, missing=missing, cor=cor)
     p = r.shape[0]
+    check_positive_definite(r)
     sign, logdet = np.linalg.slogdet(r.to_numpy())
-    if sign <= 0:
-        raise InputError("the correlation matrix is singular: Bartlett's test is undefined")
     chi2 = -(n - 1 - (2 * p + 5) / 6) * logdet
     df = p * (p - 1) // 2
     return BartlettResult(float(chi2), df, float(stats.chi2.sf(chi2, df)), n)
@@ -273,6 +278,7 @@ def velicer_map(data: pd.DataFrame, *, missing: str = "pairwise", max_factors: i
     partial correlations. Psychometrika, 41(3), 321-327.
     """
     r, _ = correlation(data, missing=missing, cor=cor)
+    check_positive_definite(r)
     x = r.to_numpy()
     p = x.shape[0]
     values, vectors = np.linalg.eigh(x)
@@ -317,6 +323,7 @@ def parallel_analysis(data: pd.DataFrame, *, n_iter: int = 50, seed: int = 20240
     analysis. Psychometrika, 30(2), 179-185.
     """
     r, n = correlation(data, missing=missing, cor=cor)
+    check_positive_definite(r)
     x = r.to_numpy()
     p = x.shape[0]
     reduced = x.copy()
@@ -418,7 +425,7 @@ def fit_efa(data: pd.DataFrame, n_factors: int, *, method: str = "minres",
     p = r.shape[0]
     if not 1 <= n_factors < p:
         raise InputError(f"`n_factors` must be between 1 and {p - 1} for {p} items, got {n_factors}")
-    _check_positive_definite(r)
+    check_positive_definite(r)
     x = r.to_numpy()
     unrotated = _principal_axis(x, n_factors) if method == "principal" else _extract(x, n_factors, method)
     loadings, phi = _rotate(unrotated, rotation)

@@ -13,7 +13,7 @@ from scipy.optimize import linear_sum_assignment
 
 from . import efa
 from ._i18n import text
-from ._validation import InputError
+from ._validation import Degenerate, section
 from .cfa import CFAResult, fit_cfa
 from .reliability import cronbach_alpha, item_total, omega_total
 from .survey import Survey
@@ -55,7 +55,8 @@ class FactorReport:
     validity : DataFrame or None
     fornell_larcker, htmt : DataFrame or None
     problems : dict
-        Section -> the reason it could not be computed.
+        Section -> the :class:`~sqmreport._validation.Degenerate` that stopped it
+        (``heywood`` and ``cfa_heywood`` flag Heywood cases).
     """
 
     items: pd.DataFrame
@@ -88,12 +89,8 @@ def analyse(survey: Survey) -> FactorReport:
     cor = options.correlation  # feeds every EFA step; reliability and the CFA use Pearson
     problems = {}
 
-    def attempt(section, compute):
-        try:
-            return compute()
-        except (InputError, np.linalg.LinAlgError, ValueError) as exc:
-            problems[section] = str(exc)
-            return None
+    def attempt(name, compute):
+        return section(problems, name, compute)
 
     corr = attempt("suitability", lambda: efa.correlation(data, missing=options.missing, cor=cor)[0])
     kmo = attempt("suitability", lambda: efa.kmo(data, missing=options.missing, cor=cor)) if corr is not None else None
@@ -126,7 +123,7 @@ def analyse(survey: Survey) -> FactorReport:
         matching = _match_dimensions(solution.loadings, dims)
         flags = _flags(solution.loadings, dims, options.loading_threshold)
         if solution.heywood:
-            problems["heywood"] = ", ".join(solution.heywood)
+            problems["heywood"] = Degenerate("heywood", "Heywood case", items=", ".join(solution.heywood))
     pca = attempt("pca", lambda: efa.pca(data, n_factors, rotation="varimax" if n_factors > 1 else "none",
                                         missing=options.missing, cor=cor))
 
@@ -151,7 +148,7 @@ def analyse(survey: Survey) -> FactorReport:
         fl = fornell_larcker(cfa)
         ratio = htmt(data, model)
         if cfa.heywood:
-            problems["cfa_heywood"] = ", ".join(cfa.heywood)
+            problems["cfa_heywood"] = Degenerate("heywood", "Heywood case", items=", ".join(cfa.heywood))
     return FactorReport(data, corr, kmo, bartlett, parallel, suggested, n_factors, solution,
                         matching, flags, pca, pd.DataFrame(reliability), item_table, cfa, validity,
                         fl, ratio, problems)

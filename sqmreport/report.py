@@ -141,6 +141,13 @@ class Report:
         items = "".join(f"<li>{html.escape(s)}</li>" for s in sentences)
         _display(f'<ul class="findings">{items}</ul>')
 
+    def problem(self, exc) -> None:
+        """Explain, in the study's language, why a section could not be computed."""
+        key = f"problems.{getattr(exc, 'key', '')}"
+        values = getattr(exc, "values", {})
+        reason = self.t(key, **values) if has_text(self.language, key) else str(exc)
+        self.note("problems.intro", reason=reason)
+
     def note(self, key: str, **values) -> None:
         """A paragraph of explanation from the locale file."""
         _display(f'<p class="note">{html.escape(self.t(key, **values))}</p>')

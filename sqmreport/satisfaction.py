@@ -16,6 +16,7 @@ from . import descriptives as desc
 from ._i18n import text
 from .drivers import DriverResult, item_q_matrix, key_drivers
 from .grey import GreyResult, grey_relational
+from ._validation import section
 from .survey import Survey
 
 __all__ = ["SatisfactionResult", "analyse", "findings"]
@@ -54,6 +55,8 @@ class SatisfactionResult:
         Segment groups ranked on their dimension scores; ``grey_segment`` names the segment.
     comments : Series or None
         Masked free-text comments.
+    problems : dict
+        Section -> the :class:`~sqmreport._validation.Degenerate` that stopped it.
     """
 
     response: pd.DataFrame
@@ -71,6 +74,7 @@ class SatisfactionResult:
     grey: GreyResult | None
     grey_segment: str | None
     comments: pd.Series | None
+    problems: dict
 
 
 def analyse(survey: Survey) -> SatisfactionResult:
@@ -110,12 +114,13 @@ def analyse(survey: Survey) -> SatisfactionResult:
         segments = desc.compare_segments(measures, survey.segments, min_size=spec.min_group_size,
                                          test=options.segment_test, confidence=level)
 
+    problems = {}
     drivers = None
     if survey.overall is not None:
-        drivers = key_drivers(scores, survey.overall, confidence=level)
-
+        drivers = section(problems, "drivers",
+                          lambda: key_drivers(scores, survey.overall, confidence=level))
     q_matrix, q_source = item_q_matrix(survey)
-    grey, grey_segment = _grey(survey, scores)
+    grey, grey_segment = section(problems, "grey", lambda: _grey(survey, scores)) or (None, None)
 
     return SatisfactionResult(
         response=response,
@@ -123,7 +128,7 @@ def analyse(survey: Survey) -> SatisfactionResult:
         items=items, distribution=desc.distribution(perception, scale=survey.scale),
         dimensions=dimensions, overall=overall, csi=index, nps=promoter, segments=segments,
         drivers=drivers, q_matrix=q_matrix, q_source=q_source, grey=grey,
-        grey_segment=grey_segment, comments=survey.comments)
+        grey_segment=grey_segment, comments=survey.comments, problems=problems)
 
 
 def _grey(survey: Survey, scores: pd.DataFrame):

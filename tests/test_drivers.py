@@ -46,7 +46,7 @@ def test_relative_weights_of_uncorrelated_predictors_are_squared_correlations():
 
 def test_collinear_predictors_are_reported():
     x = pd.DataFrame({"a": [1.0, 2, 3, 4], "b": [2.0, 4, 6, 8]})
-    with pytest.raises(ValueError, match="perfectly collinear"):
+    with pytest.raises(ValueError, match="drivers are perfectly collinear"):
         relative_weights(x, pd.Series([1.0, 3, 2, 4]))
 
 

@@ -118,6 +118,8 @@ def test_parallel_analysis_is_seeded_and_finds_the_factors():
 
 @pytest.mark.parametrize("data, message", [
     (pd.DataFrame({"a": [1, 2, 3, 4.0], "b": [2, 2, 2, 2.0], "c": [1, 3, 2, 4.0]}), "item b has no variance"),
+    (pd.DataFrame({"a": [1, 2, 3, 4.0, 5, 6], "b": [2, 1, 4, 3.0, 6, 5], "c": [1, 3, 2, 4.0, 6, 5],
+                   "d": [6, 5, 4, 3.0, 2, 1]}).assign(e=lambda f: f["a"] + f["b"]), "cannot be inverted|singular"),
     (pd.DataFrame({"a": [1, 2, 3, 4, 5.0], "b": [2, 4, 6, 8, 10.0], "c": [1, 3, 2, 5, 4.0]}),
      "items a and b are perfectly collinear"),
 ])

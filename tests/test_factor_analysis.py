@@ -54,7 +54,8 @@ def _broken_study(tmp_path, change):
 def test_a_constant_item_is_explained_not_raised(tmp_path):
     survey = _broken_study(tmp_path, lambda d: d.__setitem__("P3", "5"))
     result = analyse(survey)
-    assert "item 3 has no variance" in result.problems["efa"]
+    assert "item 3 has no variance" in str(result.problems["efa"])
+    assert result.problems["efa"].key == "no_variance"
     assert result.efa is None
     assert "无法计算探索性因子分析" in " ".join(findings(result, survey))
 
@@ -62,7 +63,8 @@ def test_a_constant_item_is_explained_not_raised(tmp_path):
 def test_collinear_items_are_explained(tmp_path):
     survey = _broken_study(tmp_path, lambda d: d.__setitem__("P2", d["P1"]))
     result = analyse(survey)
-    assert "items 1 and 2 are perfectly collinear" in result.problems["efa"]
+    assert "items 1 and 2 are perfectly collinear" in str(result.problems["efa"])
+    assert result.problems["efa"].values == {"a": "1", "b": "2"}
 
 
 def test_the_ordinal_option_feeds_every_efa_step(tmp_path):

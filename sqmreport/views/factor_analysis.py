@@ -21,7 +21,7 @@ def _options(rep: Report):
 def _problem(rep: Report, result: FactorReport, section: str) -> bool:
     """Show why a section could not be computed; True when it could not."""
     if section in result.problems:
-        rep.note("fa_notes.problem", reason=result.problems[section])
+        rep.problem(result.problems[section])
         return True
     return False
 
@@ -80,7 +80,7 @@ def _fitted_section(rep: Report, result: FactorReport, section: str, fitted, hey
     if _problem(rep, result, section) or fitted is None:
         return False
     if heywood in result.problems:
-        rep.note(f"fa_notes.{heywood}", items=result.problems[heywood])
+        rep.note(f"fa_notes.{heywood}", **result.problems[heywood].values)
     return True
 
 
@@ -191,7 +191,8 @@ def _fit_value(measure: str, value: float) -> str:
 def validity(rep: Report, result: FactorReport) -> None:
     rep.section("validity")
     if result.validity is None:
-        rep.note("fa_notes.problem", reason=result.problems.get("cfa", ""))
+        if "cfa" in result.problems:
+            rep.problem(result.problems["cfa"])
         return
     table = result.validity.copy()
     table.insert(1, "label", table["factor"].map(rep.dimension_name))

@@ -141,6 +141,9 @@ def segments(rep: Report, result: SatisfactionResult) -> None:
 
 def drivers(rep: Report, result: SatisfactionResult) -> None:
     rep.section("drivers")
+    if "drivers" in result.problems:
+        rep.problem(result.problems["drivers"])
+        return
     if result.drivers is None:
         rep.note("notes.no_overall")
         return
@@ -176,6 +179,9 @@ def grey(rep: Report, result: SatisfactionResult) -> None:
     rep.section("grey")
     min_size = rep.study.spec.min_group_size
     label = survey_segment_label(rep.survey, result.grey_segment) if result.grey_segment else ""
+    if "grey" in result.problems:
+        rep.problem(result.problems["grey"])
+        return
     if result.grey is None:
         rep.note("notes.no_segments" if result.grey_segment is None else "notes.no_grey",
                  segment=label, min_size=min_size)
