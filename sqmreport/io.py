@@ -73,11 +73,11 @@ def read_table(path, *, shown: str | None = None, format: str | None = None,
     return _check_header(frame, shown)
 
 
-def _decode(path: Path, shown: str, encoding: str | None) -> str:
+def _decode(path: Path, shown: str, encoding: str | None) -> tuple[str, str]:
     raw = path.read_bytes()
     for enc in ([encoding] if encoding else ENCODINGS):
         try:
-            return raw.decode(enc)
+            return raw.decode(enc), enc
         except UnicodeDecodeError:
             continue
     tried = encoding or " or ".join(("UTF-8", "GBK"))
@@ -86,7 +86,7 @@ def _decode(path: Path, shown: str, encoding: str | None) -> str:
 
 
 def _read_csv(path: Path, shown: str, encoding: str | None, delimiter: str | None):
-    text = _decode(path, shown, encoding)
+    text, used = _decode(path, shown, encoding)
     if encoding == "utf-8" and text.startswith("\ufeff"):
         text = text[1:]
     header = text.splitlines()[0] if text.strip() else ""
@@ -102,7 +102,11 @@ def _read_csv(path: Path, shown: str, encoding: str | None, delimiter: str | Non
     except pd.errors.ParserError as exc:
         raise InputError(f"cannot be read as CSV with delimiter {delimiter!r}: "
                          f"{str(exc).strip().splitlines()[-1]}", file=shown) from None
-    return frame.apply(lambda col: col.str.strip())
+    frame = frame.apply(lambda col: col.str.strip())
+    # GBK decodes most byte sequences, so a file in another legacy encoding (CP949,
+    # Shift-JIS, Big5) can be read as GBK without error: say so when columns go missing.
+    frame.attrs["guessed_gbk"] = used == "gbk" and encoding is None
+    return frame
 
 
 def _read_xlsx(path: Path, shown: str, sheet):
@@ -130,4 +134,5 @@ def _check_header(frame: pd.DataFrame, shown: str) -> pd.DataFrame:
     if dupes:
         raise InputError(f"column {dupes[0]!r} appears more than once in the header", file=shown)
     frame.columns = names
+    frame.attrs.setdefault("guessed_gbk", False)
     return frame

@@ -111,10 +111,16 @@ def load_survey(study) -> Survey:
 
     columns = _required_columns(study)
     missing = [c for c in columns if c not in raw.columns]
+    if missing and raw.shape[1] == 1:
+        found = next((d for d in ",;\t|" if d in raw.columns[0]), None)
+        hint = f"; it looks separated by {found!r}: set `delimiter`" if found else ""
+        raise InputError(f"the header has a single column{hint}", file=shown)
     if missing:
         listed = ", ".join(missing[:8]) + (f" and {len(missing) - 8} more" if len(missing) > 8 else "")
+        hint = ("; the file was read as GBK: if it is in another encoding, save it as UTF-8"
+                if raw.attrs.get("guessed_gbk") else "")
         raise InputError(f"{len(missing)} column{'s' if len(missing) > 1 else ''} named in the "
-                         f"study file not found: {listed}", file=shown)
+                         f"study file not found: {listed}{hint}", file=shown)
     if raw.empty:
         raise InputError("no respondents: the file has a header but no rows", file=shown)
     # Personal data leaves here and goes nowhere else.

@@ -1,0 +1,270 @@
+"""The catalogue of bad inputs (docs/bad-inputs.md): every case with its documented outcome.
+
+Each case starts from a copy of the demo study and changes one thing.  Outcomes:
+
+- ``error``: ``sqmreport validate`` stops with one line naming the file (and the
+  column and rows where there are any): an :class:`InputError` matching the pattern;
+- ``ok``: the study is read and every report can be computed;
+- ``explained``: valid data that a statistic cannot use; the named report records
+  why for the section, which the report shows in place of it.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from sqmreport import InputError, load_study, load_survey, records
+
+from .conftest import DEMO, REPO
+
+
+@dataclass
+class Case:
+    name: str
+    outcome: str  # error | ok | explained
+    expect: str = ""  # error: regex; explained: "report:section:key"
+    data: object = None  # callable(DataFrame of strings) -> DataFrame
+    spec: object = None  # callable(dict) -> None
+    files: object = None  # callable(folder) -> None, for raw bytes
+
+
+def _set(column, rows, value):
+    def change(d):
+        d.loc[rows, column] = value
+        return d
+    return change
+
+
+def _spec(**changes):
+    def change(s):
+        for dotted, value in changes.items():
+            node, *path = dotted.split("__")
+            target = s
+            for key in [node, *path][:-1]:
+                target = target.setdefault(key, {})
+            if value is _DELETE:
+                target.pop([node, *path][-1])
+            else:
+                target[[node, *path][-1]] = value
+    return change
+
+
+_DELETE = object()
+
+
+def _write(name, content: bytes, survey=False):
+    def make(folder: Path):
+        (folder / name).write_bytes(content)
+        if survey:
+            spec = yaml.safe_load((folder / "study.yml").read_text(encoding="utf-8"))
+            spec["data"]["survey"] = name
+            (folder / "study.yml").write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
+    return make
+
+
+def _recode(encoding):
+    def make(folder: Path):
+        text = (folder / "survey.csv").read_text(encoding="utf-8-sig")
+        (folder / "survey.csv").write_bytes(text.encode(encoding))
+    return make
+
+
+def _excel(title_row=False, merged=False):
+    def make(folder: Path):
+        data = pd.read_csv(folder / "survey.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        path = folder / "survey.xlsx"
+        with pd.ExcelWriter(path, engine="openpyxl") as writer:
+            data.to_excel(writer, index=False, startrow=1 if title_row or merged else 0)
+            sheet = writer.sheets["Sheet1"]
+            if title_row:
+                sheet["A1"] = "患者满意度调查 2026"
+            if merged:
+                sheet.merge_cells("G1:AB1")
+                sheet["G1"] = "期望"
+                sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=3)
+        spec = yaml.safe_load((folder / "study.yml").read_text(encoding="utf-8"))
+        spec["data"]["survey"] = "survey.xlsx"
+        (folder / "study.yml").write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
+    return make
+
+
+CASES = [
+    # --- the study file ----------------------------------------------------------------------
+    Case("unknown key", "error", r"study.yml: unknown key 'min_grup_size' \(did you mean 'min_group_size'\?\)",
+         spec=_spec(min_grup_size=5)),
+    Case("misspelt nested key", "error", r"unknown key 'analysis.segment_tset'", spec=_spec(analysis__segment_tset="welch")),
+    Case("wrong type", "error", r"key 'min_group_size' must be a whole number, got 'five'", spec=_spec(min_group_size="five")),
+    Case("missing required key", "error", r"required key 'respondent_id' is missing", spec=_spec(respondent_id=_DELETE)),
+    Case("invalid value", "error", r"key 'language': input should be 'zh' or 'en', got 'fr'", spec=_spec(language="fr")),
+    Case("data file that does not exist", "error", r"key 'data.survey': file 'nope.csv' not found", spec=_spec(data__survey="nope.csv")),
+    Case("data path outside the study folder", "error", r"'../survey.csv' lies outside the study's folder",
+         spec=_spec(data__survey="../survey.csv")),
+    Case("invalid YAML", "error", r"study.yml: not valid YAML at line \d+",
+         files=lambda f: (f / "study.yml").write_text("name: demo\ntitle: [broken\n", encoding="utf-8")),
+    Case("study file not UTF-8", "error", r"study.yml: the study file is not UTF-8 text",
+         files=lambda f: (f / "study.yml").write_bytes((f / "study.yml").read_text(encoding="utf-8").encode("gbk"))),
+    Case("reverse item not in the instrument", "error", r"key 'reverse_items': 23 is not an item", spec=_spec(reverse_items=[23])),
+    Case("importance missing a dimension", "error", r"key 'importance' must give a column for every dimension; missing: empathy",
+         spec=_spec(importance__empathy=_DELETE)),
+    Case("scale ends reversed", "error", r"key 'scale': min \(7\) must be below max \(1\)", spec=_spec(scale={"min": 7, "max": 1})),
+    Case("logo that is not an image", "error", r"key 'logo': 'logo.txt' is not a PNG",
+         spec=_spec(logo="logo.txt"), files=lambda f: (f / "logo.txt").write_text("ACME")),
+    # --- reading the survey file -------------------------------------------------------------
+    Case("empty file", "error", r"survey.csv: the file is empty", files=_write("survey.csv", b"")),
+    Case("header only", "error", r"survey.csv: no respondents: the file has a header but no rows",
+         files=lambda f: (f / "survey.csv").write_text((f / "survey.csv").read_text(encoding="utf-8-sig").splitlines()[0] + "\n")),
+    Case("wrong delimiter declared", "error", r"survey.csv: the header has a single column; it looks separated by ','",
+         spec=_spec(data__survey={"path": "survey.csv", "delimiter": ";"})),
+    Case("CP949 (Korean) encoding", "error", r"survey.csv: .* not found: .*; the file was read as GBK: "
+         r"if it is in another encoding, save it as UTF-8",
+         files=lambda f: (f / "survey.csv").write_bytes("respondent_id,진료과,비고\nR1,내과,친절함\n".encode("cp949"))),
+    Case("undecodable bytes", "error", r"survey.csv: the file is not UTF-8 or GBK text",
+         files=lambda f: (f / "survey.csv").write_bytes(b"respondent_id,P1\nR1,\xff\xff\xff\n")),
+    Case("Excel sheet with a title row above the header", "error", r"survey.xlsx: column 2 of the header has no name",
+         files=_excel(title_row=True)),
+    Case("Excel sheet with merged header cells", "error", r"survey.xlsx: column \d+ of the header has no name",
+         files=_excel(merged=True)),
+    Case("unreadable Excel file", "error", r"survey.xlsx: not a readable XLSX workbook", files=_write("survey.xlsx", b"not a workbook", survey=True)),
+    Case("unreadable Parquet file", "error", r"survey.parquet: not a readable Parquet file", files=_write("survey.parquet", b"PAR1 broken", survey=True)),
+    Case("unknown file type", "error", r"survey.dat: cannot tell the file's format from '.dat'", files=_write("survey.dat", b"a,b\n1,2\n", survey=True)),
+    Case("duplicated column in the header", "error", r"column 'P1' appears more than once in the header",
+         data=lambda d: d.rename(columns={"P2": "P1"})),
+    # --- the survey's cells ------------------------------------------------------------------
+    Case("duplicated respondent ids", "error", r"survey.csv, column respondent_id: 1 respondent ids appear more than once \(rows 2, 5\)",
+         data=_set("respondent_id", [3], "R0001")),
+    Case("blank respondent id", "error", r"column respondent_id: 1 respondents have no id \(row 7\)", data=_set("respondent_id", [5], "")),
+    Case("missing columns", "error", r"survey.csv: 2 columns named in the study file not found: P7, overall",
+         data=lambda d: d.drop(columns=["P7", "overall"])),
+    Case("text with a unit in a rating (5分)", "error", r"column P7: 1 values are not numbers \('5分'\).*\(row 12\)", data=_set("P7", [10], "5分")),
+    Case("N/A not declared as a missing code", "error", r"column P7: 2 values are not numbers \('N/A'\).*\(rows 4, 9\)", data=_set("P7", [2, 7], "N/A")),
+    Case("a Chinese numeral (五)", "error", r"column E3: 1 values are not numbers \('五'\)", data=_set("E3", [0], "五")),
+    Case("a fraction on a whole-point scale (4.5 )", "error", r"column P1: 1 values are not points of the scale 1–7 \(e.g. 4.5\) \(row 3\)",
+         data=_set("P1", [1], "4.5 ")),
+    Case("values out of scale", "error", r"survey.csv, column P7: 3 values outside the scale 1–7 \(rows 12, 40, 41\)",
+         data=_set("P7", [10, 38, 39], "8")),
+    Case("recommend above 10", "error", r"column recommend: 1 values outside the scale 0–10", data=_set("recommend", [4], "11")),
+    Case("importance points that do not add up to 100", "error", r"importance points of 1 respondents do not add up to 100",
+         data=_set("imp_tangibles", [6], "99")),
+    Case("personal-data column declared but absent", "error", r"1 column named in the study file not found: phone",
+         data=lambda d: d.drop(columns=["phone"])),
+    # --- the gap model's other files ---------------------------------------------------------
+    Case("standard for an item the instrument lacks", "error", r"standards.csv, column item: 1 items are not in the instrument",
+         files=lambda f: (f / "standards.csv").write_text("item,standard\n1,6\n99,5\n")),
+    Case("service level with an unknown direction", "error", r"service_levels.csv, column direction: direction must be 'higher' or 'lower'",
+         files=lambda f: (f / "service_levels.csv").write_text(
+             "dimension,indicator,direction,target,actual\nreliability,on time,up,95,90\n")),
+    # --- read as they are --------------------------------------------------------------------
+    Case("GBK encoding", "ok", files=_recode("gbk")),
+    Case("UTF-8 with BOM", "ok", files=_recode("utf-8-sig")),
+    Case("UTF-8 without BOM", "ok", files=_recode("utf-8")),
+    Case("tab-delimited file", "ok", files=lambda f: pd.read_csv(f / "survey.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+         .to_csv(f / "survey.csv", sep="\t", index=False)),
+    Case("unexpected extra columns (ignored, never shown)", "ok", data=lambda d: d.assign(internal_note="VIP", 身份证="11010519491231002X")),
+    Case("missing-value codes, numbers and text", "ok", data=_set("P7", [2, 7], "N/A"), spec=_spec(missing_codes=[0, 99, "N/A"])),
+    Case("a segment of one respondent (suppressed)", "ok", data=_set("department", [0], "眼科")),
+    Case("an item with every answer missing", "explained", "factor_analysis:efa:no_variance", data=lambda d: d.assign(P5="")),
+    # --- statistical degeneracy, explained in the report -------------------------------------
+    Case("a constant item (zero variance)", "explained", "factor_analysis:efa:no_variance", data=lambda d: d.assign(P5="5")),
+    Case("two perfectly collinear items", "explained", "factor_analysis:efa:collinear", data=lambda d: d.assign(P2=d["P1"])),
+    Case("more items than respondents", "explained", "factor_analysis:efa:singular", data=lambda d: d.iloc[:12]),
+    Case("one respondent", "explained", "satisfaction:drivers:too_few_cases", data=lambda d: d.iloc[:1]),
+    Case("overall satisfaction the same for everyone", "explained", "satisfaction:drivers:no_variance_driver",
+         data=lambda d: d.assign(overall="6")),
+    Case("a Heywood case in the EFA", "explained", "factor_analysis:heywood:heywood",
+         data=lambda d: d.assign(P2=d["P1"].where(d.index > 2, "7")),
+         spec=_spec(analysis__factor_analysis={"method": "principal", "n_factors": 6})),
+    Case("a CFA with too few complete responses", "explained", "factor_analysis:cfa:too_few_cases", data=lambda d: d.iloc[:20]),
+]
+
+
+def _build_case(tmp_path: Path, case: Case) -> Path:
+    folder = tmp_path / "study"
+    shutil.copytree(DEMO, folder)
+    if case.data is not None:
+        path = folder / "survey.csv"
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        case.data(frame).to_csv(path, index=False, encoding="utf-8-sig")
+    if case.spec is not None:
+        spec = yaml.safe_load((folder / "study.yml").read_text(encoding="utf-8"))
+        case.spec(spec)
+        (folder / "study.yml").write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
+    if case.files is not None:
+        case.files(folder)
+    return folder / "study.yml"
+
+
+def _validate(path: Path):
+    study = load_study(path)
+    survey = load_survey(study)
+    records.check(study)
+    return survey
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_catalogue(tmp_path, case):
+    path = _build_case(tmp_path, case)
+    if case.outcome == "error":
+        with pytest.raises(InputError, match=case.expect) as info:
+            _validate(path)
+        assert "\n" not in str(info.value)
+        return
+    survey = _validate(path)
+    if case.outcome == "ok":
+        from sqmreport import factor_analysis, gap_model, satisfaction
+        for report in (satisfaction, gap_model, factor_analysis):
+            report.findings(report.analyse(survey), survey)
+        return
+    report, section, key = case.expect.split(":")
+    module = __import__(f"sqmreport.{report}", fromlist=["analyse"])
+    result = module.analyse(survey)
+    assert result.problems[section].key == key
+
+
+def test_the_catalogue_has_forty_cases_and_the_docs_list_them():
+    assert len(CASES) >= 40
+    docs = (REPO / "docs" / "bad-inputs.md").read_text(encoding="utf-8")
+    missing = [c.name for c in CASES if c.name not in docs]
+    assert not missing, f"docs/bad-inputs.md does not list: {missing}"
+
+
+def markdown() -> str:
+    """docs/bad-inputs.md, from the catalogue: every case with the outcome it really gets."""
+    import tempfile
+
+    from sqmreport._i18n import text
+
+    lines = ["# What sqmreport checks: the catalogue of bad inputs", "",
+             "Generated from `tests/test_catalogue.py` (`python -m tests.test_catalogue > docs/bad-inputs.md`),",
+             "where each case is a small fixture tested with this outcome. Each starts from the demo study",
+             "and changes one thing. A user error stops `sqmreport validate` and `sqmreport build` with one",
+             "line and exit code 2, before any notebook runs; valid data that a statistic cannot use is",
+             "explained in the report, in place of the section it affects.", "",
+             "| case | outcome |", "|---|---|"]
+    for case in CASES:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = _build_case(Path(tmp), case)
+            if case.outcome == "error":
+                try:
+                    _validate(path)
+                    outcome = "(no error)"
+                except InputError as exc:
+                    outcome = f"error: `{exc}`"
+            elif case.outcome == "ok":
+                outcome = "read and reported as usual"
+            else:
+                report, section, key = case.expect.split(":")
+                reason = text("en", f"problems.{key}", **{k: "…" for k in ("item", "a", "b", "n", "needed", "items")})
+                outcome = f"explained in the {report.replace('_', ' ')} report ({section}): “{reason}”"
+        lines.append(f"| {case.name} | {outcome.replace('|', '/')} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(markdown(), end="")
