@@ -8,6 +8,7 @@ command needs them, so ``--help`` and ``validate`` start quickly.
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 
 from ._validation import InputError
@@ -40,8 +41,13 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _terminate(signum, frame):
+    raise KeyboardInterrupt  # SIGTERM cleans up like Ctrl-C: scratch files removed, reports kept
+
+
 def main(argv=None) -> int:
     args = _parser().parse_args(argv)
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         if args.command == "validate":
             return _validate(args)

@@ -39,6 +39,7 @@ PARAMETERS = ("study", "tables_dir")
 _VERSIONS = ("sqmreport", "numpy", "pandas", "scipy", "matplotlib", "seaborn",
              "factor_analyzer", "papermill", "nbconvert")
 _STAMP = ".build.json"
+_PARTIAL = ".partial"  # a file being written; a build killed at that instant leaves one
 
 
 def __getattr__(name):
@@ -48,10 +49,19 @@ def __getattr__(name):
 
         class LocalKernelManager(AsyncKernelManager):
             """A kernel reached through local socket files, not TCP ports: no port
-            clashes between parallel builds, nothing listening on the network."""
+            clashes between parallel builds, nothing listening on the network.  Its
+            own process output (not the cells', which the notebook keeps) is discarded,
+            so an interrupted build prints one line, not the kernel's traceback."""
 
             def __init__(self, **kwargs):
                 super().__init__(transport="ipc", **kwargs)
+
+            async def start_kernel(self, **kwargs):
+                import subprocess
+
+                kwargs.setdefault("stdout", subprocess.DEVNULL)
+                kwargs.setdefault("stderr", subprocess.DEVNULL)
+                return await super().start_kernel(**kwargs)
 
         globals()[name] = LocalKernelManager
         return LocalKernelManager
@@ -108,6 +118,7 @@ def build(study_path, *, out=None, reports=None, force: bool = False,
                          f"({', '.join(study.spec.reports)})", file=study.path.name)
     out = Path(out) if out is not None else Path("reports") / study.name
     out.mkdir(parents=True, exist_ok=True)
+    _sweep_partial_files(out)
 
     inputs = _input_digests(study)
     stamp_path = out / _STAMP
@@ -167,7 +178,9 @@ def _build_report(study: Study, report: str, notebook: Path, out: Path, inputs: 
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    with tempfile.TemporaryDirectory(prefix=f".{report}-", dir=out) as scratch:
+    # The scratch folder is outside the reports, so that even a killed build leaves
+    # nothing there; only the final renames touch the report folder.
+    with tempfile.TemporaryDirectory(prefix=f"sqmreport-{report}-") as scratch:
         scratch = Path(scratch).resolve()  # the kernel runs in it: paths must be absolute
         tables = scratch / "tables"
         executed = scratch / notebook.name
@@ -188,7 +201,7 @@ def _build_report(study: Study, report: str, notebook: Path, out: Path, inputs: 
         if written:
             (out / "tables").mkdir(exist_ok=True)
         for table in written:
-            os.replace(table, out / "tables" / table.name)
+            _write_atomic(out / "tables" / table.name, table.read_bytes())
         _write_atomic(out / f"{report}.html", page.encode("utf-8"))
         return [t.name for t in written]
 
@@ -293,9 +306,15 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _sweep_partial_files(out: Path) -> None:
+    """Remove what a build killed in the middle of a write left behind."""
+    for leftover in [*out.glob(f".*{_PARTIAL}"), *out.glob(f"tables/.*{_PARTIAL}")]:
+        leftover.unlink(missing_ok=True)
+
+
 def _write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so that readers see the old file or the new one, never a part."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=_PARTIAL, dir=path.parent)
     try:
         os.fchmod(fd, 0o666 & ~_umask())  # mkstemp creates 0600; a report is for sharing
         with os.fdopen(fd, "wb") as f:

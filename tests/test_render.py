@@ -255,3 +255,26 @@ def test_a_survey_only_study_builds_and_says_what_it_cannot_measure(tmp_path, st
 def test_factor_report_recovers_the_dimensions_in_both_languages(demo):
     assert "5 因子解还原了量表的 5 个维度" in demo["pages"]["zh", "factor_analysis"]
     assert "recovers the instrument's 5 dimensions: all 22 items" in demo["pages"]["en", "factor_analysis"]
+
+
+@pytest.mark.parametrize("how", ["SIGINT", "SIGTERM", "SIGKILL"])
+def test_an_interrupted_build_keeps_the_previous_report(tmp_path, study_copy, how):
+    import signal
+    import time
+
+    out = tmp_path / "out"
+    build(study_copy / "study.yml", out=out, reports=["satisfaction"])
+    before = {p.relative_to(out): _sha(p) for p in out.rglob("*") if p.is_file()}
+    process = subprocess.Popen([sys.executable, "-m", "sqmreport", "build", str(study_copy / "study.yml"),
+                                "--out", str(out), "--report", "satisfaction", "--force"],
+                               cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(2.5)  # the kernel is running the notebook
+    process.send_signal(getattr(signal, how))
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode != 0
+    if how != "SIGKILL":
+        assert process.returncode == 130
+        assert "interrupted: the previous reports are unchanged" in stderr
+        assert "Traceback" not in stderr
+    after = {p.relative_to(out): _sha(p) for p in out.rglob("*") if p.is_file()}
+    assert after == before  # nothing changed, nothing partial
