@@ -61,6 +61,9 @@ def __getattr__(name):
 
                 kwargs.setdefault("stdout", subprocess.DEVNULL)
                 kwargs.setdefault("stderr", subprocess.DEVNULL)
+                # semopy's optimisation path depends on set iteration order: a fixed hash
+                # seed makes the same inputs give byte-identical tables.
+                kwargs["env"] = {**kwargs.get("env", os.environ), "PYTHONHASHSEED": "0"}
                 return await super().start_kernel(**kwargs)
 
         globals()[name] = LocalKernelManager

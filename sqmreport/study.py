@@ -293,7 +293,8 @@ def _types_in(annotation):
 def _schema_error(exc: ValidationError, shown: str) -> InputError:
     errors = exc.errors()
     # The most specific message first: an unknown key, a missing key, then a wrong value.
-    errors.sort(key=lambda e: (e["type"] != "extra_forbidden", e["type"] != "missing"))
+    errors.sort(key=lambda e: (e["type"] != "extra_forbidden", e["type"] != "missing",
+                               -len(_key(e["loc"]))))
     err = errors[0]
     key = _key(err["loc"])
     if err["type"] == "extra_forbidden":
@@ -303,7 +304,7 @@ def _schema_error(exc: ValidationError, shown: str) -> InputError:
         return InputError(f"unknown key {key!r}{hint}", file=shown)
     if err["type"] == "missing":
         return InputError(f"required key {key!r} is missing", file=shown)
-    value = err.get("input")
+    value = _short(err.get("input"))
     # A union (``int | float``, ``str | DataFile``) fails once per branch: name them all.
     expected = [_EXPECTED.get(e["type"]) for e in errors if _key(e["loc"]) == key]
     if all(expected):
@@ -316,6 +317,16 @@ def _schema_error(exc: ValidationError, shown: str) -> InputError:
                           f"and '.', got {value!r}", file=shown)
     message = err["msg"][0].lower() + err["msg"][1:]
     return InputError(f"key {key!r}: {message}, got {value!r}", file=shown)
+
+
+class _short(str):
+    """A value quoted in an error message, cut to one readable line."""
+
+    def __new__(cls, value):
+        return super().__new__(cls, repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "...")
+
+    def __repr__(self):
+        return str(self)
 
 
 def _check_consistency(study: Study, shown: str) -> None:

@@ -1,6 +1,9 @@
 """Each kind of mistake in a study file gives its own one-line error."""
 
+from importlib import resources
+
 import pytest
+import yaml
 
 from sqmreport import InputError, load_study
 from sqmreport.instruments import load_instrument
@@ -24,9 +27,13 @@ def test_servqual_dimensions_are_the_published_ones():
     assert {d: inst.items_of(d) for d in inst.dimension_ids} == expected
     names = [inst.dimension(d).name("zh") for d in inst.dimension_ids]
     assert names == ["有形性", "可靠性", "响应性", "保证性", "移情性"]
-    for item in inst.items:
-        assert set(item.wording) == {"expectation", "perception"}
-        assert item.wording["perception"]["zh"] and item.wording["expectation"]["en"]
+    raw = yaml.safe_load(resources.files("sqmreport.instruments").joinpath("servqual22.yml")
+                         .read_text(encoding="utf-8"))
+    for item in raw["items"]:  # every text complete in both languages (YAML commas split them once)
+        for field in ("label", "expectation", "perception"):
+            assert set(item[field]) == {"zh", "en"} and all(item[field].values()), (item["id"], field)
+    assert inst.items[4].wording["expectation"]["en"] == (
+        "When excellent companies promise to do something by a certain time, they will do so.")
 
 
 def _edit(**changes):
