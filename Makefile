@@ -6,11 +6,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STUDY  ?= data/demo/study.yml data/demo/study-en.yml
 
-.PHONY: reports test lab demo-data reference clean help
+.PHONY: reports test test-browser lab demo-data reference clean help
 
 help:
 	@echo "make reports [STUDY=path/to/study.yml]  build reports (default: the demo, zh and en)"
-	@echo "make test                               run the test suite"
+	@echo "make test                               run the test suite (the browser check too, if Chromium is installed)"
+	@echo "make test-browser                       install Chromium (Debian) and run the browser check"
 	@echo "make lab                                open the notebooks in JupyterLab"
 	@echo "make demo-data                          regenerate data/demo from its script"
 	@echo "make reference                          regenerate tests/reference/*.csv with R (psych, lavaan)"
@@ -33,6 +34,13 @@ reports: $(BIN)/.installed
 
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest
+
+# Chromium comes from Debian (apt-get, as root); Playwright from PyPI drives it.
+test-browser: $(BIN)/.installed
+	@command -v chromium >/dev/null || { \
+	  echo "installing Debian's chromium (needs root)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	$(BIN)/python -m pytest tests/test_browser.py -v
 
 lab: $(BIN)/.installed-lab
 	cd notebooks && ../$(BIN)/jupyter lab
