@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STUDY  ?= data/demo/study.yml data/demo/study-en.yml
 
-.PHONY: reports test test-browser lab demo-data reference clean help
+.PHONY: reports test test-browser lab demo-data reference bench clean help
 
 help:
 	@echo "make reports [STUDY=path/to/study.yml]  build reports (default: the demo, zh and en)"
@@ -15,6 +15,7 @@ help:
 	@echo "make lab                                open the notebooks in JupyterLab"
 	@echo "make demo-data                          regenerate data/demo from its script"
 	@echo "make reference                          regenerate tests/reference/*.csv with R (psych, lavaan)"
+	@echo "make bench                              measure the speed and size targets side by side"
 	@echo "make clean                              remove built reports and caches"
 
 # The environment is rebuilt when the dependencies change.
@@ -57,3 +58,6 @@ reference:
 clean:
 	rm -rf reports/*/ .pytest_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+
+bench: $(BIN)/.installed
+	$(BIN)/python bench/run.py

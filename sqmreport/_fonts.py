@@ -8,7 +8,9 @@ characters make about 130 KB of WOFF2.
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
+import os
 
 from functools import cache
 from pathlib import Path
@@ -29,8 +31,38 @@ def cjk_font_path() -> Path:
     return Path(mplfonts.__file__).parent / "fonts" / "NotoSansCJKsc-Regular.otf"
 
 
+def _cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "sqmreport" / "fonts"
+
+
 def font_face(characters: str) -> str:
-    """An ``@font-face`` rule with a WOFF2 subset of the CJK font covering ``characters``."""
+    """An ``@font-face`` rule with a WOFF2 subset of the CJK font covering ``characters``.
+
+    Subsetting parses the whole 16 MB font (about 2 s), so subsets are cached on disk,
+    keyed by the font file and the characters; the result is the same either way.
+    """
+    chars = "".join(sorted(set(characters + _ASCII)))
+    font = cjk_font_path()
+    key = hashlib.sha256(f"{font.name}:{font.stat().st_size}:{chars}".encode()).hexdigest()[:32]
+    cached = _cache_dir() / f"{key}.woff2"
+    try:
+        data = cached.read_bytes()
+    except OSError:
+        data = _subset(chars)
+        try:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_bytes(data)
+            os.replace(tmp, cached)
+        except OSError:
+            pass  # a read-only home: no cache, same result
+    encoded = base64.b64encode(data).decode()
+    return (f'@font-face {{ font-family: "{CJK_FONT} Embedded"; font-display: swap; '
+            f'src: url(data:font/woff2;base64,{encoded}) format("woff2"); }}')
+
+
+def _subset(chars: str) -> bytes:
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
@@ -42,13 +74,11 @@ def font_face(characters: str) -> str:
     buffer = io.BytesIO()
     with TTFont(str(cjk_font_path()), lazy=True) as font:
         subsetter = subset.Subsetter(options)
-        subsetter.populate(text="".join(sorted(set(characters + _ASCII))))
+        subsetter.populate(text=chars)
         subsetter.subset(font)
         font.flavor = "woff2"
         font.save(buffer)
-    data = base64.b64encode(buffer.getvalue()).decode()
-    return (f'@font-face {{ font-family: "{CJK_FONT} Embedded"; font-display: swap; '
-            f'src: url(data:font/woff2;base64,{data}) format("woff2"); }}')
+    return buffer.getvalue()
 
 
 def embed_font(page: str) -> str:

@@ -33,6 +33,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--report", action="append", metavar="NAME",
                        help="build only this report (repeatable)")
     build.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
+    build.add_argument("--jobs", type=int, metavar="N",
+                       help="notebooks executed at once (default: the number of cores)")
 
     validate = commands.add_parser("validate", help="check a study without building it",
                                    description="Check a study file and its data; "
@@ -83,7 +85,7 @@ def _build(args) -> int:
         raise InputError("--out takes one study; build several studies into reports/<name>")
     for path in args.studies:
         try:
-            built = build(path, out=args.out, reports=args.report, force=args.force,
+            built = build(path, out=args.out, reports=args.report, force=args.force, jobs=args.jobs,
                           log=lambda line: print(line, file=sys.stderr))
         except BuildError as exc:
             print(f"error: {path}: {exc}", file=sys.stderr)

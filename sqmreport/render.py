@@ -22,7 +22,7 @@ from pathlib import Path
 
 from . import __version__
 from ._clock import now
-from ._fonts import embed_font
+from ._fonts import font_face
 from ._page import FONT_FACE, TOC
 from ._i18n import text
 from ._validation import InputError
@@ -53,7 +53,11 @@ def __getattr__(name):
             own process output (not the cells', which the notebook keeps) is discarded,
             so an interrupted build prints one line, not the kernel's traceback."""
 
+            socket_dir = None  # set per build: each kernel's sockets in its own scratch folder
+
             def __init__(self, **kwargs):
+                if self.socket_dir:  # concurrent kernels must not pick the same socket files
+                    kwargs.setdefault("ip", os.path.join(self.socket_dir, "kernel"))
                 super().__init__(transport="ipc", **kwargs)
 
             async def start_kernel(self, **kwargs):
@@ -85,7 +89,7 @@ class Built:
 
 
 def build(study_path, *, out=None, reports=None, force: bool = False,
-          notebooks: Path = NOTEBOOKS, log=None) -> list[Built]:
+          notebooks: Path = NOTEBOOKS, log=None, jobs: int | None = None) -> list[Built]:
     """Build a study's reports, its tables and its index page.
 
     Parameters
@@ -102,6 +106,8 @@ def build(study_path, *, out=None, reports=None, force: bool = False,
         Where the report notebooks are.
     log : callable, optional
         Called with one line per step.
+    jobs : int, optional
+        Notebooks executed at once (default: the number of cores).
 
     Raises
     ------
@@ -109,6 +115,7 @@ def build(study_path, *, out=None, reports=None, force: bool = False,
         Anything wrong with the study or its data, found before any notebook runs.
     BuildError
         A notebook failed; the message names the notebook, the cell and the error.
+        The other reports of the build are still written.
     """
     log = log or (lambda line: None)
     study = load_study(study_path)
@@ -127,7 +134,7 @@ def build(study_path, *, out=None, reports=None, force: bool = False,
     stamp_path = out / _STAMP
     stamps = json.loads(stamp_path.read_text()) if stamp_path.is_file() else {}
     library = _library_digest()
-    results, written = [], {}
+    results, todo = [], {}
     for report in wanted:
         notebook = notebooks / f"{report}.ipynb"
         if not notebook.is_file():
@@ -139,18 +146,54 @@ def build(study_path, *, out=None, reports=None, force: bool = False,
         if not force and stamps.get(report) == key and target.is_file():
             log(f"{target}: up to date")
             results.append(Built(report, target, False))
-            continue
-        log(f"{target}: building")
-        tables = _build_report(study, report, notebook, out, inputs)
-        for table in tables:
-            if written.setdefault(table, report) != report:
-                raise BuildError(f"{report} and {written[table]} both write tables/{table}; "
+        else:
+            todo[report] = (notebook, key)
+
+    built, failure = _execute_all(study, todo, inputs, jobs, log, out)
+    pages = {r: page for r, (page, _) in built.items()}
+    index = _index_page(study, study.spec.reports)
+    # One font subset for every page of the build: it is the slow part of embedding.
+    characters = {c for text in [index, *pages.values()] for c in text if ord(c) > 0x7F}
+    face = font_face("".join(characters))
+    written = {}
+    for report, (page, tables) in built.items():
+        for name, data in tables.items():
+            if written.setdefault(name, report) != report:
+                raise BuildError(f"{report} and {written[name]} both write tables/{name}; "
                                  "give one of them another name")
-        stamps[report] = key
+            (out / "tables").mkdir(exist_ok=True)
+            _write_atomic(out / "tables" / name, data)
+        _write_atomic(out / f"{report}.html", page.replace(FONT_FACE, face, 1).encode("utf-8"))
+        stamps[report] = todo[report][1]
         _write_atomic(stamp_path, json.dumps(stamps, indent=1, sort_keys=True).encode())
-        results.append(Built(report, target, True))
-    _write_atomic(out / "index.html", embed_font(_index_page(study, study.spec.reports)).encode())
-    return results
+        results.append(Built(report, out / f"{report}.html", True))
+    _write_atomic(out / "index.html", index.replace(FONT_FACE, face, 1).encode())
+    if failure is not None:
+        raise failure
+    order = {r: i for i, r in enumerate(wanted)}
+    return sorted(results, key=lambda b: order[b.report])
+
+
+def _execute_all(study: Study, todo: dict, inputs: list, jobs: int | None, log, out: Path):
+    """Execute and export the reports, several at once; return the pages and the first failure.
+
+    Each kernel is a process of its own, so threads are enough to keep the cores busy.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    built, failure = {}, None
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = {}
+        for report, (notebook, _) in todo.items():
+            log(f"{out / (report + '.html')}: building")
+            futures[report] = pool.submit(_in_worker, _build_report, study, report, notebook, inputs)
+        for report, future in futures.items():
+            try:
+                built[report] = future.result()
+            except (BuildError, InputError) as exc:
+                failure = failure or exc
+    return built, failure
 
 
 def check_parameters(notebook: Path) -> None:
@@ -176,37 +219,49 @@ def check_parameters(notebook: Path) -> None:
                          f"(expected: {', '.join(PARAMETERS)})")
 
 
-def _build_report(study: Study, report: str, notebook: Path, out: Path, inputs: list) -> list[str]:
-    """Execute and export one report; return the names of the tables it wrote."""
+def _in_worker(function, *args):
+    """Run ``function`` in a pool thread and close the event loop jupyter gives that thread."""
+    from jupyter_core.utils import ensure_event_loop
+
+    try:
+        return function(*args)
+    finally:
+        loop = ensure_event_loop()
+        if not loop.is_running():
+            loop.run_until_complete(loop.shutdown_asyncgens())
+            loop.close()
+
+
+def _build_report(study: Study, report: str, notebook: Path, inputs: list) -> tuple[str, dict]:
+    """Execute and export one report: its page (font not yet embedded) and its tables."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
+
+    from .render import LocalKernelManager  # defined on first use (module __getattr__)
 
     # The scratch folder is outside the reports, so that even a killed build leaves
     # nothing there; only the final renames touch the report folder.
     with tempfile.TemporaryDirectory(prefix=f"sqmreport-{report}-") as scratch:
-        scratch = Path(scratch).resolve()  # the kernel runs in it: paths must be absolute
+        scratch = Path(scratch).resolve()
         tables = scratch / "tables"
         executed = scratch / notebook.name
         try:
+            # No `cwd`: papermill implements it with a process-wide chdir, which is not
+            # safe with notebooks running in parallel; every path passed is absolute.
             papermill.execute_notebook(
-                str(notebook), str(executed), cwd=str(scratch), kernel_name="python3",
+                str(notebook), str(executed), kernel_name="python3",
                 parameters={"study": str(study.path), "tables_dir": str(tables)},
                 progress_bar=False, log_output=False, report_mode=True,
-                kernel_manager_class="sqmreport.render.LocalKernelManager")
+                kernel_manager_class=type("ScratchKernelManager", (LocalKernelManager,),
+                                          {"socket_dir": str(scratch)}))
         except PapermillExecutionError as exc:
             evalue = _strip_ansi(exc.evalue)
             if exc.ename == "InputError":
                 raise InputError(evalue) from None
             raise BuildError(f"{notebook.name}, cell {exc.exec_count}: {exc.ename}: {evalue}") from None
         page = _export_html(executed, study, report, inputs)
-        # Everything is ready: move it into place, each file atomically.
         written = sorted(tables.iterdir()) if tables.is_dir() else []
-        if written:
-            (out / "tables").mkdir(exist_ok=True)
-        for table in written:
-            _write_atomic(out / "tables" / table.name, table.read_bytes())
-        _write_atomic(out / f"{report}.html", page.encode("utf-8"))
-        return [t.name for t in written]
+        return page, {table.name: table.read_bytes() for table in written}
 
 
 def _export_html(executed: Path, study: Study, report: str, inputs: list) -> str:
@@ -231,7 +286,7 @@ def _export_html(executed: Path, study: Study, report: str, inputs: list) -> str
                              "generated")},
     }}
     body, _ = exporter.from_notebook_node(nb, resources=resources)
-    return embed_font(body.replace(TOC, _toc(_headings(nb), text(lang, "toc")), 1))
+    return body.replace(TOC, _toc(_headings(nb), text(lang, "toc")), 1)
 
 
 _HEADING = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>')

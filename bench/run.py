@@ -1,0 +1,71 @@
+"""sqmreport's benchmarks: each target measured side by side in one run, with its ratio.
+
+Run with ``make bench``.  Prints one line per target: the measurement, the target,
+and whether it is met.  Timings are wall-clock on this machine; ratios compare runs
+made here, one after the other, on the same inputs.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+DEMO = REPO / "data" / "demo" / "study.yml"
+REPORTS = ("satisfaction", "gap_model", "factor_analysis")
+
+
+def _run(args, **kw):
+    subprocess.run(args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kw)
+
+
+def naive_pipeline(out: Path) -> float:
+    """For each notebook in turn: the papermill command line, then the nbconvert one."""
+    out.mkdir(parents=True)
+    start = time.perf_counter()
+    for report in REPORTS:
+        executed = out / f"{report}.ipynb"
+        _run([BIN / "papermill", REPO / "notebooks" / f"{report}.ipynb", executed,
+              "-p", "study", str(DEMO), "-p", "tables_dir", str(out / "tables"), "--no-progress-bar"],
+             cwd=REPO / "notebooks")
+        _run([BIN / "jupyter", "nbconvert", "--to", "html", "--no-input", str(executed)])
+    return time.perf_counter() - start
+
+
+def our_pipeline(out: Path) -> float:
+    start = time.perf_counter()
+    _run([BIN / "sqmreport", "build", str(DEMO), "--out", str(out), "--force"])
+    return time.perf_counter() - start
+
+
+def line(name: str, value: str, target: str, met: bool | None) -> None:
+    verdict = "met" if met else ("NOT met" if met is not None else "skipped")
+    print(f"{name:<34} {value:<28} target {target:<22} {verdict}")
+
+
+def build_overhead() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        naive = naive_pipeline(tmp / "naive")
+        ours = our_pipeline(tmp / "ours")
+        ratio = ours / naive
+        line("1. build overhead (demo, 3 reports)", f"{ours:.1f} s / {naive:.1f} s = {ratio:.2f}x",
+             "<= 0.40x naive", ratio <= 0.40)
+        sizes = {p.name: p.stat().st_size for p in (tmp / "ours").glob("*.html") if p.stem in REPORTS}
+        largest = max(sizes.values()) / 1e6
+        line("6. report size (largest demo page)", f"{largest:.2f} MB", "<= 1.5 MB", largest <= 1.5)
+
+
+def main() -> None:
+    print(f"sqmreport benchmarks on {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    build_overhead()
+
+
+if __name__ == "__main__":
+    main()
