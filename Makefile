@@ -29,9 +29,25 @@ $(BIN)/.installed-lab: $(BIN)/.installed
 	$(BIN)/python -m pip install --quiet -e ".[test,lab]"
 	touch $@
 
-# sqmreport itself skips a report whose inputs, notebook and library are unchanged.
-reports: $(BIN)/.installed
-	$(BIN)/sqmreport build $(STUDY)
+# One stamp per study; its generated .d file makes the study's own input files (study
+# file, data, logo) prerequisites, so an unchanged batch starts no process at all.
+# sqmreport itself also skips a report whose inputs, notebook and library are unchanged.
+MAKEDIR   := reports/.make
+LIBRARY   := $(shell find sqmreport -type f \( -name '*.py' -o -name '*.yml' -o -name '*.j2' -o -name '*.css' -o -name '*.json' \) 2>/dev/null)
+NOTEBOOKS := $(wildcard notebooks/*.ipynb)
+STAMPS    := $(foreach s,$(STUDY),$(MAKEDIR)/$(subst /,~,$(s)).stamp)
+# Under make -jN, make runs studies side by side, each executing its notebooks in turn;
+# a plain `make reports` lets each study execute its notebooks at once.
+JOBS      := $(if $(findstring -j,$(MAKEFLAGS)),--jobs 1,)
+
+reports: $(STAMPS)
+
+-include $(wildcard $(MAKEDIR)/*.d)
+
+$(MAKEDIR)/%.stamp: $(BIN)/.installed $(LIBRARY) $(NOTEBOOKS)
+	@mkdir -p $(MAKEDIR)
+	$(BIN)/sqmreport build $(JOBS) --deps $(@:.stamp=.d) $(subst ~,/,$*)
+	@touch $@
 
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest

@@ -62,9 +62,56 @@ def build_overhead() -> None:
         line("6. report size (largest demo page)", f"{largest:.2f} MB", "<= 1.5 MB", largest <= 1.5)
 
 
+def _studies(root: Path, count: int) -> list[str]:
+    """``count`` copies of the demo study (satisfaction report only), each its own name."""
+    import yaml
+
+    paths = []
+    for i in range(1, count + 1):
+        folder = root / f"s{i:02d}"
+        shutil.copytree(DEMO.parent, folder, ignore=shutil.ignore_patterns("study-en.yml"))
+        spec = yaml.safe_load((folder / "study.yml").read_text(encoding="utf-8"))
+        spec.update(name=f"bench-{i:02d}", reports=["satisfaction"])
+        (folder / "study.yml").write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
+        paths.append(os.path.relpath(folder / "study.yml", REPO))
+    return paths
+
+
+def _make(jobs: int, studies: list[str]) -> float:
+    start = time.perf_counter()
+    _run(["make", f"-j{jobs}", "reports", f"STUDY={' '.join(studies)}"], cwd=REPO)
+    return time.perf_counter() - start
+
+
+def _clean(count: int) -> None:
+    for i in range(1, count + 1):
+        shutil.rmtree(REPO / "reports" / f"bench-{i:02d}", ignore_errors=True)
+    for stamp in (REPO / "reports" / ".make").glob("*bench-batch*"):
+        stamp.unlink()
+
+
+def batches(count: int = 20) -> None:
+    root = Path(tempfile.mkdtemp(prefix="bench-batch-"))
+    try:
+        studies = _studies(root, count)
+        _clean(count)
+        serial = _make(1, studies)
+        _clean(count)
+        parallel = _make(2, studies)
+        again = _make(2, studies)
+        speedup = serial / parallel
+        line(f"4. batch of {count} studies", f"-j1 {serial:.0f} s / -j2 {parallel:.0f} s = {speedup:.2f}x",
+             ">= 1.7x", speedup >= 1.7)
+        line("4. the same batch, nothing changed", f"{again:.2f} s", "<= 2 s", again <= 2)
+    finally:
+        _clean(count)
+        shutil.rmtree(root, ignore_errors=True)
+
+
 def main() -> None:
     print(f"sqmreport benchmarks on {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     build_overhead()
+    batches()
 
 
 if __name__ == "__main__":

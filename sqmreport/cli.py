@@ -33,8 +33,11 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--report", action="append", metavar="NAME",
                        help="build only this report (repeatable)")
     build.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
+    build.add_argument("--deps", metavar="FILE",
+                       help="also write the study's input files as a make rule for FILE's stamp "
+                            "(FILE with .stamp for .d), so that make knows when to rebuild")
     build.add_argument("--jobs", type=int, metavar="N",
-                       help="notebooks executed at once (default: the number of cores)")
+                       help="notebooks executed at once (default: all of the study's reports)")
 
     validate = commands.add_parser("validate", help="check a study without building it",
                                    description="Check a study file and its data; "
@@ -81,8 +84,8 @@ def _validate(args) -> int:
 def _build(args) -> int:
     from .render import BuildError, build
 
-    if args.out and len(args.studies) > 1:
-        raise InputError("--out takes one study; build several studies into reports/<name>")
+    if (args.out or args.deps) and len(args.studies) > 1:
+        raise InputError("--out and --deps take one study; build several studies into reports/<name>")
     for path in args.studies:
         try:
             built = build(path, out=args.out, reports=args.report, force=args.force, jobs=args.jobs,
@@ -93,7 +96,23 @@ def _build(args) -> int:
         for item in built:
             if item.rebuilt:
                 print(item.path)
+        if args.deps:
+            _write_deps(path, args.deps)
     return EXIT_OK
+
+
+def _write_deps(study_path: str, deps: str) -> None:
+    """``stamp: inputs``, plus an empty rule per input so that a deleted input is no error."""
+    import os
+
+    from .study import load_study
+
+    inputs = [os.path.relpath(p) for p in load_study(study_path).input_files()]
+    stamp = deps[:-2] + ".stamp" if deps.endswith(".d") else deps + ".stamp"
+    rules = [f"{stamp}: {' '.join(inputs)}", *(f"{i}:" for i in inputs)]
+    os.makedirs(os.path.dirname(deps) or ".", exist_ok=True)
+    with open(deps, "w", encoding="utf-8") as f:
+        f.write("\n".join(rules) + "\n")
 
 
 if __name__ == "__main__":
