@@ -218,6 +218,18 @@ class _Coder:
         self.codes_num = {float(c) for c in missing_codes if _is_number(c)}
 
     def number(self, cells: pd.Series, column: str, *, lo, hi) -> pd.Series:
+        if pd.api.types.is_numeric_dtype(cells) and not pd.api.types.is_bool_dtype(cells):
+            values = cells.astype(float)  # typed columns (Parquet, Excel): no text to parse
+        else:
+            values = self._parse(cells, column)
+        values = values.mask(values.isin(self.codes_num))
+        out = values.notna() & ((values < lo) | (values > hi))
+        if out.any():
+            raise InputError(f"{int(out.sum())} values outside the scale {lo:g}–{hi:g}",
+                             file=self.shown, column=column, rows=cells.index[out])
+        return values
+
+    def _parse(self, cells: pd.Series, column: str) -> pd.Series:
         text = cells.astype("string").str.strip()
         text = text.mask(text.isin(self.codes_text))
         values = pd.to_numeric(text, errors="coerce").astype(float)
@@ -227,11 +239,6 @@ class _Coder:
             raise InputError(f"{int(bad.sum())} values are not numbers ({examples}); correct "
                              "them or list them under missing_codes", file=self.shown,
                              column=column, rows=cells.index[bad])
-        values = values.mask(values.isin(self.codes_num))
-        out = values.notna() & ((values < lo) | (values > hi))
-        if out.any():
-            raise InputError(f"{int(out.sum())} values outside the scale {lo:g}–{hi:g}",
-                             file=self.shown, column=column, rows=cells.index[out])
         return values
 
     def rating(self, cells: pd.Series, column: str, lo, hi) -> pd.Series:

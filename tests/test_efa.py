@@ -163,3 +163,14 @@ def test_bivariate_normal_cdf_is_exact():
     for rho in (-0.95, -0.4, 0.0, 0.3, 0.9):
         expected = stats.multivariate_normal([0, 0], [[1, rho], [rho, 1]]).cdf(points)
         assert_allclose(efa._bivariate_cdf(points[:, 0], points[:, 1], rho), expected, atol=1e-7)
+
+
+def test_wishart_null_matches_simulated_data():
+    rng = np.random.default_rng(1)
+    n, p, draws = 300, 6, 3000
+    direct = np.array([np.sort(np.linalg.eigvalsh(np.corrcoef(rng.standard_normal((n, p)), rowvar=False)))
+                       for _ in range(draws)])
+    shortcut = np.array([np.sort(np.linalg.eigvalsh(r))
+                         for r in efa._null_correlations(n, p, draws, np.random.default_rng(2))])
+    assert_allclose(shortcut.mean(axis=0), direct.mean(axis=0), atol=0.005)
+    assert_allclose(np.quantile(shortcut, 0.95, axis=0), np.quantile(direct, 0.95, axis=0), atol=0.01)
