@@ -173,10 +173,58 @@ def analysis_at_scale(n: int = 1_000_000) -> None:
          "<= 0.25x psych", ratio <= 0.25)
 
 
+def whole_study_at_scale(n: int = 1_000_000) -> None:
+    """All three reports of a generated n-respondent study: wall time and peak memory
+    summed over the build and its kernels."""
+    import numpy as np
+    import psutil
+    import yaml
+
+    data = _large_survey(n)
+    rng = np.random.default_rng(3)
+    data.insert(0, "respondent_id", np.arange(n))
+    data["department"] = rng.choice(["内科", "外科", "儿科", "妇产科", "急诊"], size=n)
+    data["visit_type"] = rng.choice(["门诊", "住院"], size=n)
+    data["age_band"] = rng.choice(["18–34", "35–49", "50–64", "65+"], size=n)
+    for j in range(1, 23):
+        data[f"A{j}"] = np.clip(data[f"E{j}"] - 1, 1, 7).astype(np.int8)
+    points = np.floor(rng.dirichlet([14, 30, 22, 18, 16], size=n) * 100)
+    points[:, 1] += 100 - points.sum(axis=1)
+    for k, d in enumerate(["tangibles", "reliability", "responsiveness", "assurance", "empathy"]):
+        data[f"imp_{d}"] = points[:, k].astype(np.int16)
+    perception = data[[f"P{j}" for j in range(1, 23)]].mean(axis=1)
+    data["overall"] = np.clip(np.rint(perception + rng.normal(0, 0.6, n)), 1, 7).astype(np.int8)
+    data["recommend"] = np.clip(np.rint(data["overall"] * 1.4 + rng.normal(0, 1.2, n)), 0, 10).astype(np.int8)
+    data["comment"] = np.where(rng.random(n) < 0.02, "等候时间太长，请联系 13812345678", None)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        data.to_parquet(folder / "survey.parquet", index=False)
+        del data
+        spec = yaml.safe_load(DEMO.read_text(encoding="utf-8"))
+        spec.update(name="large", data={"survey": "survey.parquet"}, personal_columns=[],
+                    questionnaires={"sent": int(n * 1.2), "returned": n})
+        (folder / "study.yml").write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
+        start = time.perf_counter()
+        process = psutil.Popen([BIN / "sqmreport", "build", folder / "study.yml", "--out", folder / "out"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        peak = 0
+        while process.poll() is None:
+            try:
+                peak = max(peak, process.memory_info().rss + sum(
+                    c.memory_info().rss for c in process.children(recursive=True)))
+            except psutil.Error:
+                pass
+            time.sleep(0.1)
+        wall = time.perf_counter() - start
+    line(f"3. whole study, {n:,} respondents", f"{wall:.0f} s", "<= 90 s", wall <= 90 and process.returncode == 0)
+    line(f"3. whole study, peak memory", f"{peak / 1e9:.2f} GB (all processes)", "<= 4 GB", peak <= 4e9)
+
+
 def main() -> None:
     print(f"sqmreport benchmarks on {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     build_overhead()
     analysis_at_scale()
+    whole_study_at_scale()
     batches()
 
 

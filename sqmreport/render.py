@@ -39,6 +39,7 @@ PARAMETERS = ("study", "tables_dir")
 _VERSIONS = ("sqmreport", "numpy", "pandas", "scipy", "matplotlib", "seaborn",
              "factor_analyzer", "papermill", "nbconvert")
 _STAMP = ".build.json"
+LARGE = 250_000  # respondents from which at most two notebooks (kernels) run at once
 _PARTIAL = ".partial"  # a file being written; a build killed at that instant leaves one
 
 
@@ -107,8 +108,10 @@ def build(study_path, *, out=None, reports=None, force: bool = False,
     log : callable, optional
         Called with one line per step.
     jobs : int, optional
-        Notebooks executed at once (default: all of them; a kernel spends much of
-        its time starting and waiting, so even on 2 cores three at once is fastest).
+        Notebooks executed at once.  Default: all of them (a kernel spends much of
+        its time starting and waiting, so even on 2 cores three at once is fastest),
+        but at most two from :data:`LARGE` respondents up, since each kernel holds
+        the whole survey in memory.
 
     Raises
     ------
@@ -120,8 +123,10 @@ def build(study_path, *, out=None, reports=None, force: bool = False,
     """
     log = log or (lambda line: None)
     study = load_study(study_path)
-    load_survey(study)  # validate everything before any notebook runs
+    respondents = load_survey(study).n  # validate everything before any notebook runs
     records.check(study)
+    if jobs is None and respondents >= LARGE:
+        jobs = 2
     wanted = reports or study.spec.reports
     unknown = [r for r in wanted if r not in study.spec.reports]
     if unknown:
