@@ -103,6 +103,7 @@ def sufficient_statistics(path, columns: list, *, by: str | None = None, pairs: 
     connection = duckdb.connect(config={"memory_limit": memory_limit,
                                         **({"threads": threads} if threads else {})})
     try:
+        connection.execute("SET enable_progress_bar = false")  # a library prints nothing
         result = connection.execute(sql).fetchall()
     except duckdb.Error as exc:
         raise InputError(f"cannot be reduced: {str(exc).splitlines()[0]}", file=path.name) from None
