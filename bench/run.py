@@ -108,7 +108,7 @@ def batches(count: int = 20) -> None:
         shutil.rmtree(root, ignore_errors=True)
 
 
-def _large_survey(n: int) -> "pd.DataFrame":
+def _large_survey(n: int):
     """n respondents of the demo's data-generating model: 22 expectation and 22 perception items."""
     import importlib.util
 
@@ -217,7 +217,7 @@ def whole_study_at_scale(n: int = 1_000_000) -> None:
             time.sleep(0.1)
         wall = time.perf_counter() - start
     line(f"3. whole study, {n:,} respondents", f"{wall:.0f} s", "<= 90 s", wall <= 90 and process.returncode == 0)
-    line(f"3. whole study, peak memory", f"{peak / 1e9:.2f} GB (all processes)", "<= 4 GB", peak <= 4e9)
+    line("3. whole study, peak memory", f"{peak / 1e9:.2f} GB (all processes)", "<= 4 GB", peak <= 4e9)
 
 
 def _write_large_parquet(path: Path, rows: int, chunk: int = 2_000_000) -> None:

@@ -15,9 +15,7 @@ import os
 from functools import cache
 from pathlib import Path
 
-from ._page import FONT_FACE
-
-__all__ = ["CJK_FONT", "cjk_font_path", "embed_font"]
+__all__ = ["CJK_FONT", "cjk_font_path", "font_face"]
 
 CJK_FONT = "Noto Sans CJK SC"
 _ASCII = "".join(chr(i) for i in range(0x20, 0x7F))
@@ -80,9 +78,3 @@ def _subset(chars: str) -> bytes:
         font.save(buffer)
     return buffer.getvalue()
 
-
-def embed_font(page: str) -> str:
-    """Replace the template's placeholder with the font subset the page needs."""
-    if FONT_FACE not in page:
-        return page
-    return page.replace(FONT_FACE, font_face("".join({c for c in page if ord(c) > 0x7F})))

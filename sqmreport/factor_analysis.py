@@ -214,9 +214,9 @@ def findings(result: FactorReport, survey: Survey) -> list[str]:
         v = result.validity
         out.append(text(lang, "fa_findings.validity", ave=int(v["ave_ok"].sum()),
                         fl=int(v["fornell_larcker_ok"].sum()), htmt=int(v["htmt_ok"].sum()), k=len(v)))
-    for section in result.problems:
-        if section in ("efa", "cfa", "suitability", "factors"):
-            out.append(text(lang, f"fa_findings.problem_{section}"))
+    for name in result.problems:
+        if name in ("efa", "cfa", "suitability", "factors"):
+            out.append(text(lang, f"fa_findings.problem_{name}"))
     return out
 
 

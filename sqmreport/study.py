@@ -20,7 +20,6 @@ from .instruments import Instrument, load_instrument
 __all__ = ["REPORTS", "Study", "load_study"]
 
 REPORTS = ("satisfaction", "gap_model", "factor_analysis")
-LANGUAGES = ("zh", "en")
 
 Text = Union[str, dict[Literal["zh", "en"], str]]
 Name = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=64)]

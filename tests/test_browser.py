@@ -6,7 +6,6 @@ otherwise skipped with the reason.  Screenshots of every page are saved to
 """
 
 import shutil
-from pathlib import Path
 
 import pytest
 

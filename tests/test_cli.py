@@ -4,7 +4,6 @@ import subprocess
 import sys
 
 import pytest
-import yaml
 
 from .conftest import DEMO, REPO, small_spec
 

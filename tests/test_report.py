@@ -9,7 +9,7 @@ import pytest
 from sqmreport import load_survey, report
 from sqmreport.report import Report, format_value
 
-from .conftest import small_spec, small_survey
+from .conftest import small_spec
 
 
 @pytest.fixture

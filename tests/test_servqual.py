@@ -6,7 +6,6 @@ import pytest
 from numpy.testing import assert_allclose
 from scipy import stats
 
-from sqmreport.reliability import cronbach_alpha
 from sqmreport.servqual import (difference_score_reliability, dimension_gaps, item_gaps,
                                 respondent_gaps, servqual_summary, zone_of_tolerance)
 
