@@ -17,9 +17,11 @@ from matplotlib import font_manager
 from ._fonts import CJK_FONT, cjk_font_path
 from ._i18n import text
 
-__all__ = ["QUADRANT_COLOURS", "plot_correlations", "plot_expectation_perception", "plot_five_gaps",
-           "plot_loadings", "plot_scree", "plot_zone", "plot_distribution", "plot_drivers",
-           "plot_heatmap", "plot_means", "plot_nps", "plot_q_matrix", "report_style"]
+__all__ = ["QUADRANT_COLOURS", "plot_changes", "plot_correlations", "plot_distribution",
+           "plot_drivers", "plot_expectation_perception", "plot_five_gaps", "plot_heatmap",
+           "plot_loadings", "plot_maturity", "plot_means", "plot_nps", "plot_pareto",
+           "plot_q_matrix", "plot_scorecard", "plot_scree", "plot_waves", "plot_zone",
+           "report_style"]
 
 INK, GRID, ACCENT = "#1f2937", "#e5e7eb", "#1d4e89"
 QUADRANT_COLOURS = {"improve": "#c0392b", "maintain": "#1d7a46", "low_priority": "#7f8c8d",
@@ -300,4 +302,105 @@ def plot_loadings(loadings: pd.DataFrame, *, language: str, ax=None):
                 annot_kws={"fontsize": 7}, cbar=False, linewidths=0.3, linecolor="white", ax=ax,
                 yticklabels=True)
     ax.tick_params(labelsize=8, rotation=0)
+    return ax
+
+
+def plot_waves(trend: pd.DataFrame, *, language: str, ylabel: str | None = None, ax=None):
+    """Each measure's mean per wave with its interval: one line per ``label``.
+
+    ``trend``: ``label, wave, mean, ci_low, ci_high``, waves in time order.
+    """
+    ax = _axes(ax, (7.0, 3.8))
+    waves = list(dict.fromkeys(trend["wave"]))
+    x = {w: k for k, w in enumerate(waves)}
+    colours = plt.get_cmap("tab10")
+    labels = list(dict.fromkeys(trend["label"]))
+    for k, label in enumerate(labels):
+        rows = trend[trend["label"] == label]
+        xs = rows["wave"].map(x).to_numpy() + (k - (len(labels) - 1) / 2) * 0.03
+        ax.errorbar(xs, rows["mean"], yerr=[rows["mean"] - rows["ci_low"],
+                                            rows["ci_high"] - rows["mean"]],
+                    marker="o", markersize=4, capsize=2, linewidth=1.4, color=colours(k % 10),
+                    label=label)
+    ax.set_xticks(range(len(waves)), waves)
+    ax.set_xlim(-0.3, len(waves) - 0.7)
+    ax.set_ylabel(ylabel or text(language, "axes.mean"))
+    ax.grid(axis="y", color=GRID)
+    ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False, fontsize=8)
+    return ax
+
+
+def plot_changes(table: pd.DataFrame, *, language: str, ax=None):
+    """Change since the previous wave with its interval, one row per ``label``."""
+    ax = _axes(ax, (6.5, 0.38 * len(table) + 1.0))
+    y = np.arange(len(table))
+    colour = np.where(table["ci_low"] > 0, "#1d7a46", np.where(table["ci_high"] < 0, "#c0392b",
+                                                                "#6b7280"))
+    ax.errorbar(table["change"], y, xerr=[table["change"] - table["ci_low"],
+                                          table["ci_high"] - table["change"]],
+                fmt="none", ecolor="#9ca3af", capsize=3)
+    ax.scatter(table["change"], y, color=colour, zorder=3, s=30)
+    ax.axvline(0, color="#6b7280", linewidth=0.8)
+    ax.set_yticks(y, table["label"])
+    ax.invert_yaxis()
+    ax.set_xlabel(text(language, "axes.change"))
+    ax.grid(axis="x", color=GRID)
+    return ax
+
+
+def plot_pareto(table: pd.DataFrame, *, language: str, ax=None):
+    """Pareto chart: counts by ``label`` (largest first) and the cumulative share."""
+    ax = _axes(ax, (7.0, 3.8))
+    x = np.arange(len(table))
+    ax.bar(x, table["n"], color=ACCENT, width=0.7)
+    ax.set_xticks(x, table["label"], rotation=30 if len(table) > 5 else 0, ha="right"
+                  if len(table) > 5 else "center")
+    ax.set_ylabel(text(language, "axes.complaints"))
+    twin = ax.twinx()
+    twin.plot(x, table["cumulative"], color="#c0392b", marker="o", markersize=4)
+    twin.set_ylim(0, 1.05)
+    twin.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1))
+    twin.axhline(0.8, color="#c0392b", linestyle=":", linewidth=0.8)
+    twin.set_ylabel(text(language, "axes.cumulative"))
+    twin.spines["right"].set_visible(True)
+    return ax
+
+
+def plot_scorecard(table: pd.DataFrame, groups: dict, *, language: str, ax=None):
+    """Each unit's index as stacked weighted group contributions, best unit on top.
+
+    ``table``: ``label`` and one column per group score (0-100); ``groups``: group ->
+    (weight, display name).
+    """
+    ax = _axes(ax, (7.0, 0.45 * len(table) + 1.2))
+    y = np.arange(len(table))
+    left = np.zeros(len(table))
+    colours = plt.get_cmap("Set2")
+    for k, (group, (weight, name)) in enumerate(groups.items()):
+        part = table[group].fillna(0).to_numpy() * weight
+        ax.barh(y, part, left=left, color=colours(k), height=0.7, label=name,
+                edgecolor="white", linewidth=0.5)
+        left += part
+    for k, total in enumerate(left):
+        ax.text(total + 1, k, f"{total:.1f}", va="center", fontsize=8, color=INK)
+    ax.set_yticks(y, table["label"])
+    ax.invert_yaxis()
+    ax.set_xlim(0, 108)
+    ax.set_xlabel(text(language, "axes.index"))
+    ax.legend(ncol=len(groups), loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False,
+              fontsize=8, handlelength=1.2, columnspacing=0.8)
+    return ax
+
+
+def plot_maturity(table: pd.DataFrame, level_names: dict, *, language: str, ax=None):
+    """Each area's maturity level (1-5) as a bar, with the level names on the axis."""
+    ax = _axes(ax, (7.0, 0.45 * len(table) + 1.2))
+    y = np.arange(len(table))
+    colours = plt.get_cmap("RdYlGn")((table["level"].to_numpy() - 1) / 4 * 0.8 + 0.1)
+    ax.barh(y, table["level"], color=colours, height=0.65)
+    ax.set_yticks(y, table["label"])
+    ax.invert_yaxis()
+    ax.set_xlim(0, 5.2)
+    ax.set_xticks(range(1, 6), [f"{k}\n{level_names[k]}" for k in range(1, 6)])
+    ax.grid(axis="x", color=GRID)
     return ax

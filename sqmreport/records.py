@@ -160,10 +160,13 @@ def load_service_levels(study: Study) -> pd.DataFrame | None:
 
 
 def check(study: Study) -> list[str]:
-    """Read and check every optional file the study names; return their keys."""
+    """Read and check every optional file the study names (and its earlier waves);
+    return what it has."""
+    from . import tracking  # its modules read files with this module's helpers
+
     load_management(study)
     load_item_levels(study, "standards", "standard")
     load_item_levels(study, "promises", "promised")
     load_service_levels(study)
     return [key for key in ("management", "standards", "service_levels", "promises")
-            if study.data_file(key) is not None]
+            if study.data_file(key) is not None] + tracking.check(study)

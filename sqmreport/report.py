@@ -9,6 +9,7 @@ is also written, unrounded, as CSV to ``tables_dir``.
 from __future__ import annotations
 
 import base64
+import copy
 import html
 import io
 from pathlib import Path
@@ -27,9 +28,11 @@ from .survey import Survey
 __all__ = ["Report"]
 
 _INTEGER = {"n", "usable", "sent", "returned", "groups", "rank", "df1", "priority_rank",
-            "periods", "defects", "units", "factor", "factors", "k", "items", "recovered"}
+            "periods", "defects", "units", "factor", "factors", "k", "items", "recovered",
+            "n_paired", "complaints", "open"}
 _PERCENT = {"share", "top_box", "bottom_box", "response_rate", "promoters", "passives",
-            "attainment", "gap3",
+            "attainment", "gap3", "cumulative", "resolution_rate", "within_target",
+            "repeat_share",
             "detractors", "share_below"}
 _THREE = {"r", "r_ci_low", "r_ci_high", "weight", "grade", "effect_size", "weight_csi",
           "alpha_e", "alpha_p", "alpha_gap", "r_pe", "reliability_gap", "wilcoxon_p", "t"}
@@ -93,6 +96,13 @@ class Report:
             self.tables_dir.mkdir(parents=True, exist_ok=True)
         # Like seaborn.set_theme: the notebook's kernel draws every figure in the report's look.
         matplotlib.rcParams.update(report_style(self.language))
+
+    def under(self, namespace: str) -> Report:
+        """This report, with section, table and figure texts from another locale namespace
+        (``tracking_`` for the sections both the satisfaction and the gap report show)."""
+        other = copy.copy(self)
+        other._ns = namespace
+        return other
 
     # -- words ---------------------------------------------------------------------------
     def t(self, key: str, **values) -> str:

@@ -48,6 +48,9 @@ class Data(_Spec):
     standards: str | DataFile | None = None
     service_levels: str | DataFile | None = None
     promises: str | DataFile | None = None
+    kpi: str | DataFile | None = None
+    complaints: str | DataFile | None = None
+    maturity: str | DataFile | None = None
 
 
 class ItemSpec(_Spec):
@@ -117,6 +120,48 @@ class Analysis(_Spec):
     factor_analysis: FactorAnalysis = FactorAnalysis()
 
 
+class Wave(_Spec):
+    label: str = Field(min_length=1)
+    survey: str | DataFile | None = None
+    tables: str | None = None
+
+
+GROUPS = ("speed", "efficiency", "satisfaction", "resolution", "improvement")
+
+
+class Indicator(_Spec):
+    id: str
+    label: Text | None = None
+    group: Literal["speed", "efficiency", "satisfaction", "resolution", "improvement"]
+    direction: Literal["benefit", "cost"]
+    target: int | float
+    worst: int | float | None = None
+
+
+# Seed 003 §6.1: speed and efficiency weigh most, then satisfaction and resolution,
+# then improvement.
+DEFAULT_GROUP_WEIGHTS = {"speed": 0.25, "efficiency": 0.25, "satisfaction": 0.2,
+                         "resolution": 0.2, "improvement": 0.1}
+
+
+class Scorecard(_Spec):
+    indicators: list[Indicator] = Field(min_length=1)
+    weights: dict[Literal["speed", "efficiency", "satisfaction", "resolution", "improvement"],
+                  int | float] = DEFAULT_GROUP_WEIGHTS
+
+
+class ComplaintSettings(_Spec):
+    target_hours: int | float = Field(default=48, gt=0)
+    repeat_days: int = Field(default=30, ge=1)
+    period: Literal["month", "quarter"] = "month"
+    categories: dict[str, str] = {}
+    satisfaction_scale: Scale = Scale(min=1, max=5)
+
+
+class MaturitySettings(_Spec):
+    scale: Scale = Scale(min=0, max=4)
+
+
 class StudySpec(_Spec):
     name: Name
     title: str
@@ -141,6 +186,11 @@ class StudySpec(_Spec):
     reports: list[Literal["satisfaction", "gap_model", "factor_analysis"]] = ["satisfaction"]
     logo: str | None = None
     analysis: Analysis = Analysis()
+    wave: str | None = None
+    waves: list[Wave] = []
+    scorecard: Scorecard | None = None
+    complaints: ComplaintSettings = ComplaintSettings()
+    maturity: MaturitySettings = MaturitySettings()
 
 
 @dataclass(frozen=True)
@@ -193,9 +243,23 @@ class Study:
             entry = self.data_file(key)
             if entry is not None:
                 files.append(self.resolve(entry.path))
+        for wave in self.spec.waves:
+            entry = self.wave_file(wave)
+            files.append(self.resolve(entry.path if isinstance(entry, DataFile) else entry))
         if self.spec.logo:
             files.append(self.resolve(self.spec.logo))
         return files
+
+    def wave_file(self, wave: Wave) -> DataFile | str:
+        """An earlier wave's survey (a DataFile) or its built ``waves.csv`` (a path)."""
+        if wave.survey is None:
+            return wave.tables
+        return wave.survey if isinstance(wave.survey, DataFile) else DataFile(path=wave.survey)
+
+    @property
+    def wave_label(self) -> str:
+        """This wave's label: ``wave``, else ``fieldwork``, else the study's name."""
+        return self.spec.wave or self.spec.fieldwork or self.spec.name
 
 
 def load_study(path) -> Study:
@@ -247,7 +311,8 @@ def load_study(path) -> Study:
     return study
 
 
-_BRANCHES = {"str", "int", "float", "bool", "DataFile", "InstrumentSpec", "Segment"}
+_BRANCHES = {"str", "int", "float", "bool", "DataFile", "InstrumentSpec", "Segment", "Wave",
+             "Indicator"}
 
 # What a value must be, in the words of a study file (YAML), by pydantic error type.
 _EXPECTED = {
@@ -403,6 +468,7 @@ def _check_consistency(study: Study, shown: str) -> None:
         entry = study.data_file(key)
         if entry is not None:
             _check_path(study, f"data.{key}", entry.path, shown)
+    _check_tracking(study, shown)
     if spec.logo:
         _check_path(study, "logo", spec.logo, shown)
         if Path(spec.logo).suffix.lower() not in (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"):
@@ -418,3 +484,56 @@ def _check_path(study: Study, key: str, relative: str, shown: str) -> None:
     if not target.is_file():
         raise InputError(f"key {key!r}: file {relative!r} not found next to the study file",
                          file=shown)
+
+
+def _check_tracking(study: Study, shown: str) -> None:
+    """Waves, the scorecard and the complaint settings against each other and the instrument."""
+    spec = study.spec
+    labels = [study.wave_label] + [w.label for w in spec.waves]
+    for i, wave in enumerate(spec.waves):
+        key = f"waves[{i}]"
+        if (wave.survey is None) == (wave.tables is None):
+            raise InputError(f"key {key!r}: give either 'survey' (the wave's data) or 'tables' "
+                             "(the waves.csv its build wrote), not both or neither", file=shown)
+        if labels.count(wave.label) > 1:
+            raise InputError(f"key '{key}.label': {wave.label!r} names two waves (this wave is "
+                             f"{study.wave_label!r}: set 'wave' to tell them apart)", file=shown)
+        entry = study.wave_file(wave)
+        _check_path(study, f"{key}.{'survey' if wave.survey is not None else 'tables'}",
+                    entry.path if isinstance(entry, DataFile) else entry, shown)
+    if study.data_file("kpi") is not None and spec.scorecard is None:
+        raise InputError("key 'data.kpi' needs 'scorecard': the indicators, their groups, "
+                         "directions and targets", file=shown)
+    if spec.scorecard is not None:
+        ids = [i.id for i in spec.scorecard.indicators]
+        if len(set(ids)) != len(ids):
+            raise InputError("key 'scorecard.indicators' names an indicator twice", file=shown)
+        weights = spec.scorecard.weights
+        if any(w < 0 for w in weights.values()) or sum(weights.values()) <= 0:
+            raise InputError("key 'scorecard.weights': weights must be non-negative and not "
+                             "all zero", file=shown)
+        for ind in spec.scorecard.indicators:
+            if ind.group not in weights:
+                raise InputError(f"key 'scorecard.weights' gives no weight to the group "
+                                 f"{ind.group!r} of indicator {ind.id!r}", file=shown)
+            if ind.worst is not None and ind.worst == ind.target:
+                raise InputError(f"key 'scorecard.indicators': {ind.id!r} has worst equal to "
+                                 "target", file=shown)
+            if ind.worst is not None and (ind.worst > ind.target) != (ind.direction == "cost"):
+                better = "below" if ind.direction == "cost" else "above"
+                raise InputError(f"key 'scorecard.indicators': {ind.id!r} is a "
+                                 f"{ind.direction} indicator, so its target must lie {better} "
+                                 f"its worst value", file=shown)
+            if ind.worst is None and ind.target <= 0:
+                raise InputError(f"key 'scorecard.indicators': {ind.id!r} needs a positive "
+                                 "target, or a 'worst' value to scale between", file=shown)
+    dims = study.instrument.dimension_ids
+    for category, dim in spec.complaints.categories.items():
+        if dim not in dims:
+            raise InputError(f"key 'complaints.categories': {category!r} is linked to "
+                             f"{dim!r}, not a dimension of the instrument ({', '.join(dims)})",
+                             file=shown)
+    for key in ("complaints.satisfaction_scale", "maturity.scale"):
+        scale = spec.complaints.satisfaction_scale if key.startswith("c") else spec.maturity.scale
+        if not scale.min < scale.max:
+            raise InputError(f"key {key!r}: min must be below max", file=shown)

@@ -28,8 +28,8 @@ class Survey:
     """A study's survey data, ready for analysis.
 
     Every frame has one row per respondent, indexed by the row's number in the
-    file as a spreadsheet shows it (the header is row 1); respondent ids are
-    checked but never kept, so they cannot be shown.
+    file as a spreadsheet shows it (the header is row 1).  Respondent ids are
+    kept only to match respondents across survey waves; no report shows them.
 
     Attributes
     ----------
@@ -48,6 +48,8 @@ class Survey:
         One column per segment, values as display labels in the study's language.
     comments : Series or None
         Free-text comments with personal data masked; empty comments dropped.
+    ids : Series or None
+        Respondent ids as text, for matching waves (never shown).
     """
 
     study: Study
@@ -57,6 +59,7 @@ class Survey:
     importance: pd.DataFrame | None
     segments: pd.DataFrame
     comments: pd.Series | None
+    ids: pd.Series | None = None
 
     @property
     def n(self) -> int:
@@ -162,7 +165,8 @@ def load_survey(study) -> Survey:
         values = raw[seg.column].astype("string").str.strip()
         segments[seg.column] = values.map(lambda v: labels.get(v, v), na_action="ignore")
 
-    return Survey(study, ratings, overall, recommend, importance, segments, comments)
+    ids = raw[spec.respondent_id].astype("string").str.strip()
+    return Survey(study, ratings, overall, recommend, importance, segments, comments, ids)
 
 
 def reversed_items(study: Study) -> list[str]:

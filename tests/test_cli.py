@@ -17,7 +17,8 @@ def test_validate_the_demo():
     done = run("validate", str(DEMO / "study.yml"))
     assert done.returncode == 0
     assert ("ok: 252 respondents, 22 items (expectation, perception, adequate, desired) on 5 "
-            "dimensions; also management, standards, service_levels, promises; "
+            "dimensions; also management, standards, service_levels, promises, waves, kpi, "
+            "complaints, maturity; "
             "reports: satisfaction, gap_model, factor_analysis") in done.stdout
 
 

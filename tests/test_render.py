@@ -8,7 +8,9 @@ import subprocess
 import sys
 
 import nbformat
+import pandas as pd
 import pytest
+import yaml
 
 from sqmreport import InputError
 from sqmreport.render import BuildError, build, check_parameters
@@ -17,9 +19,10 @@ from .conftest import DEMO, REPO
 
 SECTIONS = {
     "satisfaction": ["summary", "response", "items", "dimensions", "csi", "nps", "segments",
-                     "drivers", "q_matrix", "grey", "comments", "method"],
+                     "drivers", "q_matrix", "grey", "waves", "scorecard", "complaints",
+                     "comments", "method"],
     "gap_model": ["summary", "servqual", "overview", "five_gaps", "delivery", "zone", "priorities",
-                  "caution", "method"],
+                  "waves", "maturity", "caution", "method"],
     "factor_analysis": ["summary", "suitability", "factors", "efa", "reliability", "cfa", "validity",
                         "pca", "method"],
 }
@@ -32,7 +35,10 @@ TABLES = ["csi", "dimension_descriptives", "drivers", "gap_dimensions", "gap_ite
           "zone_of_tolerance",
           # the factor-analysis report (issue 4 names the first nine)
           "kmo", "parallel_analysis", "efa_loadings", "efa_variance", "reliability", "item_total",
-          "cfa_fit", "cfa_loadings", "validity", "suitability", "fornell_larcker", "htmt", "pca_loadings"]
+          "cfa_fit", "cfa_loadings", "validity", "suitability", "fornell_larcker", "htmt", "pca_loadings",
+          # tracking and operations (issue 7 names the first four)
+          "waves", "internal_scorecard", "complaints_summary", "maturity", "maturity_next_steps",
+          "complaints_channels", "complaints_periods", "complaints_dimensions"]
 
 
 def _sha(path):
@@ -250,6 +256,42 @@ def test_a_survey_only_study_builds_and_says_what_it_cannot_measure(tmp_path, st
     assert "现有数据未能测量" in page
     assert "未测量：请管理者按其对顾客的理解填写期望问卷" in page
     assert "无法绘制容忍区间" in page and "未提供服务水平记录" in page
+
+
+def test_a_study_without_tracking_files_never_mentions_them(tmp_path, study_copy):
+    path = study_copy / "study.yml"
+    spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for key in ("waves", "scorecard", "complaints"):
+        del spec[key]
+    for key in ("kpi", "complaints", "maturity"):
+        del spec["data"][key]
+    path.write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
+    build(path, out=tmp_path / "out", reports=["satisfaction", "gap_model"])
+    for report, words in (("satisfaction", ["上一期", "计分卡", "帕累托"]),
+                          ("gap_model", ["上一期", "成熟度"])):
+        page = (tmp_path / "out" / f"{report}.html").read_text(encoding="utf-8")
+        ids = re.findall(r'<h2 id="([^"]+)"', page)
+        assert not {"waves", "scorecard", "complaints", "maturity"} & set(ids)
+        assert not [w for w in words if w in page]
+    tables = {p.stem for p in (tmp_path / "out" / "tables").glob("*.csv")}
+    assert not {"waves", "internal_scorecard", "complaints_summary", "maturity"} & tables
+
+
+def test_tracking_tables_in_both_languages(demo):
+    for language in ("zh", "en"):
+        tables = demo["out"] / language / "tables"
+        waves = pd.read_csv(tables / "waves.csv", encoding="utf-8-sig")
+        assert set(waves["wave"]) == ({"2026 年 4 月", "2026 年 10 月"} if language == "zh"
+                                      else {"April 2026", "October 2026"})
+        card = pd.read_csv(tables / "internal_scorecard.csv", encoding="utf-8-sig")
+        assert len(card) == 18 and card["index"].between(0, 100).all()
+        complaints = pd.read_csv(tables / "complaints_summary.csv", encoding="utf-8-sig")
+        assert complaints["n"].iloc[-1] == 420 and complaints["category"].iloc[-1] == "all"
+        maturity = pd.read_csv(tables / "maturity.csv", encoding="utf-8-sig")
+        assert list(maturity["level"]) == [4, 3, 2, 3, 3, 1]
+    en = demo["pages"]["en", "satisfaction"]
+    assert "Internal-service scorecard" in en and "Pharmacy" in en and "Waiting time" in en
+    assert "Overall maturity: level 1 (initial)" in demo["pages"]["en", "gap_model"]
 
 
 def test_factor_report_recovers_the_dimensions_in_both_languages(demo):

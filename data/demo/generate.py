@@ -109,11 +109,11 @@ def discretise(y: np.ndarray, lo: int = 1, hi: int = 7) -> np.ndarray:
     return np.clip(np.rint(y), lo, hi)
 
 
-def simulate(rng, n: int, dept_shift: np.ndarray | None = None) -> dict:
+def simulate(rng, n: int, dept_shift: np.ndarray | None = None, mu_p_dim: dict = MU_P) -> dict:
     """Expectation and perception item scores for n respondents (no missing data)."""
     f_p, f_e = latent_factors(rng, n)
     experience = np.where(rng.random(n) < BAD_SHARE, BAD_SHIFT, GOOD_SHIFT)
-    mu_e, mu_p = item_means(MU_E), item_means(MU_P)
+    mu_e, mu_p = item_means(MU_E), item_means(mu_p_dim)
     out = {"E": {}, "P": {}, "f_p": f_p + experience[:, None] / LOADING}
     for k, d in enumerate(DIMS):
         shift = 0 if dept_shift is None else dept_shift[:, k]
@@ -268,6 +268,208 @@ def promises() -> pd.DataFrame:
     return pd.DataFrame([{"item": j, "promised": level[d]} for d in DIMS for j in ITEMS[d]])
 
 
+# -- Tracking and operations (issue 7): each from its own random stream -------------------
+
+# The previous wave, six months earlier: responsiveness and reliability were lower (the
+# hospital has since acted on them), the rest as now.  Item 22 was added in this wave.
+PREVIOUS_N = 238
+PREVIOUS_SHIFT = {"tangibles": 0.0, "reliability": -0.3, "responsiveness": -0.6,
+                  "assurance": 0.0, "empathy": 0.0}
+PREVIOUS_REPEAT = 90  # patients R0001-R0090 answered both waves
+
+
+def previous_wave(rng) -> pd.DataFrame:
+    n = PREVIOUS_N
+    mu_p = {d: MU_P[d] + PREVIOUS_SHIFT[d] for d in DIMS}
+    dept = rng.choice(list(DEPARTMENTS), size=n, p=list(DEPARTMENTS.values()))
+    shift = np.array([[DEPT_EFFECT.get(x, {}).get(d, 0.0) for d in DIMS] for x in dept])
+    sim = simulate(rng, n, shift, mu_p_dim=mu_p)
+    drive = (sim["f_p"] + shift) @ np.array([DRIVERS[d] for d in DIMS])
+    overall = discretise(5.0 + 1.1 * drive / drive.std() * 0.8 + 0.6 * rng.standard_normal(n))
+    ids = [f"R{i:04d}" for i in range(1, PREVIOUS_REPEAT + 1)]
+    ids += [f"H{i:04d}" for i in range(PREVIOUS_REPEAT + 1, n + 1)]
+    frame = pd.DataFrame({"respondent_id": ids})
+    for form in ("E", "P"):
+        for j in range(1, 22):
+            frame[f"{form}{j}"] = sim[form][j].astype(int)
+    points = allocate_points(rng, n)
+    for k, d in enumerate(DIMS):
+        frame[f"imp_{d}"] = points[:, k]
+    frame["overall"] = overall.astype(int)
+    return frame
+
+
+def previous_truth() -> dict:
+    """Population change of each dimension's mean perception and gap since the previous wave."""
+    now, before = item_means(MU_P), item_means({d: MU_P[d] + PREVIOUS_SHIFT[d] for d in DIMS})
+
+    def mean_p(mu, d):  # over the main departments, as both waves sample them
+        return sum(p * (BAD_SHARE * expected_category_mean(mu + shift + BAD_SHIFT)
+                        + (1 - BAD_SHARE) * expected_category_mean(mu + shift + GOOD_SHIFT))
+                   for p, shift in ((p, DEPT_EFFECT.get(x, {}).get(d, 0.0))
+                                    for x, p in DEPARTMENTS.items()))
+
+    change = {d: float(np.mean([mean_p(now[j], d) - mean_p(before[j], d)
+                                for j in ITEMS[d] if j != 22])) for d in DIMS}
+    return {"note": "Population change of the mean perception (= of the gap: expectations did "
+                    "not move) per dimension, on the items both waves asked (1-21), over the "
+                    "four main departments in their sampling shares (both waves draw them "
+                    "alike; this wave's 7 patients of two small departments are left aside).",
+            "perception_change": change, "items_only_in_this_wave": ["22"],
+            "repeat_respondents": PREVIOUS_REPEAT}
+
+
+UNITS = {"药剂科": "Pharmacy", "检验科": "Laboratory", "信息科": "IT services",
+         "设备科": "Equipment", "人力资源部": "Human resources", "后勤保障部": "Facilities"}
+# A unit's quality: 0 = on target on average; positive better.  Pharmacy best, facilities worst.
+UNIT_QUALITY = {"药剂科": 0.8, "检验科": 0.5, "信息科": 0.1, "设备科": 0.0, "人力资源部": -0.3,
+                "后勤保障部": -0.8}
+KPI_PERIODS = ["2026-Q1", "2026-Q2", "2026-Q3"]
+# indicator: (typical value on target, how much one unit of quality moves it, noise sd, digits)
+KPI_MODEL = {"response_hours": (5.5, -2.5, 0.5, 1), "cycle_days": (3.8, -1.2, 0.3, 1),
+             "on_time_rate": (0.88, 0.06, 0.015, 3), "internal_csat": (4.0, 0.4, 0.08, 2),
+             "fcr": (0.70, 0.09, 0.03, 3), "callback_satisfaction": (4.0, 0.4, 0.1, 2),
+             "improvements_closed": (0.65, 0.2, 0.06, 2)}
+
+
+def kpi(rng) -> pd.DataFrame:
+    """Internal-service KPIs per unit and quarter; each quarter every unit improves a little."""
+    rows = []
+    for q, period in enumerate(KPI_PERIODS):
+        for unit, quality in UNIT_QUALITY.items():
+            row = {"unit": unit, "period": period}
+            for name, (base, slope, sd, digits) in KPI_MODEL.items():
+                value = base + slope * (quality + 0.15 * q) + sd * rng.standard_normal()
+                if name in ("on_time_rate", "fcr", "improvements_closed"):
+                    value = min(value, 1.0)
+                row[name] = round(max(value, 0.1), digits)
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+CHANNELS = {"电话": ("Phone", 0.38), "现场": ("In person", 0.27), "微信": ("WeChat", 0.2),
+            "网站": ("Website", 0.1), "信函": ("Letter", 0.05)}
+# category: (English, share of complaints, dimension, median hours to close)
+CATEGORIES = {"等候时间": ("Waiting time", 0.34, "responsiveness", 20.0),
+              "结果延误": ("Delayed results", 0.2, "reliability", 40.0),
+              "服务态度": ("Staff attitude", 0.16, "empathy", 16.0),
+              "收费疑问": ("Billing", 0.12, "reliability", 30.0),
+              "沟通解释": ("Explanations", 0.1, "assurance", 24.0),
+              "环境设施": ("Facilities", 0.08, "tangibles", 60.0)}
+COMPLAINT_TEXT = {
+    "等候时间": ("排队等了两个多小时，没有人解释原因。", "Waited over two hours in the queue; nobody explained why."),
+    "结果延误": ("检查报告比约定时间晚了三天。", "The test report came three days later than promised."),
+    "服务态度": ("窗口工作人员态度冷淡。", "The staff at the counter were curt."),
+    "收费疑问": ("收费清单有一项看不懂，请回电 13912345678。", "One charge on the bill is unclear; please call me back on 13912345678."),
+    "沟通解释": ("医生没有解释用药注意事项。", "The doctor did not explain how to take the medicine."),
+    "环境设施": ("卫生间长时间没有清洁。", "The toilets had not been cleaned for hours."),
+}
+N_COMPLAINTS, N_COMPLAINANTS = 420, 330
+COMPLAINT_SIGMA = 0.8  # lognormal spread of the hours to close
+P_RESOLVED = 0.9
+
+
+def complaints(rng) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Nine months of complaints (Chinese and English copies of the same log)."""
+    n = N_COMPLAINTS
+    start, export = pd.Timestamp("2026-01-01"), pd.Timestamp("2026-09-30 18:00")
+    span = (export - start) / pd.Timedelta(hours=1)
+    # The log is exported on 30 September: the last few complaints are still open.
+    hours_in = np.concatenate([rng.uniform(0, span - 48, n - 6), rng.uniform(span - 48, span, 6)])
+    received = start + pd.to_timedelta(np.sort(hours_in).round(2), unit="h")
+    names = list(CATEGORIES)
+    category = rng.choice(names, size=n, p=[CATEGORIES[c][1] for c in names])
+    channel = rng.choice(list(CHANNELS), size=n, p=[v[1] for v in CHANNELS.values()])
+    median = np.array([CATEGORIES[c][3] for c in category])
+    hours = np.round(median * np.exp(COMPLAINT_SIGMA * rng.standard_normal(n)), 1)
+    closed = received + pd.to_timedelta(hours, unit="h")
+    still_open = closed > export
+    resolved = np.where(rng.random(n) < P_RESOLVED, "是", "否")
+    satisfaction = np.clip(np.rint(np.where(resolved == "是", 4.0, 2.2)
+                                   + 0.8 * rng.standard_normal(n)), 1, 5).astype(int)
+    customer = [f"C{k:04d}" for k in rng.integers(1, N_COMPLAINANTS + 1, size=n)]
+    zh = pd.DataFrame({
+        "complaint_id": [f"T{i:04d}" for i in range(1, n + 1)],
+        "received": received.strftime("%Y-%m-%d %H:%M"),
+        "closed": [("" if o else c.strftime("%Y-%m-%d %H:%M")) for o, c in zip(still_open, closed)],
+        "channel": channel, "category": category, "unit": rng.choice(list(UNITS), size=n),
+        "resolved": np.where(still_open, "否", resolved),
+        "satisfaction": np.where(still_open, "", satisfaction.astype(str)),
+        "customer": customer,
+        "text": [COMPLAINT_TEXT[c][0] for c in category]})
+    en = zh.assign(channel=zh["channel"].map(lambda c: CHANNELS[c][0]),
+                   category=zh["category"].map(lambda c: CATEGORIES[c][0]),
+                   unit=zh["unit"].map(UNITS),
+                   resolved=zh["resolved"].map({"是": "yes", "否": "no"}),
+                   text=[COMPLAINT_TEXT[c][1] for c in category])
+    return zh, en
+
+
+AREAS = {"服务级别管理": "Service level management", "事件与投诉管理": "Incident and complaint management",
+         "问题管理": "Problem management", "变更管理": "Change management",
+         "服务质量测量": "Service quality measurement", "持续改进": "Continual improvement"}
+# The designed ISO/IEC 33020 rating of each level (2-5) per area, and so the area's level.
+MATURITY_DESIGN = {"服务级别管理": "FFLP", "事件与投诉管理": "FLPN", "问题管理": "LPNN",
+                   "变更管理": "FFPN", "服务质量测量": "FLLN", "持续改进": "PNNN"}
+# Three assessors' ratings (0-4) of a practice, by its level's designed rating.
+MATURITY_RATINGS = {"F": [4, 4, 3], "L": [3, 3, 2], "P": [2, 1, 2], "N": [0, 1, 0]}
+PRACTICES = {
+    2: [("{a}有书面的基本流程，各班组照此执行", "A basic written {a} procedure is followed by every team"),
+        ("{a}的工作记录完整保存、可追溯", "{A} records are kept complete and traceable")],
+    3: [("{a}流程在全院统一定义并纳入培训", "The {a} process is defined hospital-wide and part of training"),
+        ("{a}的角色与职责划分明确", "Roles and responsibilities in {a} are clearly assigned")],
+    4: [("{a}设有量化指标并按月监控", "{A} has quantitative indicators monitored monthly"),
+        ("{a}的指标结果用于管理评审与决策", "{A} indicators feed management reviews and decisions")],
+    5: [("{a}依据数据分析持续优化流程", "{A} is improved continually from data analysis"),
+        ("{a}定期引入并评估新的做法", "New {a} practices are piloted and evaluated regularly")],
+}
+
+
+def maturity(rng) -> tuple[pd.DataFrame, pd.DataFrame]:
+    rows = []
+    for area, design in MATURITY_DESIGN.items():
+        for level, letter in zip(range(2, 6), design):
+            for zh_text, en_text in PRACTICES[level]:
+                ratings = rng.permutation(MATURITY_RATINGS[letter])
+                for assessor, r in zip(("A", "B", "C"), ratings):
+                    en_area = AREAS[area]
+                    rows.append({"assessor": assessor, "area": area, "area_en": en_area,
+                                 "level": level, "practice": zh_text.format(a=area),
+                                 "practice_en": en_text.format(a=en_area.lower(), A=en_area),
+                                 "rating": int(r)})
+    frame = pd.DataFrame(rows)
+    zh = frame[["assessor", "area", "level", "practice", "rating"]]
+    en = frame.assign(area=frame["area_en"], practice=frame["practice_en"])[zh.columns]
+    return zh, en
+
+
+def tracking_truth() -> dict:
+    def level(design):
+        k = 1
+        for lvl, letter in zip(range(2, 6), design):
+            if letter in "LF" and (k == lvl - 1):
+                k = lvl
+                if letter == "L":
+                    break
+            else:
+                break
+        return k
+
+    levels = {a: level(d) for a, d in MATURITY_DESIGN.items()}
+    return {
+        "previous_wave": previous_truth(),
+        "scorecard": {"note": "Units ordered by designed quality, best first; every unit "
+                              "improves each quarter.",
+                      "order": sorted(UNIT_QUALITY, key=UNIT_QUALITY.get, reverse=True)},
+        "complaints": {"category_shares": {c: v[1] for c, v in CATEGORIES.items()},
+                       "category_dimension": {c: v[2] for c, v in CATEGORIES.items()},
+                       "median_hours": {c: v[3] for c, v in CATEGORIES.items()},
+                       "p_resolved": P_RESOLVED, "n": N_COMPLAINTS},
+        "maturity": {"levels": levels, "overall": min(levels.values()),
+                     "design": MATURITY_DESIGN},
+    }
+
+
 def main() -> None:
     rng = np.random.default_rng(SEED)
     survey(rng).to_csv(HERE / "survey.csv", index=False, encoding="utf-8-sig")
@@ -275,7 +477,18 @@ def main() -> None:
     standards().to_csv(HERE / "standards.csv", index=False, encoding="utf-8-sig")
     service_levels(rng).to_csv(HERE / "service_levels.csv", index=False, encoding="utf-8-sig")
     promises().to_csv(HERE / "promises.csv", index=False, encoding="utf-8-sig")
+    previous_wave(np.random.default_rng(SEED + 3)).to_csv(HERE / "wave_2026_04.csv", index=False,
+                                                         encoding="utf-8-sig")
+    kpi_zh = kpi(np.random.default_rng(SEED + 4))
+    kpi_zh.to_csv(HERE / "kpi.csv", index=False, encoding="utf-8-sig")
+    kpi_zh.assign(unit=kpi_zh["unit"].map(UNITS)).to_csv(HERE / "kpi_en.csv", index=False,
+                                                           encoding="utf-8-sig")
+    for name, frames in (("complaints", complaints(np.random.default_rng(SEED + 5))),
+                         ("maturity", maturity(np.random.default_rng(SEED + 6)))):
+        frames[0].to_csv(HERE / f"{name}.csv", index=False, encoding="utf-8-sig")
+        frames[1].to_csv(HERE / f"{name}_en.csv", index=False, encoding="utf-8-sig")
     truth = ground_truth(np.random.default_rng(SEED + 1))
+    truth["tracking"] = tracking_truth()
     (HERE / "ground_truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=2) + "\n",
                                             encoding="utf-8")
 

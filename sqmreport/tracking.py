@@ -1,0 +1,94 @@
+"""Tracking and operations: earlier survey waves, the internal-service scorecard, the
+complaint log and the maturity assessment, each computed when the study has its data.
+
+:func:`analyse` reads the study's optional files and runs :mod:`sqmreport.waves`,
+:mod:`sqmreport.scorecard`, :mod:`sqmreport.complaints` and
+:mod:`sqmreport.maturity`; a part the study has no data for is None, and the
+reports leave it out without a word.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ._validation import section
+from .complaints import ComplaintResult, analyse_complaints, load_complaints
+from .descriptives import dimension_scores
+from .maturity import MaturityResult, assess, load_assessment
+from .scorecard import ScorecardResult, load_kpi, scorecard
+from .study import Study
+from .survey import Survey
+from .waves import WaveResult, load_waves, track
+
+__all__ = ["TrackingResult", "analyse", "check"]
+
+
+@dataclass(frozen=True)
+class TrackingResult:
+    """The tracking parts a study has data for (None for the others).
+
+    ``problems`` maps a part to the :class:`~sqmreport._validation.Degenerate` that stopped it.
+    """
+
+    waves: WaveResult | None
+    scorecard: ScorecardResult | None
+    complaints: ComplaintResult | None
+    maturity: MaturityResult | None
+    problems: dict
+
+
+def analyse(survey: Survey) -> TrackingResult:
+    """Compute every tracking part the study has data for."""
+    study = survey.study
+    spec = study.spec
+    problems = {}
+    waves = None
+    if spec.waves:
+        earlier = load_waves(study)
+        waves = section(problems, "waves", lambda: track(
+            survey, earlier, confidence=spec.analysis.confidence, p_adjust=spec.analysis.p_adjust))
+    card = None
+    kpi = load_kpi(study)
+    if kpi is not None:
+        card = section(problems, "scorecard", lambda: scorecard(
+            kpi, spec.scorecard.indicators, spec.scorecard.weights))
+    complaints = None
+    log = load_complaints(study)
+    if log is not None:
+        settings = spec.complaints
+        complaints = section(problems, "complaints", lambda: analyse_complaints(
+            log, target_hours=settings.target_hours, repeat_days=settings.repeat_days,
+            period=settings.period, categories=settings.categories, gaps=_gaps(survey)))
+    maturity = None
+    assessment = load_assessment(study)
+    if assessment is not None:
+        scale = spec.maturity.scale
+        maturity = section(problems, "maturity",
+                           lambda: assess(assessment, scale=(scale.min, scale.max)))
+    return TrackingResult(waves, card, complaints, maturity, problems)
+
+
+def _gaps(survey: Survey) -> pd.Series | None:
+    """Mean P − E per dimension (mean perception without an expectation form)."""
+    dim_of = survey.instrument.dimension_of()
+    perception = survey.ratings["perception"]
+    if not survey.has("expectation"):
+        return None
+    expectation = survey.ratings["expectation"]
+    gaps = perception.where(expectation.notna()) - expectation
+    return dimension_scores(gaps, dim_of).mean()
+
+
+def check(study: Study) -> list[str]:
+    """Read and check every tracking file the study names; return what it has."""
+    have = []
+    if study.spec.waves:
+        load_waves(study)
+        have.append("waves")
+    for key, load in (("kpi", load_kpi), ("complaints", load_complaints),
+                      ("maturity", load_assessment)):
+        if load(study) is not None:
+            have.append(key)
+    return have
