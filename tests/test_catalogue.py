@@ -68,6 +68,14 @@ def _write(name, content: bytes, survey=False):
     return make
 
 
+def _edit_csv(name, change):
+    def make(folder: Path):
+        path = folder / name
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        change(frame).to_csv(path, index=False, encoding="utf-8-sig")
+    return make
+
+
 def _recode(encoding):
     def make(folder: Path):
         text = (folder / "survey.csv").read_text(encoding="utf-8-sig")
@@ -180,6 +188,30 @@ CASES = [
          data=lambda d: d.assign(P2=d["P1"].where(d.index > 2, "7")),
          spec=_spec(analysis__factor_analysis={"method": "principal", "n_factors": 6})),
     Case("a CFA with too few complete responses", "explained", "factor_analysis:cfa:too_few_cases", data=lambda d: d.iloc[:20]),
+    # --- tracking and operations files --------------------------------------------------------
+    Case("an earlier wave given both as data and as tables", "error", r"study.yml: key 'waves\[0\]': give either",
+         spec=_spec(waves=[{"label": "2026 年 4 月", "survey": "wave_2026_04.csv", "tables": "kpi.csv"}])),
+    Case("an earlier wave with this wave's label", "error", r"study.yml: key 'waves\[0\].label': '2026 年 10 月' names two waves",
+         spec=_spec(waves=[{"label": "2026 年 10 月", "survey": "wave_2026_04.csv"}])),
+    Case("an earlier wave without respondent ids", "error", r"wave_2026_04.csv: column not found: respondent_id",
+         files=_edit_csv("wave_2026_04.csv", lambda d: d.drop(columns="respondent_id"))),
+    Case("KPIs without scorecard settings", "error", r"study.yml: key 'data.kpi' needs 'scorecard'",
+         spec=_spec(scorecard=_DELETE)),
+    Case("a KPI unit twice in one period", "error", r"kpi.csv, column unit: unit '药剂科' has more than one row for period '2026-Q1' \(rows 2, 20\)",
+         files=_edit_csv("kpi.csv", lambda d: pd.concat([d, d.iloc[:1]]))),
+    Case("a KPI that is not a number", "error", r"kpi.csv, column fcr: 1 values are not numbers \('80%'\) \(row 3\)",
+         files=_edit_csv("kpi.csv", _set("fcr", [1], "80%"))),
+    Case("a complaint closed before it was received", "error",
+         r"complaints.csv, column closed: 1 complaints closed before they were received \(row 4\)",
+         files=_edit_csv("complaints.csv", _set("closed", [2], "2025-12-31 08:00"))),
+    Case("a complaint time that is not a date", "error",
+         r"complaints.csv, column received: 1 values are not dates and times \('昨天'\).*\(row 2\)",
+         files=_edit_csv("complaints.csv", _set("received", [0], "昨天"))),
+    Case("a complaint category linked to an unknown dimension", "error",
+         r"study.yml: key 'complaints.categories': '等候时间' is linked to 'speed'",
+         spec=_spec(complaints__categories={"等候时间": "speed"})),
+    Case("a maturity practice at level 6", "error", r"maturity.csv, column level: 1 values outside the scale 2–5 \(row 2\)",
+         files=_edit_csv("maturity.csv", _set("level", [0], "6"))),
 ]
 
 

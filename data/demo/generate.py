@@ -27,6 +27,23 @@ The data-generating model, and so the ground truth the reports should recover:
   empathy, obstetrics -0.9 responsiveness; emergency (4 respondents) -0.5 and
   rehabilitation (3 respondents) +0.3 on all, both below the reporting minimum
   of 5 and so suppressed in the reports.
+
+Tracking and operations (each from its own random stream, so the files above do not change):
+
+* ``wave_2026_04.csv``: the previous wave, six months earlier, 238 patients of the
+  same departments; reliability 0.3 and responsiveness 0.6 lower on the latent scale
+  (``PREVIOUS_SHIFT``), item 22 not yet asked, patients R0001-R0090 in both waves.
+  ``ground_truth.json`` gives the exact population change per dimension.
+* ``kpi.csv``: seven KPIs of six internal service units over three quarters; each unit
+  has a designed quality (``UNIT_QUALITY``: pharmacy best, facilities worst) and
+  improves a little every quarter.
+* ``complaints.csv``: 420 complaints, January to September, categories with the shares,
+  dimensions and median hours to close of ``CATEGORIES`` (lognormal times), 90% resolved,
+  330 complainants (so some repeat), the last few still open.
+* ``maturity.csv``: six process areas x levels 2-5 x two practices x three assessors,
+  each level's ratings fixed by its designed ISO/IEC 33020 rating
+  (``MATURITY_DESIGN``), hence each area's level.
+* The ``*_en.csv`` copies hold the same rows in English for the English demo.
 """
 
 from __future__ import annotations
