@@ -89,7 +89,7 @@ def _build(args) -> int:
     for path in args.studies:
         try:
             built = build(path, out=args.out, reports=args.report, force=args.force, jobs=args.jobs,
-                          log=lambda line: print(line, file=sys.stderr))
+                          log=_progress())
         except BuildError as exc:
             print(f"error: {path}: {exc}", file=sys.stderr)
             return EXIT_FAILED
@@ -99,6 +99,13 @@ def _build(args) -> int:
         if args.deps:
             _write_deps(path, args.deps)
     return EXIT_OK
+
+
+def _progress():
+    """Progress lines on a terminal; nothing when stderr is a file or a pipe (make, CI)."""
+    if not sys.stderr.isatty():
+        return None
+    return lambda line: print(line, file=sys.stderr, flush=True)
 
 
 def _write_deps(study_path: str, deps: str) -> None:

@@ -16,6 +16,7 @@ import json
 import os
 import re
 import tempfile
+import time
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -125,6 +126,7 @@ def build(study_path, *, out=None, reports=None, force: bool = False,
     study = load_study(study_path)
     respondents = load_survey(study).n  # validate everything before any notebook runs
     records.check(study)
+    log(f"{study.path.name}: data checked ({respondents:,} respondents)")
     if jobs is None and respondents >= LARGE:
         jobs = 2
     wanted = reports or study.spec.reports
@@ -190,7 +192,7 @@ def _execute_all(study: Study, todo: dict, inputs: list, jobs: int | None, log, 
     built, failure = {}, None
     workers = max(1, min(jobs or len(todo), len(todo)) if todo else 1)
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = {}
+        futures, started = {}, time.monotonic()
         for report, (notebook, _) in todo.items():
             log(f"{out / (report + '.html')}: building")
             futures[report] = pool.submit(_in_worker, _build_report, study, report, notebook, inputs)
@@ -199,6 +201,9 @@ def _execute_all(study: Study, todo: dict, inputs: list, jobs: int | None, log, 
                 built[report] = future.result()
             except (BuildError, InputError) as exc:
                 failure = failure or exc
+            else:
+                log(f"{out / (report + '.html')}: executed and exported "
+                    f"({time.monotonic() - started:.1f} s)")
     return built, failure
 
 

@@ -50,7 +50,7 @@ def normalise(values, *, direction: str, target: float, worst: float | None = No
             score = 100 * x / target
         else:
             score = np.where(x > 0, 100 * target / x, 100.0)
-    return np.where(np.isnan(x), np.nan, np.clip(score, 0, 100))
+    return np.where(np.isnan(x), np.nan, np.clip(score, 0, 100) + 0.0)  # + 0.0: no -0.0
 
 
 @dataclass(frozen=True)

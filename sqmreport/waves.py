@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ._validation import InputError
+from ._validation import Degenerate, InputError
 from .descriptives import adjust_p, dimension_scores
 from .drivers import item_q_matrix
 from .io import read_table
@@ -157,7 +157,7 @@ def compare_summaries(current: tuple, previous: tuple, *, confidence: float = 0.
     --------
     >>> r = compare_summaries((5.2, 1.0, 100), (5.0, 1.2, 80))
     >>> round(r["change"], 2), round(r["df"], 1), r["test"]
-    (0.2, 152.4, 'welch')
+    (0.2, 153.4, 'welch')
     """
     (m1, s1, n1), (m2, s2, n2) = current, previous
     if n1 < 2 or n2 < 2 or not (np.isfinite(s1) and np.isfinite(s2)):
@@ -172,8 +172,8 @@ def compare_summaries(current: tuple, previous: tuple, *, confidence: float = 0.
 def _finish(m1, m2, change, var, df, confidence, test, n1, n2, nc) -> dict:
     se = float(np.sqrt(var)) if var > 0 else 0.0
     if se > 0 and np.isfinite(df):
-        t = change / se
-        p = 2 * stats.t.sf(abs(t), df)
+        t = float(change / se)
+        p = float(2 * stats.t.sf(abs(t), df))
         half = stats.t.ppf(0.5 + confidence / 2, df) * se
     else:
         t = p = half = np.nan
@@ -230,7 +230,10 @@ def wave_measures(survey: Survey, items) -> dict:
 
 def _summary_rows(label: str, survey: Survey, items) -> pd.DataFrame:
     quadrant = {}
-    q, _ = item_q_matrix(survey)
+    wanted = survey.study.spec.analysis.q_matrix.importance
+    has = {None: True, "expectation": survey.has("expectation"),
+           "stated": survey.importance is not None, "derived": survey.overall is not None}
+    q = item_q_matrix(survey)[0] if has[wanted] else None  # a wave may lack the importance
     if q is not None:
         quadrant = q.set_index("item")["quadrant"].to_dict()
     rows = []
@@ -317,6 +320,9 @@ def _changes(survey: Survey, previous: WaveData, common: list, confidence: float
                          **compare_summaries((v.mean(), v.std(ddof=1), len(v)),
                                              (prior["mean"], prior["sd"], prior["n"]),
                                              confidence=confidence)})
+    if not rows:
+        raise Degenerate("no_common_measures", f"wave {previous.label!r} has no measure in "
+                         "common with this wave", wave=previous.label)
     order = {k: i for i, k in enumerate(now)}
     frame = pd.DataFrame(rows)
     frame = frame.iloc[np.argsort([order[(r.form, r.kind, r.measure)] for r in frame.itertuples()])]

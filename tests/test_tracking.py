@@ -16,6 +16,7 @@ from scipy import stats
 
 from sqmreport import InputError
 from sqmreport.complaints import analyse_complaints, load_complaints, pareto
+from sqmreport.descriptives import adjust_p
 from sqmreport.maturity import assess, load_assessment, rating
 from sqmreport.scorecard import load_kpi, normalise, scorecard
 from sqmreport.study import Indicator, load_study
@@ -110,25 +111,28 @@ def test_waves_match_items_by_id_and_pair_repeat_respondents(write_study, tmp_pa
     beta_now = survey.ratings["perception"][["b1", "b2"]].mean(axis=1)
     assert rows.loc[("autumn", "dimension", "beta"), "mean"] == pytest.approx(beta_now.mean())
     # Holm over the dimensions and the overall score, as p.adjust would.
-    from sqmreport.descriptives import adjust_p
     assert changes["p_adjusted"].to_numpy() == pytest.approx(adjust_p(changes["p_value"]))
 
 
 def test_last_waves_improvement_items_are_followed(write_study, tmp_path):
+    rng = np.random.default_rng(1)
     before = small_survey(n=40, seed=3)
-    before["P_a1"] = 1  # item a1 was poor last time: "improve first" by performance
+    before["P_a1"] = rng.integers(1, 3, size=40)   # poor last time ...
+    before["overall"] = before["P_a1"] + rng.integers(2, 4, size=40)  # ... and what drove overall
     before["id"] = [f"x{i}" for i in range(40)]
     now = small_survey(n=40, seed=4)
-    now["P_a1"] = 5
-    path = _wave_study(write_study, tmp_path, before, analysis={"q_matrix": {"importance": "derived"}})
+    now["P_a1"] = rng.integers(4, 6, size=40)
+    spec = {"analysis": {"q_matrix": {"importance": "derived"}}}
+    path = _wave_study(write_study, tmp_path, before, **spec)
     now.to_csv(path.parent / "survey.csv", index=False)
     survey = load_survey(path)
     result = track(survey, load_waves(survey.study))
     before_rows = result.table.query("wave == 'spring' and kind == 'item'").set_index("measure")
     improve = sorted(before_rows.index[before_rows["quadrant"] == "improve"])
-    assert sorted(result.actions["measure"]) == improve
-    if "a1" in improve:
-        assert result.actions.set_index("measure").loc["a1", "verdict"] == "improved"
+    assert "a1" in improve and sorted(result.actions["measure"]) == improve
+    actions = result.actions.set_index("measure")
+    assert actions.loc["a1", "verdict"] == "improved"
+    assert actions["p_adjusted"].to_numpy() == pytest.approx(adjust_p(actions["p_value"]))
 
 
 def test_a_wave_known_by_its_tables(write_study, tmp_path):

@@ -89,7 +89,8 @@ def waves(rep: Report, tracking: TrackingResult) -> None:
     trend["wave"] = pd.Categorical(trend["wave"], categories=w.order, ordered=True)
     trend = trend.sort_values(["wave"], kind="stable")
     trend["wave"] = trend["wave"].astype(str)
-    rep.figure("wave_trend", plots.plot_waves(trend, language=rep.language, ylabel=unit),
+    rep.figure("wave_trend", plots.plot_waves(trend, language=rep.language,
+                                                  ylabel=unit[:1].upper() + unit[1:]),
                title={"unit": unit}, note={"level": level})
     rep.figure("wave_changes", plots.plot_changes(changes, language=rep.language),
                title={"previous": w.previous, "unit": unit}, note={"level": level})
@@ -158,7 +159,8 @@ def scorecard(rep: Report, tracking: TrackingResult) -> None:
     weights = {g: card.weights.get(g, 0.0) for g in groups}
     rep.table("internal_scorecard", ranked, csv=False,
               columns=["rank", "unit"] + groups + ["index", "change"],
-              labels={"unit": rep.t("tracking_columns.unit"), **group_names},
+              labels={"unit": rep.t("tracking_columns.unit"),
+                      **{g: rep.t(f"tracking_groups_short.{g}") for g in groups}},
               title={"period": card.latest},
               note={"weights": rep.t("list_sep").join(
                   f"{group_names[g]} {weights[g] * 100:.0f}%" for g in groups),
