@@ -1,0 +1,29 @@
+"""The reports' words: the Chinese and English catalogues say the same things."""
+
+import re
+from importlib import resources
+
+import yaml
+
+
+def _flat(node, prefix=""):
+    if isinstance(node, dict):
+        out = {}
+        for key, value in node.items():
+            out.update(_flat(value, f"{prefix}{key}."))
+        return out
+    return {prefix[:-1]: node}
+
+
+def _catalogue(language):
+    text = resources.files("sqmreport").joinpath("locales", f"{language}.yml").read_text("utf-8")
+    return _flat(yaml.safe_load(text))
+
+
+def test_both_languages_have_the_same_keys_and_placeholders():
+    zh, en = _catalogue("zh"), _catalogue("en")
+    assert sorted(set(zh) ^ set(en)) == []
+    placeholders = re.compile(r"\{(\w+)")
+    differ = [k for k in zh if set(placeholders.findall(str(zh[k])))
+              != set(placeholders.findall(str(en[k])))]
+    assert differ == []
