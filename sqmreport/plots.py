@@ -42,6 +42,8 @@ def report_style(language: str) -> dict:
         "axes.spines.top": False, "axes.spines.right": False, "axes.titlesize": 10,
         "xtick.color": INK, "ytick.color": INK, "figure.dpi": 100, "savefig.dpi": 110,
         "figure.facecolor": "white", "savefig.bbox": "tight",
+        # Labels come from the data: "$...$" in a unit's name is text, not mathtext to parse.
+        "text.parse_math": False,
     }
 
 

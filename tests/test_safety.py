@@ -2,6 +2,7 @@
 
 import getpass
 import hashlib
+import html
 import re
 import shutil
 from html.parser import HTMLParser
@@ -53,7 +54,34 @@ def _evil_study(folder):
     survey["department"] = survey["department"].replace({"内科": ATTACKS[0], "外科": ATTACKS[2]})
     survey.loc[survey.index[:12], "comment"] = [ATTACKS[i % 4] + " 很好" for i in range(12)]
     survey.to_csv(folder / "survey.csv", index=False, encoding="utf-8-sig")
+    _evil_tracking(folder)
     return folder / "study.yml"
+
+
+MATH = r"Unit $\notacommand{x}$ 50%"  # matplotlib would parse this as (invalid) mathtext
+
+
+def _evil_tracking(folder):
+    """Attacks through the tracking files: wave label, KPI units, indicator label, complaint
+    categories, channels and texts, maturity areas and practices."""
+    spec = yaml.safe_load((folder / "study.yml").read_text(encoding="utf-8"))
+    spec["waves"][0]["label"] = ATTACKS[0]
+    spec["scorecard"]["indicators"][0]["label"] = {"zh": ATTACKS[1], "en": ATTACKS[1]}
+    spec["complaints"]["categories"] = {ATTACKS[2]: "responsiveness"}
+    (folder / "study.yml").write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
+    edits = {"kpi.csv": {"unit": {"药剂科": ATTACKS[3], "检验科": MATH}},
+             "complaints.csv": {"category": {"等候时间": ATTACKS[2], "服务态度": MATH},
+                                "channel": {"电话": ATTACKS[0]}, "unit": {"信息科": ATTACKS[1]}},
+             "maturity.csv": {"area": {"问题管理": ATTACKS[0], "变更管理": MATH}}}
+    for name, columns in edits.items():
+        frame = pd.read_csv(folder / name, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        for column, values in columns.items():
+            frame[column] = frame[column].replace(values)
+        if name == "complaints.csv":
+            frame.loc[frame.index[:8], "text"] = [ATTACKS[i % 4] for i in range(8)]
+        if name == "maturity.csv":
+            frame.loc[frame.index[:3], "practice"] = ATTACKS[1]
+        frame.to_csv(folder / name, index=False, encoding="utf-8-sig")
 
 
 @pytest.fixture(scope="module")
@@ -123,3 +151,14 @@ def test_the_same_inputs_give_the_same_reports(tmp_path, monkeypatch):
     build(DEMO / "study.yml", out=tmp_path / "a")
     build(DEMO / "study.yml", out=tmp_path / "b")
     assert _digests(tmp_path / "a") == _digests(tmp_path / "b")
+
+
+def test_tracking_sections_render_attacks_as_text(evil):
+    satisfaction = (evil / "satisfaction.html").read_text(encoding="utf-8")
+    gap = (evil / "gap_model.html").read_text(encoding="utf-8")
+    for page, sections in ((satisfaction, ["waves", "scorecard", "complaints"]),
+                           (gap, ["waves", "maturity"])):
+        for section in sections:
+            assert f'<h2 id="{section}">' in page
+    assert html.escape(ATTACKS[3]) in satisfaction  # a KPI unit, shown as text
+    assert "\\notacommand" in satisfaction  # and the would-be mathtext as plain text
