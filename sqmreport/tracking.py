@@ -13,16 +13,17 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from ._i18n import text
 from ._validation import section
 from .complaints import ComplaintResult, analyse_complaints, load_complaints
 from .descriptives import dimension_scores
-from .maturity import MaturityResult, assess, load_assessment
+from .maturity import LEVELS, MaturityResult, assess, load_assessment
 from .scorecard import ScorecardResult, load_kpi, scorecard
 from .study import Study
 from .survey import Survey
 from .waves import WaveResult, load_waves, track
 
-__all__ = ["TrackingResult", "analyse", "check"]
+__all__ = ["TrackingResult", "analyse", "check", "findings"]
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,62 @@ def analyse(survey: Survey) -> TrackingResult:
         maturity = section(problems, "maturity",
                            lambda: assess(assessment, scale=(scale.min, scale.max)))
     return TrackingResult(waves, card, complaints, maturity, problems)
+
+
+def findings(result: TrackingResult, survey: Survey, report: str) -> list[str]:
+    """Plain-language findings of the tracking parts a report shows (satisfaction: waves,
+    scorecard, complaints; gap_model: waves, maturity)."""
+    lang = survey.language
+    inst = survey.instrument
+    sep = text(lang, "list_sep")
+    out = []
+
+    def name(kind, measure):
+        if kind == "overall":
+            return text(lang, "measures.overall")
+        if kind == "servqual":
+            return text(lang, "tracking_columns.servqual")
+        return inst.dimension(measure).name(lang)
+
+    w = result.waves
+    if w is not None:
+        alpha = 1 - survey.study.spec.analysis.confidence
+        form, kinds = (("perception", ("dimension", "overall")) if report == "satisfaction"
+                       else ("gap", ("dimension", "servqual")))
+        changes = w.changes(form, kinds)
+        up = changes[(changes["p_adjusted"] < alpha) & (changes["change"] > 0)]
+        down = changes[(changes["p_adjusted"] < alpha) & (changes["change"] < 0)]
+        if len(up):
+            out.append(text(lang, "tracking_findings.up", previous=w.previous,
+                             measures=sep.join(name(k, m) for k, m in zip(up["kind"], up["measure"]))))
+        if len(down):
+            out.append(text(lang, "tracking_findings.down", previous=w.previous,
+                             measures=sep.join(name(k, m) for k, m in zip(down["kind"], down["measure"]))))
+        if not len(up) and not len(down):
+            out.append(text(lang, "tracking_findings.no_change", previous=w.previous))
+        if report == "satisfaction" and len(w.actions):
+            out.append(text(lang, "tracking_findings.actions", previous=w.previous,
+                            n=len(w.actions), improved=int((w.actions["verdict"] == "improved").sum())))
+    if report == "satisfaction" and result.scorecard is not None:
+        ranked = result.scorecard.ranked()
+        best, worst = ranked.iloc[0], ranked.iloc[-1]
+        out.append(text(lang, "tracking_findings.scorecard", period=result.scorecard.latest,
+                        best=best["unit"], best_index=best["index"], worst=worst["unit"],
+                        worst_index=worst["index"]))
+    if report == "satisfaction" and result.complaints is not None:
+        c = result.complaints
+        top = c.categories.iloc[0]
+        out.append(text(lang, "tracking_findings.complaints", n=c.summary["complaints"],
+                        top=top["category"], share=top["share"] * 100,
+                        within=c.summary["within_target"] * 100,
+                        target=survey.study.spec.complaints.target_hours))
+    if report == "gap_model" and result.maturity is not None:
+        m = result.maturity
+        weakest = m.areas.sort_values(["level", "attainment"]).iloc[0]
+        out.append(text(lang, "tracking_findings.maturity", level=m.level,
+                        name=text(lang, f"tracking_levels.{LEVELS[m.level]}"),
+                        area=weakest["area"]))
+    return out
 
 
 def _gaps(survey: Survey) -> pd.Series | None:

@@ -21,7 +21,7 @@ from sqmreport.maturity import assess, load_assessment, rating
 from sqmreport.scorecard import load_kpi, normalise, scorecard
 from sqmreport.study import Indicator, load_study
 from sqmreport.survey import load_survey
-from sqmreport.tracking import analyse
+from sqmreport.tracking import analyse, findings
 from sqmreport.waves import compare_means, compare_summaries, load_waves, track
 
 from .conftest import DEMO, small_spec, small_survey
@@ -372,6 +372,21 @@ def demo():
     survey = load_survey(DEMO / "study.yml")
     truth = json.loads((DEMO / "ground_truth.json").read_text(encoding="utf-8"))["tracking"]
     return analyse(survey), truth
+
+
+def test_demo_findings_name_what_moved_and_what_leads():
+    survey = load_survey(DEMO / "study-en.yml")
+    result = analyse(survey)
+    satisfaction = findings(result, survey, "satisfaction")
+    assert ("Since April 2026, Reliability, Responsiveness, Overall satisfaction improved "
+            "significantly.") in satisfaction
+    assert any(s.startswith("Internal-service scorecard (2026-Q3): Pharmacy leads") for s in satisfaction)
+    assert any(s.startswith("420 complaints in the log; Waiting time alone accounts for 35%")
+               for s in satisfaction)
+    gap = findings(result, survey, "gap_model")
+    assert "Service maturity is at level 1 (initial); the area holding it back most: " \
+           "Continual improvement." in gap
+    assert not any("scorecard" in s for s in gap)
 
 
 def test_demo_waves_recover_the_designed_change(demo):

@@ -10,6 +10,7 @@ import pandas as pd
 from .. import plots
 from ..gap_model import LOW_RELIABILITY, GapResult, findings
 from ..report import Report
+from ..tracking import findings as tracking_findings
 from ..survey import reversed_items
 
 __all__ = ["caution", "delivery", "five_gaps", "method", "overview", "priorities", "servqual",
@@ -22,9 +23,12 @@ def _level(rep: Report) -> float:
     return rep.study.spec.analysis.confidence * 100
 
 
-def summary(rep: Report, result: GapResult) -> None:
+def summary(rep: Report, result: GapResult, tracking=None) -> None:
+    """Key findings; with ``tracking`` (:func:`sqmreport.tracking.analyse`) also those of
+    the earlier waves and the operations data the study has."""
     rep.section("summary")
-    rep.findings(findings(result, rep.survey))
+    extra = tracking_findings(tracking, rep.survey, "gap_model") if tracking is not None else []
+    rep.findings(findings(result, rep.survey) + extra)
 
 
 def servqual(rep: Report, result: GapResult) -> None:

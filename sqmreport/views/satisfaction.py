@@ -7,6 +7,7 @@ import pandas as pd
 
 from .. import plots
 from ..report import Report
+from ..tracking import findings as tracking_findings
 from ..survey import reversed_items
 from ..satisfaction import SatisfactionResult, findings, measure_label, survey_segment_label
 
@@ -20,9 +21,12 @@ def _scale_note(rep: Report) -> dict:
     return {"low": low, "high": high, "level": level}
 
 
-def summary(rep: Report, result: SatisfactionResult) -> None:
+def summary(rep: Report, result: SatisfactionResult, tracking=None) -> None:
+    """Key findings; with ``tracking`` (:func:`sqmreport.tracking.analyse`) also those of
+    the earlier waves and the operations data the study has."""
     rep.section("summary")
-    rep.findings(findings(result, rep.survey))
+    extra = tracking_findings(tracking, rep.survey, "satisfaction") if tracking is not None else []
+    rep.findings(findings(result, rep.survey) + extra)
 
 
 def response(rep: Report, result: SatisfactionResult) -> None:
