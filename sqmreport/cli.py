@@ -33,6 +33,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--report", action="append", metavar="NAME",
                        help="build only this report (repeatable)")
     build.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
+    build.add_argument("--progress", action="store_true",
+                       help="show progress even when stderr is not a terminal (default: only on one)")
     build.add_argument("--deps", metavar="FILE",
                        help="also write the study's input files as a make rule for FILE's stamp "
                             "(FILE with .stamp for .d), so that make knows when to rebuild")
@@ -89,7 +91,7 @@ def _build(args) -> int:
     for path in args.studies:
         try:
             built = build(path, out=args.out, reports=args.report, force=args.force, jobs=args.jobs,
-                          log=_progress())
+                          log=_progress(args.progress))
         except BuildError as exc:
             print(f"error: {path}: {exc}", file=sys.stderr)
             return EXIT_FAILED
@@ -101,9 +103,10 @@ def _build(args) -> int:
     return EXIT_OK
 
 
-def _progress():
-    """Progress lines on a terminal; nothing when stderr is a file or a pipe (make, CI)."""
-    if not sys.stderr.isatty():
+def _progress(wanted: bool):
+    """Progress lines on a terminal (or when asked); nothing when stderr is a file or a
+    pipe (make, CI)."""
+    if not (wanted or sys.stderr.isatty()):
         return None
     return lambda line: print(line, file=sys.stderr, flush=True)
 

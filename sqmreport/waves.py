@@ -26,7 +26,7 @@ from .descriptives import adjust_p, dimension_scores
 from .drivers import item_q_matrix
 from .io import read_table
 from .study import DataFile, Study, Wave
-from .survey import FORMS, Survey, _Coder, _check_ids, reversed_items
+from .survey import FORMS, Survey, _check_ids, _Coder, reversed_items
 
 __all__ = ["WaveData", "WaveResult", "compare_means", "compare_summaries", "load_waves",
            "track", "wave_measures"]

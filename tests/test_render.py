@@ -158,8 +158,9 @@ def test_inputs_are_unchanged(demo):
 def test_an_unchanged_study_is_not_rebuilt(demo):
     done = _cli("build", str(DEMO / "study.yml"), "--out", str(demo["out"] / "zh"))
     assert done.returncode == 0
-    assert "up to date" in done.stderr
-    assert done.stdout == ""
+    assert done.stdout == "" and done.stderr == ""  # nothing built; no progress off a terminal
+    done = _cli("build", str(DEMO / "study.yml"), "--out", str(demo["out"] / "zh"), "--progress")
+    assert "satisfaction.html: up to date" in done.stderr and done.stdout == ""
 
 
 @pytest.mark.parametrize("report", REPORTS)

@@ -10,8 +10,8 @@ import pandas as pd
 from .. import plots
 from ..gap_model import LOW_RELIABILITY, GapResult, findings
 from ..report import Report
-from ..tracking import findings as tracking_findings
 from ..survey import reversed_items
+from ..tracking import findings as tracking_findings
 
 __all__ = ["caution", "delivery", "five_gaps", "method", "overview", "priorities", "servqual",
            "summary", "zone"]

@@ -7,9 +7,9 @@ import pandas as pd
 
 from .. import plots
 from ..report import Report
-from ..tracking import findings as tracking_findings
-from ..survey import reversed_items
 from ..satisfaction import SatisfactionResult, findings, measure_label, survey_segment_label
+from ..survey import reversed_items
+from ..tracking import findings as tracking_findings
 
 __all__ = ["comments", "csi", "dimensions", "drivers", "grey", "items", "method", "nps",
            "q_matrix", "response", "segments", "summary"]
