@@ -201,8 +201,11 @@ def whole_study_at_scale(n: int = 1_000_000) -> None:
         data.to_parquet(folder / "survey.parquet", index=False)
         del data
         spec = yaml.safe_load(DEMO.read_text(encoding="utf-8"))
-        spec.update(name="large", data={"survey": "survey.parquet"}, personal_columns=[],
-                    questionnaires={"sent": int(n * 1.2), "returned": n})
+        tracking = {key: spec["data"][key] for key in ("kpi", "complaints", "maturity")}
+        for name in [*tracking.values(), spec["waves"][0]["survey"]]:  # the demo's earlier wave,
+            shutil.copy(DEMO.parent / name, folder / name)             # KPIs, complaints, maturity
+        spec.update(name="large", data={"survey": "survey.parquet", **tracking},
+                    personal_columns=[], questionnaires={"sent": int(n * 1.2), "returned": n})
         (folder / "study.yml").write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
         start = time.perf_counter()
         process = psutil.Popen([BIN / "sqmreport", "build", folder / "study.yml", "--out", folder / "out"],

@@ -130,11 +130,23 @@ def compare_means(current: pd.Series, previous: pd.Series, *, confidence: float 
     ('paired', 1.0, 2.4495, 3.0)
     """
     x, y = current.dropna(), previous.dropna()
+    both = x.index.intersection(y.index)
+    pairs = (x.index.get_indexer(both), y.index.get_indexer(both))
+    return _compare(x.to_numpy(float), y.to_numpy(float), pairs, confidence)
+
+
+def _compare(x: np.ndarray, y: np.ndarray, pairs: tuple, confidence: float) -> dict:
+    """:func:`compare_means` on arrays: ``pairs`` = positions of the same respondents in
+    ``x`` and ``y``; NaN = no answer (a pair counts when both answered)."""
+    okx, oky = ~np.isnan(x), ~np.isnan(y)
+    i, j = pairs
+    keep = okx[i] & oky[j]
+    i, j = i[keep], j[keep]
+    x, y = x[okx], y[oky]
     n1, n2 = len(x), len(y)
     if n1 < 2 or n2 < 2:
         return _no_test(x, y)
-    both = x.index.intersection(y.index)
-    nc = len(both) if len(both) >= MIN_PAIRED else 0
+    nc = len(i) if len(i) >= MIN_PAIRED else 0
     s1, s2 = x.std(ddof=1), y.std(ddof=1)
     v1, v2 = s1**2 / n1, s2**2 / n2
     welch_df = (v1 + v2) ** 2 / (v1**2 / (n1 - 1) + v2**2 / (n2 - 1)) if v1 + v2 > 0 else np.nan
@@ -142,7 +154,9 @@ def compare_means(current: pd.Series, previous: pd.Series, *, confidence: float 
     if nc == 0:
         test, var, df = "welch", v1 + v2, welch_df
     else:
-        r = np.corrcoef(x[both], y[both])[0, 1] if x[both].std() > 0 and y[both].std() > 0 else 0.0
+        # i, j index the arrays before missing answers were dropped: map them to positions after.
+        pa, pb = x[np.cumsum(okx)[i] - 1], y[np.cumsum(oky)[j] - 1]
+        r = np.corrcoef(pa, pb)[0, 1] if pa.std() > 0 and pb.std() > 0 else 0.0
         var = v1 + v2 - 2 * r * s1 * s2 * nc / (n1 * n2)
         na, nb = n1 - nc, n2 - nc
         test = "paired" if na == nb == 0 else "overlap"
@@ -161,7 +175,7 @@ def compare_summaries(current: tuple, previous: tuple, *, confidence: float = 0.
     """
     (m1, s1, n1), (m2, s2, n2) = current, previous
     if n1 < 2 or n2 < 2 or not (np.isfinite(s1) and np.isfinite(s2)):
-        return {**_no_test(pd.Series(dtype=float), pd.Series(dtype=float)),
+        return {**_no_test(np.array([]), np.array([])),
                 "current_mean": m1, "previous_mean": m2, "change": m1 - m2,
                 "n_current": n1, "n_previous": n2}
     v1, v2 = s1**2 / n1, s2**2 / n2
@@ -184,48 +198,62 @@ def _finish(m1, m2, change, var, df, confidence, test, n1, n2, nc) -> dict:
 
 
 def _no_test(x, y) -> dict:
-    return {"current_mean": x.mean() if len(x) else np.nan,
-            "previous_mean": y.mean() if len(y) else np.nan,
-            "change": (x.mean() - y.mean()) if len(x) and len(y) else np.nan,
+    return {"current_mean": float(np.mean(x)) if len(x) else np.nan,
+            "previous_mean": float(np.mean(y)) if len(y) else np.nan,
+            "change": float(np.mean(x) - np.mean(y)) if len(x) and len(y) else np.nan,
             "se": np.nan, "t": np.nan, "df": np.nan, "p_value": np.nan, "ci_low": np.nan,
             "ci_high": np.nan, "test": "none", "n_current": len(x), "n_previous": len(y),
             "n_paired": 0}
 
 
 def wave_measures(survey: Survey, items) -> dict:
-    """Each respondent's scores, indexed by respondent id, on the given items.
+    """Each respondent's scores on the given items, as arrays in the survey's row order.
 
     Returns
     -------
     dict
-        ``(form, kind, measure)`` -> Series.  Perception: every item, every
-        dimension (mean of the respondent's answered items among ``items``) and
-        ``overall`` satisfaction when the survey has it.  Gap (P − E, items answered
-        in both forms): every item, every dimension and ``servqual``, the mean of
-        the respondent's dimension gaps (unweighted SERVQUAL).
+        ``(form, kind, measure)`` -> array (NaN: no answer).  Perception: every item,
+        every dimension (mean of the respondent's answered items among ``items``) and
+        ``overall`` satisfaction when the survey has it.  Gap (P − E, items answered in
+        both forms): every item, every dimension and ``servqual``, the mean of the
+        respondent's dimension gaps (unweighted SERVQUAL).
     """
+    return dict(_measures(survey, items))
+
+
+def _measures(survey: Survey, items):
+    """:func:`wave_measures` one measure at a time, so that a large wave is never held
+    twice over in memory."""
     items = [i for i in survey.instrument.item_ids if i in set(items)]
     dim_of = {i: d for i, d in survey.instrument.dimension_of().items() if i in items}
-    ids = survey.ids.to_numpy() if survey.ids is not None else survey.ratings["perception"].index
-    out = {}
-
-    def add(form, kind, frame):
-        for column in frame.columns:
-            out[(form, kind, column)] = pd.Series(frame[column].to_numpy(), index=ids)
-
     perception = survey.ratings["perception"][items]
-    add("perception", "item", perception)
-    add("perception", "dimension", dimension_scores(perception, dim_of))
+    for item in items:
+        yield ("perception", "item", item), perception[item].to_numpy(float)
+    dims = dimension_scores(perception, dim_of)
+    for dim in dims.columns:
+        yield ("perception", "dimension", dim), dims[dim].to_numpy(float)
     if survey.overall is not None:
-        out[("perception", "overall", "overall")] = pd.Series(survey.overall.to_numpy(), index=ids)
+        yield ("perception", "overall", "overall"), survey.overall.to_numpy(float)
     if survey.has("expectation"):
         expectation = survey.ratings["expectation"][items]
+        for item in items:
+            e = expectation[item].to_numpy(float)
+            yield ("gap", "item", item), perception[item].to_numpy(float) - e
         gaps = perception.where(expectation.notna()) - expectation
-        add("gap", "item", gaps)
         dims = dimension_scores(gaps, dim_of)
-        add("gap", "dimension", dims)
-        out[("gap", "servqual", "servqual")] = pd.Series(dims.mean(axis=1).to_numpy(), index=ids)
-    return out
+        del gaps
+        for dim in dims.columns:
+            yield ("gap", "dimension", dim), dims[dim].to_numpy(float)
+        yield ("gap", "servqual", "servqual"), dims.mean(axis=1).to_numpy(float)
+
+
+def _pairs(survey: Survey, before: Survey) -> tuple[np.ndarray, np.ndarray]:
+    """Row positions of the respondents whose id is in both waves: (this wave, the other)."""
+    if survey.ids is None or before.ids is None:
+        return np.array([], dtype=int), np.array([], dtype=int)
+    found = pd.Index(before.ids.to_numpy(object)).get_indexer(survey.ids.to_numpy(object))
+    now = np.flatnonzero(found >= 0)
+    return now, found[now]
 
 
 def _summary_rows(label: str, survey: Survey, items) -> pd.DataFrame:
@@ -237,8 +265,8 @@ def _summary_rows(label: str, survey: Survey, items) -> pd.DataFrame:
     if q is not None:
         quadrant = q.set_index("item")["quadrant"].to_dict()
     rows = []
-    for (form, kind, measure), values in wave_measures(survey, items).items():
-        v = values.dropna()
+    for (form, kind, measure), values in _measures(survey, items):
+        v = values[~np.isnan(values)]
         rows.append({"wave": label, "form": form, "kind": kind, "measure": measure, "n": len(v),
                      "mean": v.mean() if len(v) else np.nan,
                      "sd": v.std(ddof=1) if len(v) > 1 else np.nan,
@@ -302,19 +330,20 @@ def track(survey: Survey, waves: list[WaveData], *, confidence: float = 0.95,
 
 
 def _changes(survey: Survey, previous: WaveData, common: list, confidence: float) -> pd.DataFrame:
-    now = wave_measures(survey, common)
     rows = []
     if previous.survey is not None:
         before = wave_measures(previous.survey, common)
-        for key in now.keys() & before.keys():
-            rows.append({"form": key[0], "kind": key[1], "measure": key[2],
-                         **compare_means(now[key], before[key], confidence=confidence)})
+        pairs = _pairs(survey, previous.survey)
+        for key, values in _measures(survey, common):
+            if key in before:
+                rows.append({"form": key[0], "kind": key[1], "measure": key[2],
+                             **_compare(values, before[key], pairs, confidence)})
     else:
         summary = previous.summary.set_index(["form", "kind", "measure"])
-        for key, values in now.items():
+        for key, values in _measures(survey, common):
             if key not in summary.index:
                 continue
-            v = values.dropna()
+            v = values[~np.isnan(values)]
             prior = summary.loc[key]
             rows.append({"form": key[0], "kind": key[1], "measure": key[2],
                          **compare_summaries((v.mean(), v.std(ddof=1), len(v)),
@@ -323,9 +352,7 @@ def _changes(survey: Survey, previous: WaveData, common: list, confidence: float
     if not rows:
         raise Degenerate("no_common_measures", f"wave {previous.label!r} has no measure in "
                          "common with this wave", wave=previous.label)
-    order = {k: i for i, k in enumerate(now)}
-    frame = pd.DataFrame(rows)
-    frame = frame.iloc[np.argsort([order[(r.form, r.kind, r.measure)] for r in frame.itertuples()])]
+    frame = pd.DataFrame(rows)  # in the order of _measures: items, dimensions, overall
     return frame.drop(columns=["n_current", "n_previous", "se"]).reset_index(drop=True)
 
 
