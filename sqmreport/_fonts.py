@@ -23,10 +23,12 @@ _ASCII = "".join(chr(i) for i in range(0x20, 0x7F))
 
 @cache
 def cjk_font_path() -> Path:
-    """The Noto Sans CJK SC font file shipped by the ``mplfonts`` package."""
-    import mplfonts
+    """The Noto Sans CJK SC font file shipped by the ``mplfonts`` package (found without
+    importing it: importing it imports matplotlib)."""
+    from importlib.util import find_spec
 
-    return Path(mplfonts.__file__).parent / "fonts" / "NotoSansCJKsc-Regular.otf"
+    package = Path(find_spec("mplfonts").origin).parent
+    return package / "fonts" / "NotoSansCJKsc-Regular.otf"
 
 
 def _cache_dir() -> Path:

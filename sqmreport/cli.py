@@ -84,22 +84,32 @@ def _validate(args) -> int:
 
 
 def _build(args) -> int:
-    from .render import BuildError, build
+    from . import _forkserver
 
     if (args.out or args.deps) and len(args.studies) > 1:
         raise InputError("--out and --deps take one study; build several studies into reports/<name>")
-    for path in args.studies:
-        try:
-            built = build(path, out=args.out, reports=args.report, force=args.force, jobs=args.jobs,
-                          log=_progress(args.progress))
-        except BuildError as exc:
-            print(f"error: {path}: {exc}", file=sys.stderr)
-            return EXIT_FAILED
-        for item in built:
-            if item.rebuilt:
-                print(item.path)
-        if args.deps:
-            _write_deps(path, args.deps)
+    # The kernels' template starts importing now, while this process imports and checks.
+    template = _forkserver.start()
+    try:
+        from .render import BuildError, build
+
+        for path in args.studies:
+            if template is not None and template.closed:  # a large study stops it
+                template = _forkserver.start()
+            try:
+                built = build(path, out=args.out, reports=args.report, force=args.force,
+                              jobs=args.jobs, log=_progress(args.progress), template=template)
+            except BuildError as exc:
+                print(f"error: {path}: {exc}", file=sys.stderr)
+                return EXIT_FAILED
+            for item in built:
+                if item.rebuilt:
+                    print(item.path)
+            if args.deps:
+                _write_deps(path, args.deps)
+    finally:
+        if template is not None:
+            template.close()
     return EXIT_OK
 
 

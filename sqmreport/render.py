@@ -6,15 +6,24 @@ no streams, nothing fetched from the network) with a provenance footer, and
 moves every file into place atomically: a failed or interrupted build leaves the
 previous report as it was.  A report whose inputs, notebook and library are
 unchanged is not rebuilt.
+
+Speed: the notebooks run in parallel, each kernel forked from a template process
+that imported the libraries while the build checked the data
+(:mod:`sqmreport._forkserver`), and each starts from the survey the build has
+already read and checked (a pickle in a private scratch folder), not from the
+raw file.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html
 import json
 import os
+import pickle
 import re
+import shutil
 import tempfile
 import time
 from dataclasses import dataclass
@@ -29,7 +38,7 @@ from ._i18n import text
 from ._validation import InputError
 from . import records
 from .study import Study, load_study
-from .survey import load_survey
+from .survey import SURVEY_CACHE, load_survey
 
 __all__ = ["BuildError", "NOTEBOOKS", "build", "check_parameters"]
 
@@ -56,6 +65,8 @@ def __getattr__(name):
             so an interrupted build prints one line, not the kernel's traceback."""
 
             socket_dir = None  # set per build: each kernel's sockets in its own scratch folder
+            extra_env = {}  # set per build: where the checked survey is cached
+            template = None  # set per build: a ForkServer to fork the kernel from
 
             def __init__(self, **kwargs):
                 if self.socket_dir:  # concurrent kernels must not pick the same socket files
@@ -69,8 +80,25 @@ def __getattr__(name):
                 kwargs.setdefault("stderr", subprocess.DEVNULL)
                 # semopy's optimisation path depends on set iteration order: a fixed hash
                 # seed makes the same inputs give byte-identical tables.
-                kwargs["env"] = {**kwargs.get("env", os.environ), "PYTHONHASHSEED": "0"}
+                kwargs["env"] = {**kwargs.get("env", os.environ), "PYTHONHASHSEED": "0",
+                                 **self.extra_env}
                 return await super().start_kernel(**kwargs)
+
+            async def _async_launch_kernel(self, kernel_cmd, **kw):
+                if self.template is None:
+                    return await super()._async_launch_kernel(kernel_cmd, **kw)
+                import asyncio
+
+                from ._forkserver import ForkedProcess
+
+                env = {k: v for k, v in (kw.get("env") or os.environ).items()}
+                cwd = str(kw.get("cwd") or os.getcwd())
+                pid = await asyncio.to_thread(self.template.spawn, self.connection_file, env, cwd)
+                provisioner = self.provisioner
+                provisioner.process = ForkedProcess(pid)
+                provisioner.pid = provisioner.pgid = pid
+                provisioner.cwd = cwd
+                self._reconcile_connection_info(provisioner.connection_info)
 
         globals()[name] = LocalKernelManager
         return LocalKernelManager
@@ -91,7 +119,8 @@ class Built:
 
 
 def build(study_path, *, out=None, reports=None, force: bool = False,
-          notebooks: Path = NOTEBOOKS, log=None, jobs: int | None = None) -> list[Built]:
+          notebooks: Path = NOTEBOOKS, log=None, jobs: int | None = None,
+          template=None) -> list[Built]:
     """Build a study's reports, its tables and its index page.
 
     Parameters
@@ -113,6 +142,10 @@ def build(study_path, *, out=None, reports=None, force: bool = False,
         its time starting and waiting, so even on 2 cores three at once is fastest),
         but at most two from :data:`LARGE` respondents up, since each kernel holds
         the whole survey in memory.
+    template : ForkServer, optional
+        Started by the caller as early as it can (``sqmreport build`` does so before
+        importing anything heavy) and stopped by it; default: the build starts one
+        when it has a report to build (see :mod:`sqmreport._forkserver`).
 
     Raises
     ------
@@ -124,19 +157,12 @@ def build(study_path, *, out=None, reports=None, force: bool = False,
     """
     log = log or (lambda line: None)
     study = load_study(study_path)
-    respondents = load_survey(study).n  # validate everything before any notebook runs
-    records.check(study)
-    log(f"{study.path.name}: data checked ({respondents:,} respondents)")
-    if jobs is None and respondents >= LARGE:
-        jobs = 2
     wanted = reports or study.spec.reports
     unknown = [r for r in wanted if r not in study.spec.reports]
     if unknown:
         raise InputError(f"report {unknown[0]!r} is not among the study's reports "
                          f"({', '.join(study.spec.reports)})", file=study.path.name)
     out = Path(out) if out is not None else Path("reports") / study.name
-    out.mkdir(parents=True, exist_ok=True)
-    _sweep_partial_files(out)
 
     inputs = _input_digests(study)
     stamp_path = out / _STAMP
@@ -157,11 +183,29 @@ def build(study_path, *, out=None, reports=None, force: bool = False,
         else:
             todo[report] = (notebook, key)
 
-    built, failure = _execute_all(study, todo, inputs, jobs, log, out)
+    # The kernels' template imports the libraries while this process checks the data.
+    with _kernel_template(bool(todo), template) as template:
+        survey = load_survey(study)  # validate everything before any notebook runs
+        records.check(study)
+        respondents = survey.n
+        log(f"{study.path.name}: data checked ({respondents:,} respondents)")
+        if respondents >= LARGE:
+            # Each kernel holds the whole survey: fewer at once, and no template beside them
+            # (the time it saves is small next to the analysis of a survey this size).
+            jobs = jobs or 2
+            if template is not None:
+                template.close()
+                template = None
+        out.mkdir(parents=True, exist_ok=True)
+        _sweep_partial_files(out)
+        with _scratch_folder() as folder:
+            cache = _cache_survey(survey, folder) if todo else None
+            del survey  # the kernels read the cache; this process needs the data no more
+            built, failure = _execute_all(study, todo, inputs, jobs, log, out, cache, template)
     pages = {r: page for r, (page, _) in built.items()}
     index = _index_page(study, study.spec.reports)
     # One font subset for every page of the build: it is the slow part of embedding.
-    characters = {c for text in [index, *pages.values()] for c in text if ord(c) > 0x7F}
+    characters = {c for c in set().union(*map(set, [index, *pages.values()])) if ord(c) > 0x7F}
     face = font_face("".join(characters))
     written = {}
     for report, (page, tables) in built.items():
@@ -182,7 +226,47 @@ def build(study_path, *, out=None, reports=None, force: bool = False,
     return sorted(results, key=lambda b: order[b.report])
 
 
-def _execute_all(study: Study, todo: dict, inputs: list, jobs: int | None, log, out: Path):
+@contextlib.contextmanager
+def _scratch_folder():
+    """A private folder removed with the build, whatever happens."""
+    folder = Path(tempfile.mkdtemp(prefix="sqmreport-survey-"))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _cache_survey(survey, folder: Path) -> str:
+    """Pickle the survey as checked and coded here for the build's kernels, so that each
+    report starts from it instead of reading and checking the data again
+    (:func:`sqmreport.survey.load_survey` takes it when asked for the same study)."""
+    path = folder / "survey.pickle"
+    with open(path, "wb") as f:
+        pickle.dump({"study": str(survey.study.path), "survey": survey}, f,
+                    protocol=pickle.HIGHEST_PROTOCOL)
+    return str(path)
+
+
+@contextlib.contextmanager
+def _kernel_template(wanted: bool, given=None):
+    """The :class:`~sqmreport._forkserver.ForkServer` the build's kernels are forked from:
+    ``given`` (the caller's, which it stops), else one started and stopped here; None
+    where fork is not available or nothing is to be built."""
+    from . import _forkserver
+
+    if given is not None or not wanted:
+        yield given if wanted else None
+        return
+    server = _forkserver.start()
+    try:
+        yield server
+    finally:
+        if server is not None:
+            server.close()
+
+
+def _execute_all(study: Study, todo: dict, inputs: list, jobs: int | None, log, out: Path,
+                 cache: str | None = None, template=None):
     """Execute and export the reports, several at once; return the pages and the first failure.
 
     Each kernel is a process of its own, so threads are enough to keep the cores busy.
@@ -195,7 +279,8 @@ def _execute_all(study: Study, todo: dict, inputs: list, jobs: int | None, log, 
         futures, started = {}, time.monotonic()
         for report, (notebook, _) in todo.items():
             log(f"{out / (report + '.html')}: building")
-            futures[report] = pool.submit(_in_worker, _build_report, study, report, notebook, inputs)
+            futures[report] = pool.submit(_in_worker, _build_report, study, report, notebook, inputs,
+                                          cache, template)
         for report, future in futures.items():
             try:
                 built[report] = future.result()
@@ -243,7 +328,8 @@ def _in_worker(function, *args):
             loop.close()
 
 
-def _build_report(study: Study, report: str, notebook: Path, inputs: list) -> tuple[str, dict]:
+def _build_report(study: Study, report: str, notebook: Path, inputs: list,
+                  cache: str | None = None, template=None) -> tuple[str, dict]:
     """Execute and export one report: its page (font not yet embedded) and its tables."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -264,7 +350,8 @@ def _build_report(study: Study, report: str, notebook: Path, inputs: list) -> tu
                 parameters={"study": str(study.path), "tables_dir": str(tables)},
                 progress_bar=False, log_output=False, report_mode=True,
                 kernel_manager_class=type("ScratchKernelManager", (LocalKernelManager,),
-                                          {"socket_dir": str(scratch)}))
+                                          {"socket_dir": str(scratch), "template": template,
+                                           "extra_env": {SURVEY_CACHE: cache} if cache else {}}))
         except PapermillExecutionError as exc:
             evalue = _strip_ansi(exc.evalue)
             if exc.ename == "InputError":

@@ -8,7 +8,10 @@ personal-data columns dropped and free text masked.
 
 from __future__ import annotations
 
+import os
+import pickle
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -18,9 +21,11 @@ from .io import read_table
 from .privacy import mask_personal_data
 from .study import Study, load_study
 
-__all__ = ["FORMS", "Survey", "load_survey", "reversed_items"]
+__all__ = ["FORMS", "SURVEY_CACHE", "Survey", "load_survey", "reversed_items"]
 
 FORMS = ("expectation", "perception", "adequate", "desired")
+# Set by ``sqmreport build`` in its kernels: the survey it has already read and checked.
+SURVEY_CACHE = "SQMREPORT_SURVEY_CACHE"
 
 
 @dataclass(frozen=True)
@@ -102,6 +107,9 @@ def load_survey(study) -> Survey:
         importance points that do not add up to 100, declared personal-data
         columns that are not in the file.
     """
+    cached = _from_build(study)
+    if cached is not None:
+        return cached
     if not isinstance(study, Study):
         study = load_study(study)
     spec = study.spec
@@ -167,6 +175,17 @@ def load_survey(study) -> Survey:
 
     ids = raw[spec.respondent_id].astype("string").str.strip()
     return Survey(study, ratings, overall, recommend, importance, segments, comments, ids)
+
+
+def _from_build(study) -> Survey | None:
+    """The survey the running build has read and checked, if it is this study's."""
+    path = os.environ.get(SURVEY_CACHE)
+    if not path or not os.path.isfile(path):
+        return None
+    wanted = study.path if isinstance(study, Study) else Path(study).resolve()
+    with open(path, "rb") as f:
+        cached = pickle.load(f)
+    return cached["survey"] if cached["study"] == str(wanted) else None
 
 
 def reversed_items(study: Study) -> list[str]:

@@ -321,3 +321,26 @@ def test_an_interrupted_build_keeps_the_previous_report(tmp_path, study_copy, ho
         assert "Traceback" not in stderr
     after = {p.relative_to(out): _sha(p) for p in out.rglob("*") if p.is_file()}
     assert after == before  # nothing changed, nothing partial
+    # ... and nothing left running: the kernel template and its kernels are gone too.
+    deadline = time.monotonic() + 5
+    while _kernel_processes() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _kernel_processes() == []
+
+
+def _kernel_processes() -> list[str]:
+    """Command lines of running kernel templates and kernels (this machine, this user)."""
+    import os
+    from pathlib import Path
+
+    found = []
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            if proc.stat().st_uid != os.getuid():
+                continue
+            line = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if "sqmreport._forkserver" in line or "ipykernel_launcher" in line:
+            found.append(line)
+    return found

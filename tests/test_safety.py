@@ -151,6 +151,10 @@ def test_the_same_inputs_give_the_same_reports(tmp_path, monkeypatch):
     build(DEMO / "study.yml", out=tmp_path / "a")
     build(DEMO / "study.yml", out=tmp_path / "b")
     assert _digests(tmp_path / "a") == _digests(tmp_path / "b")
+    # Kernels forked from a warm template, or started the ordinary way: the same bytes.
+    monkeypatch.setenv("SQMREPORT_NO_FORK", "1")
+    build(DEMO / "study.yml", out=tmp_path / "c")
+    assert _digests(tmp_path / "a") == _digests(tmp_path / "c")
 
 
 def test_tracking_sections_render_attacks_as_text(evil):
