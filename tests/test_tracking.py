@@ -153,6 +153,14 @@ def test_a_wave_known_by_its_tables(write_study, tmp_path):
     expected = stats.ttest_ind_from_stats(alpha_now.mean(), alpha_now.std(), len(alpha_now),
                                           prior["mean"], prior["sd"], prior["n"], equal_var=False)
     assert changes.loc["alpha", "p_value"] == pytest.approx(expected.pvalue, rel=1e-9)
+    # One waves.csv holds every wave its build knew: it can stand for both earlier waves.
+    spec = small_spec(waves=[{"label": "spring", "tables": "waves.csv"},
+                             {"label": "autumn", "tables": "waves.csv"}], wave="winter")
+    third = load_survey(write_study(spec))
+    result = track(third, load_waves(third.study))
+    assert result.order == ["spring", "autumn", "winter"] and result.previous == "autumn"
+    trend = result.trend("perception", "dimension")
+    assert set(trend["wave"]) == {"spring", "autumn", "winter"}
 
 
 @pytest.mark.parametrize("waves, message", [
