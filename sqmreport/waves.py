@@ -118,8 +118,9 @@ def compare_means(current: pd.Series, previous: pd.Series, *, confidence: float 
     dict
         ``current_mean, previous_mean, change`` (current − previous), ``se, t, df,
         p_value, ci_low, ci_high``, ``n_current, n_previous, n_paired`` and ``test``:
-        ``welch`` (no id in both waves), ``paired`` (every id in both) or ``overlap``
-        (Derrick et al.'s T_new2 for partially overlapping samples).
+        ``welch`` (no id in both waves, or fewer than three: too few to estimate their
+        correlation), ``paired`` (every id in both) or ``overlap`` (Derrick et al.'s
+        T_new2 for partially overlapping samples).
 
     Examples
     --------
