@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from ._validation import InputError
-from .records import _numbers, _read, _require
+from .records import _numbers, _read, _require, _texts
 from .study import Study
 
 __all__ = ["LEVELS", "MaturityResult", "assess", "load_assessment", "rating"]
@@ -137,12 +137,7 @@ def load_assessment(study: Study) -> pd.DataFrame | None:
     scale = study.spec.maturity.scale
     out = pd.DataFrame(index=frame.index)
     for column in ("area", "practice"):
-        values = frame[column].astype("string").str.strip()
-        blank = values.isna() | (values == "")
-        if blank.any():
-            raise InputError(f"{int(blank.sum())} rows have no {column}", file=shown,
-                             column=column, rows=frame.index[blank])
-        out[column] = values.astype(str)
+        out[column] = _texts(frame, column, shown)
     level = _numbers(frame, "level", shown, lo=2, hi=5)
     fraction = level != np.round(level)
     if fraction.any():

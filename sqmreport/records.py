@@ -57,6 +57,16 @@ def _numbers(frame: pd.DataFrame, column: str, shown: str, *, lo=-np.inf, hi=np.
     return values
 
 
+def _texts(frame: pd.DataFrame, column: str, shown: str) -> pd.Series:
+    """A column of labels (unit, period, area, ...): stripped text, none blank."""
+    values = frame[column].astype("string").str.strip()
+    blank = values.isna() | (values == "")
+    if blank.any():
+        raise InputError(f"{int(blank.sum())} rows have no {column}", file=shown, column=column,
+                         rows=frame.index[blank])
+    return values.astype(str)
+
+
 def _require(frame: pd.DataFrame, columns, shown: str) -> None:
     missing = [c for c in columns if c not in frame.columns]
     if missing:

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from ._validation import InputError
-from .records import _numbers, _read, _require
+from .records import _numbers, _read, _require, _texts
 from .study import GROUPS, Study
 
 __all__ = ["ScorecardResult", "load_kpi", "normalise", "scorecard"]
@@ -127,12 +127,7 @@ def load_kpi(study: Study) -> pd.DataFrame | None:
     _require(frame, ["unit", "period"] + [i.id for i in indicators], shown)
     out = pd.DataFrame(index=frame.index)
     for column in ("unit", "period"):
-        values = frame[column].astype("string").str.strip()
-        blank = values.isna() | (values == "")
-        if blank.any():
-            raise InputError(f"{int(blank.sum())} rows have no {column}", file=shown,
-                             column=column, rows=frame.index[blank])
-        out[column] = values.astype(str)
+        out[column] = _texts(frame, column, shown)
     dup = out.duplicated(["unit", "period"], keep=False)
     if dup.any():
         first = out[dup].iloc[0]

@@ -13,10 +13,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+# SciPy (through descriptives) is imported where the statistics are computed: reading and
+# checking the files (``check``, run before any notebook) needs only pandas.
 from ._i18n import text
 from ._validation import section
 from .complaints import ComplaintResult, analyse_complaints, load_complaints
-from .descriptives import dimension_scores
 from .maturity import LEVELS, MaturityResult, assess, load_assessment
 from .scorecard import ScorecardResult, load_kpi, scorecard
 from .study import Study
@@ -128,7 +129,9 @@ def findings(result: TrackingResult, survey: Survey, report: str) -> list[str]:
 
 
 def _gaps(survey: Survey) -> pd.Series | None:
-    """Mean P − E per dimension (mean perception without an expectation form)."""
+    """Mean P − E per dimension; None without an expectation form."""
+    from .descriptives import dimension_scores
+
     dim_of = survey.instrument.dimension_of()
     perception = survey.ratings["perception"]
     if not survey.has("expectation"):

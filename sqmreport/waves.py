@@ -19,11 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from ._validation import Degenerate, InputError
-from .descriptives import adjust_p, dimension_scores
-from .drivers import item_q_matrix
 from .io import read_table
 from .study import DataFile, Study, Wave
 from .survey import FORMS, Survey, _check_ids, _Coder, reversed_items
@@ -185,6 +182,9 @@ def compare_summaries(current: tuple, previous: tuple, *, confidence: float = 0.
 
 
 def _finish(m1, m2, change, var, df, confidence, test, n1, n2, nc) -> dict:
+    # Imported here, not at the top: checking a study's waves needs no SciPy.
+    from scipy import stats
+
     se = float(np.sqrt(var)) if var > 0 else 0.0
     if se > 0 and np.isfinite(df):
         t = float(change / se)
@@ -225,6 +225,8 @@ def wave_measures(survey: Survey, items) -> dict:
 def _measures(survey: Survey, items):
     """:func:`wave_measures` one measure at a time, so that a large wave is never held
     twice over in memory."""
+    from .descriptives import dimension_scores
+
     items = [i for i in survey.instrument.item_ids if i in set(items)]
     dim_of = {i: d for i, d in survey.instrument.dimension_of().items() if i in items}
     perception = survey.ratings["perception"][items]
@@ -258,6 +260,8 @@ def _pairs(survey: Survey, before: Survey) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _summary_rows(label: str, survey: Survey, items) -> pd.DataFrame:
+    from .drivers import item_q_matrix
+
     quadrant = {}
     wanted = survey.study.spec.analysis.q_matrix.importance
     has = {None: True, "expectation": survey.has("expectation"),
@@ -291,6 +295,8 @@ def track(survey: Survey, waves: list[WaveData], *, confidence: float = 0.95,
         Adjustment within each family: items, dimensions with the overall score,
         and the previous wave's improvement items.
     """
+    from .descriptives import adjust_p
+
     study = survey.study
     current = study.wave_label
     asked = list(survey.instrument.item_ids)

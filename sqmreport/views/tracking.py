@@ -44,20 +44,26 @@ def _measure_label(rep: Report, kind: str, measure: str) -> str:
     return rep.dimension_name(measure)
 
 
-def _problem(rep: Report, tracking: TrackingResult, part: str) -> bool:
+def _begin(rep: Report, tracking: TrackingResult, part: str) -> Report | None:
+    """Open the section of ``part``: its heading, with the texts of the tracking namespace.
+
+    None when the study has no data for it (then not even a heading: the report does not
+    mention it) or when the data could not be used (then the reason is shown instead).
+    """
+    if getattr(tracking, part) is None and part not in tracking.problems:
+        return None
+    rep = rep.under("tracking_")
+    rep.section(part)
     if part in tracking.problems:
         rep.problem(tracking.problems[part])
-        return True
-    return False
+        return None
+    return rep
 
 
 def waves(rep: Report, tracking: TrackingResult) -> None:
     """This wave against the earlier ones: scores over time, changes, items, last actions."""
-    if tracking.waves is None and "waves" not in tracking.problems:
-        return
-    rep = rep.under("tracking_")
-    rep.section("waves")
-    if _problem(rep, tracking, "waves"):
+    rep = _begin(rep, tracking, "waves")
+    if rep is None:
         return
     w = tracking.waves
     form, kinds = _FORMS[rep.report]
@@ -134,11 +140,8 @@ def waves(rep: Report, tracking: TrackingResult) -> None:
 
 def scorecard(rep: Report, tracking: TrackingResult) -> None:
     """The internal-service scorecard: units ranked on a weighted 0-100 index."""
-    if tracking.scorecard is None and "scorecard" not in tracking.problems:
-        return
-    rep = rep.under("tracking_")
-    rep.section("scorecard")
-    if _problem(rep, tracking, "scorecard"):
+    rep = _begin(rep, tracking, "scorecard")
+    if rep is None:
         return
     card = tracking.scorecard
     spec = rep.study.spec.scorecard
@@ -182,11 +185,8 @@ def scorecard(rep: Report, tracking: TrackingResult) -> None:
 
 def complaints(rep: Report, tracking: TrackingResult) -> None:
     """Complaint volumes (Pareto), resolution, time to close, repeats, links to the gaps."""
-    if tracking.complaints is None and "complaints" not in tracking.problems:
-        return
-    rep = rep.under("tracking_")
-    rep.section("complaints")
-    if _problem(rep, tracking, "complaints"):
+    rep = _begin(rep, tracking, "complaints")
+    if rep is None:
         return
     c = tracking.complaints
     settings = rep.study.spec.complaints
@@ -247,11 +247,8 @@ def _with_total(c) -> pd.DataFrame:
 
 def maturity(rep: Report, tracking: TrackingResult) -> None:
     """Maturity level per process area and overall, with what the next level requires."""
-    if tracking.maturity is None and "maturity" not in tracking.problems:
-        return
-    rep = rep.under("tracking_")
-    rep.section("maturity")
-    if _problem(rep, tracking, "maturity"):
+    rep = _begin(rep, tracking, "maturity")
+    if rep is None:
         return
     m = tracking.maturity
     names = {k: rep.t(f"tracking_levels.{v}") for k, v in LEVELS.items()}
