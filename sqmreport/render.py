@@ -93,7 +93,11 @@ def __getattr__(name):
 
                 env = {k: v for k, v in (kw.get("env") or os.environ).items()}
                 cwd = str(kw.get("cwd") or os.getcwd())
-                pid = await asyncio.to_thread(self.template.spawn, self.connection_file, env, cwd)
+                try:
+                    pid = await asyncio.to_thread(self.template.spawn, self.connection_file,
+                                                  env, cwd)
+                except (OSError, RuntimeError):  # the template is gone: start it the usual way
+                    return await super()._async_launch_kernel(kernel_cmd, **kw)
                 provisioner = self.provisioner
                 provisioner.process = ForkedProcess(pid)
                 provisioner.pid = provisioner.pgid = pid
@@ -144,8 +148,9 @@ def build(study_path, *, out=None, reports=None, force: bool = False,
         the whole survey in memory.
     template : ForkServer, optional
         Started by the caller as early as it can (``sqmreport build`` does so before
-        importing anything heavy) and stopped by it; default: the build starts one
-        when it has a report to build (see :mod:`sqmreport._forkserver`).
+        importing anything heavy) and stopped by it, or here for a study of
+        :data:`LARGE` size; default: the build starts one when it has a report to build
+        (see :mod:`sqmreport._forkserver`).
 
     Raises
     ------

@@ -344,3 +344,20 @@ def _kernel_processes() -> list[str]:
         if "sqmreport._forkserver" in line or "ipykernel_launcher" in line:
             found.append(line)
     return found
+
+
+def test_a_dead_kernel_template_falls_back_to_ordinary_kernels(tmp_path):
+    from sqmreport import _forkserver
+
+    template = _forkserver.start()
+    if template is None:
+        pytest.skip("no fork on this platform")
+    template._process.kill()  # gone before the first kernel is asked for
+    template._process.wait()
+    try:
+        built = build(DEMO / "study.yml", out=tmp_path / "out", reports=["satisfaction"],
+                      template=template)
+    finally:
+        template.close()
+    assert [b.rebuilt for b in built] == [True]
+    assert '<h2 id="summary">' in (tmp_path / "out" / "satisfaction.html").read_text(encoding="utf-8")
