@@ -255,7 +255,7 @@ def _cache_survey(survey, folder: Path) -> str:
 @contextlib.contextmanager
 def _kernel_template(wanted: bool, given=None):
     """The :class:`~sqmreport._forkserver.ForkServer` the build's kernels are forked from:
-    ``given`` (the caller's, which it stops), else one started and stopped here; None
+    ``given`` (the caller's; the caller stops it), else one started and stopped here; None
     where fork is not available or nothing is to be built."""
     from . import _forkserver
 
