@@ -130,15 +130,13 @@ def findings(result: TrackingResult, survey: Survey, report: str) -> list[str]:
 
 def _gaps(survey: Survey) -> pd.Series | None:
     """Mean P − E per dimension; None without an expectation form."""
-    from .descriptives import dimension_scores
+    from .servqual import respondent_gaps
 
-    dim_of = survey.instrument.dimension_of()
-    perception = survey.ratings["perception"]
     if not survey.has("expectation"):
         return None
-    expectation = survey.ratings["expectation"]
-    gaps = perception.where(expectation.notna()) - expectation
-    return dimension_scores(gaps, dim_of).mean()
+    gaps = respondent_gaps(survey.ratings["expectation"], survey.ratings["perception"],
+                           survey.instrument.dimension_of())
+    return gaps.drop(columns="overall").mean()
 
 
 def check(study: Study) -> list[str]:

@@ -242,9 +242,9 @@ def _measures(survey: Survey, items):
         for item in items:
             e = expectation[item].to_numpy(float)
             yield ("gap", "item", item), perception[item].to_numpy(float) - e
-        gaps = perception.where(expectation.notna()) - expectation
-        dims = dimension_scores(gaps, dim_of)
-        del gaps
+        from .servqual import respondent_gaps
+
+        dims = respondent_gaps(expectation, perception, dim_of).drop(columns="overall")
         for dim in dims.columns:
             yield ("gap", "dimension", dim), dims[dim].to_numpy(float)
         yield ("gap", "servqual", "servqual"), dims.mean(axis=1).to_numpy(float)

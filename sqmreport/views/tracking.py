@@ -14,6 +14,7 @@ import pandas as pd
 from scipy import stats
 
 from .. import plots
+from ..instruments import _pick, _texts
 from ..maturity import LEVELS
 from ..report import Report
 from ..study import GROUPS
@@ -24,14 +25,6 @@ __all__ = ["complaints", "maturity", "scorecard", "waves"]
 # Which measures each report follows over time.
 _FORMS = {"satisfaction": ("perception", ("dimension", "overall")),
           "gap_model": ("gap", ("dimension", "servqual"))}
-
-
-def _text(value, language: str) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    return value.get(language) or next(iter(value.values()))
 
 
 def _measure_label(rep: Report, kind: str, measure: str) -> str:
@@ -148,7 +141,7 @@ def scorecard(rep: Report, tracking: TrackingResult) -> None:
     lang = rep.language
     group_names = {g: rep.t(f"tracking_groups.{g}") for g in GROUPS}
     indicators = pd.DataFrame([{
-        "label": _text(i.label, lang) or i.id, "group": group_names[i.group],
+        "label": _pick(_texts(i.label), lang, i.id), "group": group_names[i.group],
         "direction": rep.t(f"tracking_directions.{i.direction}"), "target": i.target,
         "worst": np.nan if i.worst is None else i.worst,
         "method": rep.t("tracking_methods.linear" if i.worst is not None else
