@@ -29,25 +29,15 @@ $(BIN)/.installed-lab: $(BIN)/.installed
 	$(BIN)/python -m pip install --quiet -e ".[test,lab]"
 	touch $@
 
-# One stamp per study; its generated .d file makes the study's own input files (study
-# file, data, logo) prerequisites, so an unchanged batch starts no process at all.
-# sqmreport itself also skips a report whose inputs, notebook and library are unchanged.
-MAKEDIR   := reports/.make
-LIBRARY   := $(shell find sqmreport -type f \( -name '*.py' -o -name '*.yml' -o -name '*.j2' -o -name '*.css' -o -name '*.json' \) 2>/dev/null)
-NOTEBOOKS := $(wildcard notebooks/*.ipynb)
-STAMPS    := $(foreach s,$(STUDY),$(MAKEDIR)/$(subst /,~,$(s)).stamp)
-# Under make -jN, make runs studies side by side, each executing its notebooks in turn;
-# a plain `make reports` lets each study execute its notebooks at once.
-JOBS      := $(if $(findstring -j,$(MAKEFLAGS)),--jobs 1,)
+# One sqmreport process builds every study, so that the libraries are imported once for
+# the whole batch.  It rebuilds only the reports whose inputs, notebook or library changed
+# (it compares their SHA-256 with the build's stamp), and runs as many steps at once as
+# make's -j says: -j1 one at a time, -jN N; without -j, sqmreport's default (one per
+# core, and at least a study's reports).
+JOBS = $(patsubst -j%,%,$(filter -j%,$(MAKEFLAGS)))
 
-reports: $(STAMPS)
-
--include $(wildcard $(MAKEDIR)/*.d)
-
-$(MAKEDIR)/%.stamp: $(BIN)/.installed $(LIBRARY) $(NOTEBOOKS)
-	@mkdir -p $(MAKEDIR)
-	$(BIN)/sqmreport build $(JOBS) --deps $(@:.stamp=.d) $(subst ~,/,$*)
-	@touch $@
+reports: $(BIN)/.installed
+	$(BIN)/sqmreport build $(if $(JOBS),--jobs $(JOBS)) $(STUDY)
 
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest

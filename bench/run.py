@@ -86,8 +86,6 @@ def _make(jobs: int, studies: list[str]) -> float:
 def _clean(count: int) -> None:
     for i in range(1, count + 1):
         shutil.rmtree(REPO / "reports" / f"bench-{i:02d}", ignore_errors=True)
-    for stamp in (REPO / "reports" / ".make").glob("*bench-batch*"):
-        stamp.unlink()
 
 
 def batches(count: int = 20) -> None:

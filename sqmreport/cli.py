@@ -35,11 +35,10 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
     build.add_argument("--progress", action="store_true",
                        help="show progress even when stderr is not a terminal (default: only on one)")
-    build.add_argument("--deps", metavar="FILE",
-                       help="also write the study's input files as a make rule for FILE's stamp "
-                            "(FILE with .stamp for .d), so that make knows when to rebuild")
     build.add_argument("--jobs", type=int, metavar="N",
-                       help="notebooks executed at once (default: all of the study's reports)")
+                       help="steps run at once, a study's data check or a report's notebook, "
+                            "across all the studies (default: one per core, and at least one "
+                            "per report of a study)")
 
     validate = commands.add_parser("validate", help="check a study without building it",
                                    description="Check a study file and its data; "
@@ -86,27 +85,25 @@ def _validate(args) -> int:
 def _build(args) -> int:
     from . import _forkserver
 
-    if (args.out or args.deps) and len(args.studies) > 1:
-        raise InputError("--out and --deps take one study; build several studies into reports/<name>")
+    if args.out and len(args.studies) > 1:
+        raise InputError("--out takes one study; build several studies into reports/<name>")
+    if args.jobs is not None and args.jobs < 1:
+        raise InputError(f"--jobs must be at least 1, not {args.jobs}")
     # The kernels' template starts importing now, while this process imports and checks.
     template = _forkserver.start()
     try:
-        from .render import BuildError, build
+        from .render import BuildError, build_studies
 
-        for path in args.studies:
-            if template is not None and template.closed:  # a large study stops it
-                template = _forkserver.start()
-            try:
-                built = build(path, out=args.out, reports=args.report, force=args.force,
-                              jobs=args.jobs, log=_progress(args.progress), template=template)
-            except BuildError as exc:
-                print(f"error: {path}: {exc}", file=sys.stderr)
-                return EXIT_FAILED
-            for item in built:
-                if item.rebuilt:
-                    print(item.path)
-            if args.deps:
-                _write_deps(path, args.deps)
+        try:
+            built = build_studies(args.studies, out=args.out, reports=args.report,
+                                  force=args.force, jobs=args.jobs,
+                                  log=_progress(args.progress), template=template)
+        except BuildError as exc:
+            print(f"error: {exc.study}: {exc}" if exc.study else f"error: {exc}", file=sys.stderr)
+            return EXIT_FAILED
+        for item in built:
+            if item.rebuilt:
+                print(item.path)
     finally:
         if template is not None:
             template.close()
@@ -119,20 +116,6 @@ def _progress(wanted: bool):
     if not (wanted or sys.stderr.isatty()):
         return None
     return lambda line: print(line, file=sys.stderr, flush=True)
-
-
-def _write_deps(study_path: str, deps: str) -> None:
-    """``stamp: inputs``, plus an empty rule per input so that a deleted input is no error."""
-    import os
-
-    from .study import load_study
-
-    inputs = [os.path.relpath(p) for p in load_study(study_path).input_files()]
-    stamp = deps[:-2] + ".stamp" if deps.endswith(".d") else deps + ".stamp"
-    rules = [f"{stamp}: {' '.join(inputs)}", *(f"{i}:" for i in inputs)]
-    os.makedirs(os.path.dirname(deps) or ".", exist_ok=True)
-    with open(deps, "w", encoding="utf-8") as f:
-        f.write("\n".join(rules) + "\n")
 
 
 if __name__ == "__main__":

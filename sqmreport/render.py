@@ -11,7 +11,8 @@ Speed: the notebooks run in parallel, each kernel forked from a template process
 that imported the libraries while the build checked the data
 (:mod:`sqmreport._forkserver`), and each starts from the survey the build has
 already read and checked (a pickle in a private scratch folder), not from the
-raw file.
+raw file.  :func:`build_studies` builds a batch of studies in one process, with one
+template for all of them.
 """
 
 from __future__ import annotations
@@ -19,14 +20,17 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import html
+import itertools
 import json
 import os
 import pickle
+import queue
 import re
 import shutil
 import tempfile
+import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
@@ -40,7 +44,7 @@ from . import records
 from .study import Study, load_study
 from .survey import SURVEY_CACHE, load_survey
 
-__all__ = ["BuildError", "NOTEBOOKS", "build", "check_parameters"]
+__all__ = ["BuildError", "NOTEBOOKS", "build", "build_studies", "check_parameters"]
 
 PACKAGE = Path(__file__).parent
 NOTEBOOKS = PACKAGE.parent / "notebooks"
@@ -110,7 +114,11 @@ def __getattr__(name):
 
 
 class BuildError(RuntimeError):
-    """A notebook failed for a reason that is not the user's input (a bug or a crash)."""
+    """A notebook failed for a reason that is not the user's input (a bug or a crash).
+
+    ``study`` is the study file as the build was given it."""
+
+    study = None
 
 
 @dataclass(frozen=True)
@@ -142,15 +150,11 @@ def build(study_path, *, out=None, reports=None, force: bool = False,
     log : callable, optional
         Called with one line per step.
     jobs : int, optional
-        Notebooks executed at once.  Default: all of them (a kernel spends much of
-        its time starting and waiting, so even on 2 cores three at once is fastest),
-        but at most two from :data:`LARGE` respondents up, since each kernel holds
-        the whole survey in memory.
+        Steps run at once (see :func:`build_studies`).
     template : ForkServer, optional
         Started by the caller as early as it can (``sqmreport build`` does so before
-        importing anything heavy) and stopped by it, or here for a study of
-        :data:`LARGE` size; default: the build starts one when it has a report to build
-        (see :mod:`sqmreport._forkserver`).
+        importing anything heavy) and stopped by it; default: the build starts one when
+        it has a report to build (see :mod:`sqmreport._forkserver`).
 
     Raises
     ------
@@ -160,7 +164,68 @@ def build(study_path, *, out=None, reports=None, force: bool = False,
         A notebook failed; the message names the notebook, the cell and the error.
         The other reports of the build are still written.
     """
+    return build_studies([study_path], out=out, reports=reports, force=force,
+                         notebooks=notebooks, log=log, jobs=jobs, template=template)
+
+
+def build_studies(study_paths, *, out=None, reports=None, force: bool = False,
+                  notebooks: Path = NOTEBOOKS, log=None, jobs: int | None = None,
+                  template=None) -> list[Built]:
+    """Build several studies' reports in one go, as :func:`build` does one's.
+
+    Every study file is read first, and what is up to date is skipped; then each study's
+    data is checked, and its notebooks executed and exported, with ``jobs`` of these
+    steps at once across all the studies (a study's notebooks go before the next
+    study's check).  ``jobs`` defaults to one per core, and at least one per report of
+    a study, since a kernel spends part of its time waiting; from :data:`LARGE`
+    respondents up at most two notebooks run at once, each kernel holding the whole
+    survey.  After the first failure no further study is started; the studies already
+    checked are finished, and the failure is raised.
+    """
     log = log or (lambda line: None)
+    if out is not None and len(study_paths) > 1:
+        raise ValueError("out= takes one study")
+    library = _library_digest()
+    plans = [_plan(path, out, reports, force, notebooks, library, log) for path in study_paths]
+    folders = {}
+    for plan in plans:
+        other = folders.setdefault(plan.out.resolve(), plan)
+        if other is not plan:
+            raise InputError(f"{other.source} and {plan.source} both build into {plan.out}/: "
+                             "give the studies different names")
+    waiting = [plan for plan in plans if plan.todo]
+    if waiting:
+        widest = max(len(plan.todo) for plan in waiting)
+        workers = jobs or max(os.cpu_count() or 1, widest)
+        with _kernel_template(template) as template:
+            failure = _Batch(waiting, workers, log, template).run()
+        if failure is not None:
+            raise failure
+    return [built for plan in plans for built in plan.results()]
+
+
+@dataclass
+class _Plan:
+    """One study of a build: the reports to build and, as the build goes, what was built."""
+
+    source: str  # the study file as given
+    study: Study
+    out: Path
+    wanted: list
+    inputs: list
+    todo: dict  # report -> (notebook, key)
+    stamps: dict
+    built: dict = field(default_factory=dict)  # report -> (page, tables)
+    rebuilt: list = field(default_factory=list)
+    left: int = 0
+    failure: Exception | None = None
+
+    def results(self) -> list[Built]:
+        return [Built(r, self.out / f"{r}.html", r in self.rebuilt) for r in self.wanted]
+
+
+def _plan(study_path, out, reports, force: bool, notebooks: Path, library: str, log) -> _Plan:
+    """Read a study file and find which of its reports are to be (re)built."""
     study = load_study(study_path)
     wanted = reports or study.spec.reports
     unknown = [r for r in wanted if r not in study.spec.reports]
@@ -168,52 +233,168 @@ def build(study_path, *, out=None, reports=None, force: bool = False,
         raise InputError(f"report {unknown[0]!r} is not among the study's reports "
                          f"({', '.join(study.spec.reports)})", file=study.path.name)
     out = Path(out) if out is not None else Path("reports") / study.name
-
     inputs = _input_digests(study)
     stamp_path = out / _STAMP
     stamps = json.loads(stamp_path.read_text()) if stamp_path.is_file() else {}
-    library = _library_digest()
-    results, todo = [], {}
+    todo = {}
     for report in wanted:
         notebook = notebooks / f"{report}.ipynb"
         if not notebook.is_file():
             raise BuildError(f"notebook {notebook.name} not found in {notebooks.name}/")
-        check_parameters(notebook)
         key = _digest(json.dumps({"inputs": inputs, "library": library,
                                   "notebook": _file_digest(notebook)}, sort_keys=True).encode())
         target = out / f"{report}.html"
         if not force and stamps.get(report) == key and target.is_file():
             log(f"{target}: up to date")
-            results.append(Built(report, target, False))
         else:
+            check_parameters(notebook)
             todo[report] = (notebook, key)
+    return _Plan(str(study_path), study, out, wanted, inputs, todo, stamps)
 
-    # The kernels' template imports the libraries while this process checks the data.
-    with _kernel_template(bool(todo), template) as template:
-        survey = load_survey(study)  # validate everything before any notebook runs
-        records.check(study)
-        respondents = survey.n
-        log(f"{study.path.name}: data checked ({respondents:,} respondents)")
-        if respondents >= LARGE:
-            # Each kernel holds the whole survey: fewer at once, and no template beside them
-            # (the time it saves is small next to the analysis of a survey this size).
-            jobs = jobs or 2
-            if template is not None:
-                template.close()
-                template = None
-        out.mkdir(parents=True, exist_ok=True)
-        _sweep_partial_files(out)
-        with _scratch_folder() as folder:
-            cache = _cache_survey(survey, folder) if todo else None
-            del survey  # the kernels read the cache; this process needs the data no more
-            built, failure = _execute_all(study, todo, inputs, jobs, log, out, cache, template)
-    pages = {r: page for r, (page, _) in built.items()}
-    index = _index_page(study, study.spec.reports)
-    # One font subset for every page of the build: it is the slow part of embedding.
+
+class _Batch:
+    """The steps of a build on ``workers`` threads.
+
+    A study's check (reading and checking its data, and caching the survey for its
+    kernels) puts its notebooks on the queue, then the next study's check behind them: a
+    free worker takes a notebook before a check, so at most one checked study waits for
+    its notebooks to start.  Each kernel is a process of its own, so threads are enough
+    to keep the cores busy.  The worker that finishes a study's last notebook writes the
+    study's files.
+    """
+
+    def __init__(self, plans: list, workers: int, log, template):
+        self.plans, self.workers, self.log, self.template = list(plans), workers, log, template
+        self.failure = None
+        self.stopped = False  # interrupted: write nothing more
+        self._queue = queue.PriorityQueue()
+        self._order = itertools.count()
+        self._lock = threading.Condition()
+        self._open = 0  # steps queued or running
+        self._kernels, self._kernel_limit = 0, workers
+        self._scratch = []
+        self._started = time.monotonic()
+
+    def run(self):
+        """Run every step; return the first failure (or None)."""
+        threads = [threading.Thread(target=self._work, daemon=True) for _ in range(self.workers)]
+        self._put(1, self._check, self.plans.pop(0))
+        for thread in threads:
+            thread.start()
+        try:
+            with self._lock:
+                while self._open:
+                    self._lock.wait(0.2)  # with a timeout, so that Ctrl-C gets through
+        except BaseException:
+            # Interrupted: nothing more is started or written.
+            with self._lock:
+                self.stopped = True
+                self.plans.clear()
+            if self.template is not None:
+                self.template.close()  # its kernels stop within a second
+            raise
+        finally:
+            for _ in threads:
+                self._queue.put((2, next(self._order), None))
+            for thread in threads:
+                thread.join()
+            for folder in self._scratch:
+                shutil.rmtree(folder, ignore_errors=True)
+        return self.failure
+
+    def _put(self, priority: int, step, *args) -> None:
+        with self._lock:
+            self._open += 1
+        self._queue.put((priority, next(self._order), (step, args)))
+
+    def _work(self) -> None:
+        while True:
+            _, _, item = self._queue.get()
+            if item is None:
+                return
+            step, args = item
+            try:
+                if not self.stopped:
+                    _in_worker(step, *args)
+            except Exception as exc:
+                with self._lock:
+                    self.failure = self.failure or exc
+                    self.plans.clear()  # nothing new after a failure
+            finally:
+                with self._lock:
+                    self._open -= 1
+                    self._lock.notify_all()
+
+    def _check(self, plan: _Plan) -> None:
+        """Check a study's data before any of its notebooks runs; queue them."""
+        survey = load_survey(plan.study)
+        records.check(plan.study)
+        self.log(f"{plan.study.path.name}: data checked ({survey.n:,} respondents)")
+        if survey.n >= LARGE:
+            with self._lock:
+                self._kernel_limit = min(self._kernel_limit, 2)
+                # Nor the template beside them, if no kernel of it runs: the time it saves
+                # is small next to the analysis of a survey this size.
+                if self.template is not None and not self._kernels:
+                    self.template.close()
+        plan.out.mkdir(parents=True, exist_ok=True)
+        _sweep_partial_files(plan.out)
+        folder = Path(tempfile.mkdtemp(prefix="sqmreport-survey-"))
+        self._scratch.append(folder)
+        cache = _cache_survey(survey, folder)
+        del survey  # the kernels read the cache; this process needs the data no more
+        plan.left = len(plan.todo)
+        for report in plan.todo:
+            self.log(f"{plan.out / (report + '.html')}: building")
+            self._put(0, self._notebook, plan, report, cache)
+        with self._lock:
+            following = self.plans.pop(0) if self.plans else None
+        if following is not None:
+            self._put(1, self._check, following)
+
+    def _notebook(self, plan: _Plan, report: str, cache: str) -> None:
+        """Execute and export one report; the study's last one writes the study's files."""
+        with self._lock:
+            while self._kernels >= self._kernel_limit:
+                self._lock.wait()
+            self._kernels += 1
+        try:
+            notebook = plan.todo[report][0]
+            plan.built[report] = _build_report(plan.study, report, notebook, plan.inputs,
+                                               cache, self.template)
+            self.log(f"{plan.out / (report + '.html')}: executed and exported "
+                     f"({time.monotonic() - self._started:.1f} s)")
+        except Exception as exc:
+            plan.failure = plan.failure or exc
+        finally:
+            with self._lock:
+                self._kernels -= 1
+                plan.left -= 1
+                last = plan.left == 0 and not self.stopped
+                self._lock.notify_all()
+        if last:
+            try:
+                _write_study(plan)
+            except BuildError as exc:
+                plan.failure = plan.failure or exc
+            if plan.failure is not None:
+                if isinstance(plan.failure, BuildError):
+                    plan.failure.study = plan.source
+                raise plan.failure
+
+
+def _write_study(plan: _Plan) -> None:
+    """Write the built reports, their tables, the stamps and the index page, each atomically."""
+    out, pages = plan.out, {r: page for r, (page, _) in plan.built.items()}
+    index = _index_page(plan.study, plan.study.spec.reports)
+    # One font subset for every page of the study: it is the slow part of embedding.
     characters = {c for c in set().union(*map(set, [index, *pages.values()])) if ord(c) > 0x7F}
     face = font_face("".join(characters))
     written = {}
-    for report, (page, tables) in built.items():
+    for report in plan.todo:  # in the study's order
+        if report not in plan.built:
+            continue
+        page, tables = plan.built[report]
         for name, data in tables.items():
             if written.setdefault(name, report) != report:
                 raise BuildError(f"{report} and {written[name]} both write tables/{name}; "
@@ -221,24 +402,10 @@ def build(study_path, *, out=None, reports=None, force: bool = False,
             (out / "tables").mkdir(exist_ok=True)
             _write_atomic(out / "tables" / name, data)
         _write_atomic(out / f"{report}.html", page.replace(FONT_FACE, face, 1).encode("utf-8"))
-        stamps[report] = todo[report][1]
-        _write_atomic(stamp_path, json.dumps(stamps, indent=1, sort_keys=True).encode())
-        results.append(Built(report, out / f"{report}.html", True))
+        plan.stamps[report] = plan.todo[report][1]
+        _write_atomic(out / _STAMP, json.dumps(plan.stamps, indent=1, sort_keys=True).encode())
+        plan.rebuilt.append(report)
     _write_atomic(out / "index.html", index.replace(FONT_FACE, face, 1).encode())
-    if failure is not None:
-        raise failure
-    order = {r: i for i, r in enumerate(wanted)}
-    return sorted(results, key=lambda b: order[b.report])
-
-
-@contextlib.contextmanager
-def _scratch_folder():
-    """A private folder removed with the build, whatever happens."""
-    folder = Path(tempfile.mkdtemp(prefix="sqmreport-survey-"))
-    try:
-        yield folder
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _cache_survey(survey, folder: Path) -> str:
@@ -253,14 +420,14 @@ def _cache_survey(survey, folder: Path) -> str:
 
 
 @contextlib.contextmanager
-def _kernel_template(wanted: bool, given=None):
+def _kernel_template(given=None):
     """The :class:`~sqmreport._forkserver.ForkServer` the build's kernels are forked from:
     ``given`` (the caller's; the caller stops it), else one started and stopped here; None
-    where fork is not available or nothing is to be built."""
+    where fork is not available."""
     from . import _forkserver
 
-    if given is not None or not wanted:
-        yield given if wanted else None
+    if given is not None:
+        yield given
         return
     server = _forkserver.start()
     try:
@@ -268,33 +435,6 @@ def _kernel_template(wanted: bool, given=None):
     finally:
         if server is not None:
             server.close()
-
-
-def _execute_all(study: Study, todo: dict, inputs: list, jobs: int | None, log, out: Path,
-                 cache: str | None = None, template=None):
-    """Execute and export the reports, several at once; return the pages and the first failure.
-
-    Each kernel is a process of its own, so threads are enough to keep the cores busy.
-    """
-    from concurrent.futures import ThreadPoolExecutor
-
-    built, failure = {}, None
-    workers = max(1, min(jobs or len(todo), len(todo)) if todo else 1)
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures, started = {}, time.monotonic()
-        for report, (notebook, _) in todo.items():
-            log(f"{out / (report + '.html')}: building")
-            futures[report] = pool.submit(_in_worker, _build_report, study, report, notebook, inputs,
-                                          cache, template)
-        for report, future in futures.items():
-            try:
-                built[report] = future.result()
-            except (BuildError, InputError) as exc:
-                failure = failure or exc
-            else:
-                log(f"{out / (report + '.html')}: executed and exported "
-                    f"({time.monotonic() - started:.1f} s)")
-    return built, failure
 
 
 def check_parameters(notebook: Path) -> None:
@@ -350,10 +490,12 @@ def _build_report(study: Study, report: str, notebook: Path, inputs: list,
         try:
             # No `cwd`: papermill implements it with a process-wide chdir, which is not
             # safe with notebooks running in parallel; every path passed is absolute.
-            papermill.execute_notebook(
+            # The notebook is written once, when done, not after every cell.
+            nb = papermill.execute_notebook(
                 str(notebook), str(executed), kernel_name="python3",
                 parameters={"study": str(study.path), "tables_dir": str(tables)},
                 progress_bar=False, log_output=False, report_mode=True,
+                request_save_on_cell_execute=False,
                 kernel_manager_class=type("ScratchKernelManager", (LocalKernelManager,),
                                           {"socket_dir": str(scratch), "template": template,
                                            "extra_env": {SURVEY_CACHE: cache} if cache else {}}))
@@ -362,18 +504,25 @@ def _build_report(study: Study, report: str, notebook: Path, inputs: list,
             if exc.ename == "InputError":
                 raise InputError(evalue) from None
             raise BuildError(f"{notebook.name}, cell {exc.exec_count}: {exc.ename}: {evalue}") from None
-        page = _export_html(executed, study, report, inputs)
+        page = _export_html(nb, study, report, inputs)
         written = sorted(tables.iterdir()) if tables.is_dir() else []
         return page, {table.name: table.read_bytes() for table in written}
 
 
-def _export_html(executed: Path, study: Study, report: str, inputs: list) -> str:
-    import nbformat
-    from nbconvert import HTMLExporter
+def _export_html(nb, study: Study, report: str, inputs: list) -> str:
+    from nbconvert.exporters import TemplateExporter
 
-    nb = nbformat.read(executed, as_version=4)
+    class PageExporter(TemplateExporter):
+        """The page exactly as the template writes it.  (nbconvert's HTMLExporter
+        re-parses its output with BeautifulSoup to give JupyterLab's markup alt texts and
+        tab stops; the template writes neither that markup nor an image without alt
+        text, and the pass costs a third of a second per page.)"""
+
+        output_mimetype = "text/html"
+        file_extension = ".html"
+
     lang = study.language
-    exporter = HTMLExporter(template_name="sqmreport", extra_template_basedirs=[str(TEMPLATES)],
+    exporter = PageExporter(template_name="sqmreport", extra_template_basedirs=[str(TEMPLATES)],
                             exclude_input=True, exclude_input_prompt=True,
                             exclude_output_prompt=True)
     resources = {"sqm": {

@@ -52,19 +52,7 @@ def test_missing_study_file():
 def test_out_takes_one_study():
     done = run("build", str(DEMO / "study.yml"), str(DEMO / "study-en.yml"), "--out", "x")
     assert done.returncode == 2
-    assert "--out and --deps take one study" in done.stderr
-
-
-def test_deps_lists_the_study_inputs_for_make(write_study, tmp_path):
-    study = write_study()
-    deps = tmp_path / "make" / "small.d"
-    done = run("build", str(study), "--out", str(tmp_path / "out"), "--deps", str(deps))
-    assert done.returncode == 0, done.stderr
-    rules = deps.read_text(encoding="utf-8").splitlines()
-    stamp, inputs = rules[0].split(": ")
-    assert stamp.endswith("small.stamp")
-    assert [p.rsplit("/", 1)[-1] for p in inputs.split()] == ["study.yml", "survey.csv"]
-    assert rules[1:] == [f"{p}:" for p in inputs.split()]
+    assert "--out takes one study" in done.stderr
 
 
 def test_unknown_report_is_an_error(write_study, tmp_path):

@@ -1,6 +1,7 @@
 """The build pipeline, end to end on the demo study, and what a failed build leaves."""
 
 import hashlib
+import html
 import json
 import re
 import shutil
@@ -13,9 +14,9 @@ import pytest
 import yaml
 
 from sqmreport import InputError
-from sqmreport.render import BuildError, build, check_parameters
+from sqmreport.render import BuildError, build, build_studies, check_parameters
 
-from .conftest import DEMO, REPO
+from .conftest import DEMO, REPO, small_spec, small_survey
 
 SECTIONS = {
     "satisfaction": ["summary", "response", "items", "dimensions", "csi", "nps", "segments",
@@ -297,7 +298,8 @@ def test_tracking_tables_in_both_languages(demo):
 
 def test_factor_report_recovers_the_dimensions_in_both_languages(demo):
     assert "5 因子解还原了量表的 5 个维度" in demo["pages"]["zh", "factor_analysis"]
-    assert "recovers the instrument's 5 dimensions: all 22 items" in demo["pages"]["en", "factor_analysis"]
+    assert ("recovers the instrument's 5 dimensions: all 22 items"
+            in html.unescape(demo["pages"]["en", "factor_analysis"]))
 
 
 @pytest.mark.parametrize("how", ["SIGINT", "SIGTERM", "SIGKILL"])
@@ -361,3 +363,78 @@ def test_a_dead_kernel_template_falls_back_to_ordinary_kernels(tmp_path):
         template.close()
     assert [b.rebuilt for b in built] == [True]
     assert '<h2 id="summary">' in (tmp_path / "out" / "satisfaction.html").read_text(encoding="utf-8")
+
+
+def _small_studies(root, names, *, out_of_scale=()):
+    """One small study per name, each in its own folder; the listed ones with a bad value."""
+    paths = []
+    for name in names:
+        folder = root / name
+        folder.mkdir()
+        survey = small_survey()
+        if name in out_of_scale:
+            survey.loc[3, "P_b1"] = 9
+        survey.to_csv(folder / "survey.csv", index=False)
+        path = folder / "study.yml"
+        path.write_text(yaml.safe_dump(small_spec(name=name), allow_unicode=True), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_several_studies_are_built_in_one_go(tmp_path, monkeypatch, jobs):
+    monkeypatch.chdir(tmp_path)
+    paths = _small_studies(tmp_path, ["one", "two", "three"])
+    steps = []
+    built = build_studies(paths, jobs=jobs, log=steps.append)
+    assert [(b.path.as_posix(), b.rebuilt) for b in built] == [
+        (f"reports/{name}/satisfaction.html", True) for name in ("one", "two", "three")]
+    for name in ("one", "two", "three"):
+        assert '<h2 id="summary">' in (tmp_path / "reports" / name / "satisfaction.html").read_text()
+    # Each study is checked before its notebook starts; with one job, one step at a time.
+    checked = [i for i, step in enumerate(steps) if "data checked" in step]
+    started = [i for i, step in enumerate(steps) if step.endswith(": building")]
+    assert len(checked) == len(started) == 3
+    assert all(c < s for c, s in zip(checked, started))
+    if jobs == 1:
+        assert [step.split(":")[1].strip().split(" (")[0] for step in steps] == [
+            "data checked", "building", "executed and exported"] * 3
+    # Nothing changed: nothing is rebuilt, no kernel started.
+    again = build_studies(paths, jobs=jobs, log=steps.append)
+    assert [b.rebuilt for b in again] == [False, False, False]
+    assert steps[-3:] == [f"reports/{n}/satisfaction.html: up to date" for n in ("one", "two", "three")]
+
+
+def test_a_bad_study_stops_the_batch_and_the_others_are_whole(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    paths = _small_studies(tmp_path, ["first", "bad", "last"], out_of_scale={"bad"})
+    with pytest.raises(InputError, match=r"survey.csv, column P_b1: 1 values outside the scale "
+                                         r"1–5 \(row 5\)"):
+        build_studies(paths, jobs=1)
+    # The study checked before the bad one is built whole; nothing starts after it.
+    assert sorted(p.name for p in (tmp_path / "reports" / "first").iterdir()) == [
+        ".build.json", "index.html", "satisfaction.html", "tables"]
+    assert not (tmp_path / "reports" / "bad").exists()
+    assert not (tmp_path / "reports" / "last").exists()
+
+
+@pytest.mark.parametrize("flags, passed", [([], None), (["-j1"], "1"), (["-j3"], "3"),
+                                           (["-j"], None)])
+def test_make_passes_its_job_count_to_the_build(flags, passed):
+    done = subprocess.run(["make", "-n", *flags, "reports", "STUDY=a/study.yml b/study.yml"],
+                          cwd=REPO, capture_output=True, text=True)
+    command = [line for line in done.stdout.splitlines() if "sqmreport build" in line]
+    assert len(command) == 1, done.stdout  # one process for every study
+    assert command[0].endswith("a/study.yml b/study.yml")
+    assert ("--jobs" in command[0]) == (passed is not None)
+    if passed:
+        assert f"--jobs {passed} " in command[0]
+
+
+def test_two_studies_of_one_name_are_an_error(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    first, second = _small_studies(tmp_path, ["a", "b"])
+    second.write_text(second.read_text(encoding="utf-8").replace("name: b", "name: a"), encoding="utf-8")
+    with pytest.raises(InputError, match=r"a/study.yml and .*b/study.yml both build into reports/a/"):
+        build_studies([first, second])
+    assert not (tmp_path / "reports").exists()
