@@ -207,9 +207,10 @@ def test_a_failing_notebook_leaves_the_previous_report(tmp_path, study_copy):
     build(study_copy / "study.yml", out=out)
     good = (out / "satisfaction.html").read_bytes()
     broken = _notebooks_with(tmp_path, "1 / 0", cell=5)
-    with pytest.raises(BuildError, match=r"satisfaction.ipynb, cell \d+: ZeroDivisionError"):
+    with pytest.raises(BuildError, match=r"satisfaction.ipynb, cell \d+: ZeroDivisionError") as failed:
         build(study_copy / "study.yml", out=out, notebooks=broken, force=True,
               reports=["satisfaction"])
+    assert failed.value.study == str(study_copy / "study.yml")  # the CLI names it
     assert (out / "satisfaction.html").read_bytes() == good
     assert sorted(p.name for p in out.iterdir()) == [".build.json", "factor_analysis.html",
                                                      "gap_model.html", "index.html",
