@@ -37,7 +37,7 @@ $(BIN)/.installed-lab: $(BIN)/.installed
 JOBS = $(patsubst -j%,%,$(filter -j%,$(MAKEFLAGS)))
 
 reports: $(BIN)/.installed
-	$(BIN)/sqmreport build $(if $(JOBS),--jobs $(JOBS)) $(STUDY)
+	$(BIN)/sqmreport build $(if $(JOBS),--jobs $(JOBS) )$(STUDY)
 
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest
