@@ -217,7 +217,8 @@ class _Plan:
     stamps: dict
     built: dict = field(default_factory=dict)  # report -> (page, tables)
     rebuilt: list = field(default_factory=list)
-    left: int = 0
+    left: int = 0  # notebooks not yet done
+    scratch: Path | None = None  # the checked survey, for the kernels
     failure: Exception | None = None
 
     def results(self) -> list[Built]:
@@ -272,7 +273,7 @@ class _Batch:
         self._lock = threading.Condition()
         self._open = 0  # steps queued or running
         self._kernels, self._kernel_limit = 0, workers
-        self._scratch = []
+        self._checked = []
         self._started = time.monotonic()
 
     def run(self):
@@ -298,8 +299,8 @@ class _Batch:
                 self._queue.put((2, next(self._order), None))
             for thread in threads:
                 thread.join()
-            for folder in self._scratch:
-                shutil.rmtree(folder, ignore_errors=True)
+            for plan in self._checked:
+                shutil.rmtree(plan.scratch, ignore_errors=True)
         return self.failure
 
     def _put(self, priority: int, step, *args) -> None:
@@ -339,9 +340,9 @@ class _Batch:
                     self.template.close()
         plan.out.mkdir(parents=True, exist_ok=True)
         _sweep_partial_files(plan.out)
-        folder = Path(tempfile.mkdtemp(prefix="sqmreport-survey-"))
-        self._scratch.append(folder)
-        cache = _cache_survey(survey, folder)
+        plan.scratch = Path(tempfile.mkdtemp(prefix="sqmreport-survey-"))
+        self._checked.append(plan)
+        cache = _cache_survey(survey, plan.scratch)
         del survey  # the kernels read the cache; this process needs the data no more
         plan.left = len(plan.todo)
         for report in plan.todo:
@@ -370,9 +371,11 @@ class _Batch:
             with self._lock:
                 self._kernels -= 1
                 plan.left -= 1
-                last = plan.left == 0 and not self.stopped
+                last = plan.left == 0
                 self._lock.notify_all()
         if last:
+            shutil.rmtree(plan.scratch, ignore_errors=True)  # a batch's surveys add up
+        if last and not self.stopped:
             try:
                 _write_study(plan)
             except BuildError as exc:

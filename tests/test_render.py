@@ -384,10 +384,23 @@ def _small_studies(root, names, *, out_of_scale=()):
 
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_several_studies_are_built_in_one_go(tmp_path, monkeypatch, jobs):
+    import tempfile
+
     monkeypatch.chdir(tmp_path)
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
     paths = _small_studies(tmp_path, ["one", "two", "three"])
-    steps = []
-    built = build_studies(paths, jobs=jobs, log=steps.append)
+    steps, cached = [], []
+
+    def log(step):
+        steps.append(step)
+        cached.append(len(list(scratch.glob("sqmreport-survey-*"))))
+
+    built = build_studies(paths, jobs=jobs, log=log)
+    assert list(scratch.iterdir()) == []  # the cached surveys and scratch notebooks are gone
+    if jobs == 1:  # ... and each as soon as its study is done
+        assert max(cached) == 1
     assert [(b.path.as_posix(), b.rebuilt) for b in built] == [
         (f"reports/{name}/satisfaction.html", True) for name in ("one", "two", "three")]
     for name in ("one", "two", "three"):
@@ -401,7 +414,7 @@ def test_several_studies_are_built_in_one_go(tmp_path, monkeypatch, jobs):
         assert [step.split(":")[1].strip().split(" (")[0] for step in steps] == [
             "data checked", "building", "executed and exported"] * 3
     # Nothing changed: nothing is rebuilt, no kernel started.
-    again = build_studies(paths, jobs=jobs, log=steps.append)
+    again = build_studies(paths, jobs=jobs, log=log)
     assert [b.rebuilt for b in again] == [False, False, False]
     assert steps[-3:] == [f"reports/{n}/satisfaction.html: up to date" for n in ("one", "two", "three")]
 
