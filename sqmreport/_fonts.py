@@ -11,6 +11,7 @@ import base64
 import hashlib
 import io
 import os
+import tempfile
 
 from functools import cache
 from pathlib import Path
@@ -52,9 +53,14 @@ def font_face(characters: str) -> str:
         data = _subset(chars)
         try:
             cached.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cached.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_bytes(data)
-            os.replace(tmp, cached)
+            # A file of its own per writer: builds, and a batch's studies, may race here.
+            fd, tmp = tempfile.mkstemp(prefix=f".{key}.", suffix=".tmp", dir=cached.parent)
+            try:
+                with os.fdopen(fd, "wb") as f:
+                    f.write(data)
+                os.replace(tmp, cached)
+            finally:
+                Path(tmp).unlink(missing_ok=True)
         except OSError:
             pass  # a read-only home: no cache, same result
     encoded = base64.b64encode(data).decode()

@@ -316,7 +316,7 @@ class _Batch:
             step, args = item
             try:
                 if not self.stopped:
-                    _in_worker(step, *args)
+                    step(*args)
             except Exception as exc:
                 with self._lock:
                     self.failure = self.failure or exc
@@ -361,8 +361,8 @@ class _Batch:
             self._kernels += 1
         try:
             notebook = plan.todo[report][0]
-            plan.built[report] = _build_report(plan.study, report, notebook, plan.inputs,
-                                               cache, self.template)
+            plan.built[report] = _in_worker(_build_report, plan.study, report, notebook,
+                                            plan.inputs, cache, self.template)
             self.log(f"{plan.out / (report + '.html')}: executed and exported "
                      f"({time.monotonic() - self._started:.1f} s)")
         except Exception as exc:
@@ -464,7 +464,7 @@ def check_parameters(notebook: Path) -> None:
 
 
 def _in_worker(function, *args):
-    """Run ``function`` in a pool thread and close the event loop jupyter gives that thread."""
+    """Run ``function`` in a worker thread and close the event loop jupyter gives that thread."""
     from jupyter_core.utils import ensure_event_loop
 
     try:

@@ -452,3 +452,18 @@ def test_two_studies_of_one_name_are_an_error(tmp_path, monkeypatch):
     with pytest.raises(InputError, match=r"a/study.yml and .*b/study.yml both build into reports/a/"):
         build_studies([first, second])
     assert not (tmp_path / "reports").exists()
+
+
+def test_font_subsets_written_at_once_are_whole(tmp_path, monkeypatch):
+    """A batch's studies may subset the same characters at the same moment."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from sqmreport._fonts import font_face
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    with ThreadPoolExecutor(2) as pool:
+        faces = list(pool.map(font_face, ["服务质量报告"] * 2))
+    assert faces[0] == faces[1]
+    cached = list((tmp_path / "sqmreport" / "fonts").iterdir())
+    assert [p.suffix for p in cached] == [".woff2"]  # one subset, no temporary file left
+    assert font_face("服务质量报告") == faces[0]  # as read back from the cache
