@@ -45,7 +45,8 @@ def font_face(characters: str) -> str:
     """
     chars = "".join(sorted(set(characters + _ASCII)))
     font = cjk_font_path()
-    key = hashlib.sha256(f"{font.name}:{font.stat().st_size}:{chars}".encode()).hexdigest()[:32]
+    # (v2: subsets keep the font's own timestamp; earlier ones carried the time they were made.)
+    key = hashlib.sha256(f"v2:{font.name}:{font.stat().st_size}:{chars}".encode()).hexdigest()[:32]
     cached = _cache_dir() / f"{key}.woff2"
     try:
         data = cached.read_bytes()
@@ -78,7 +79,9 @@ def _subset(chars: str) -> bytes:
     options.hinting = False
     options.desubroutinize = True
     buffer = io.BytesIO()
-    with TTFont(str(cjk_font_path()), lazy=True) as font:
+    # The font's own modification time, not the time of subsetting: the same characters
+    # give the same bytes, whenever and however often they are subset.
+    with TTFont(str(cjk_font_path()), lazy=True, recalcTimestamp=False) as font:
         subsetter = subset.Subsetter(options)
         subsetter.populate(text=chars)
         subsetter.subset(font)

@@ -454,6 +454,15 @@ def test_two_studies_of_one_name_are_an_error(tmp_path, monkeypatch):
     assert not (tmp_path / "reports").exists()
 
 
+def test_a_font_subset_is_the_same_whenever_it_is_made(monkeypatch):
+    from sqmreport._fonts import _subset
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")  # what fontTools would stamp otherwise
+    first = _subset("服务质量")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "2000000000")
+    assert _subset("服务质量") == first
+
+
 def test_font_subsets_written_at_once_are_whole(tmp_path, monkeypatch):
     """A batch's studies may subset the same characters at the same moment."""
     from concurrent.futures import ThreadPoolExecutor
