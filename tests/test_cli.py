@@ -60,3 +60,9 @@ def test_unknown_report_is_an_error(write_study, tmp_path):
     assert done.returncode == 2
     assert "report 'gap_model' is not among the study's reports (satisfaction)" in done.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_jobs_must_be_at_least_one(write_study):
+    done = run("build", str(write_study()), "--jobs", "0")
+    assert done.returncode == 2
+    assert done.stderr == "error: --jobs must be at least 1, not 0\n"
