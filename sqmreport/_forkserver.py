@@ -95,7 +95,8 @@ def start() -> ForkServer | None:
 
 
 class ForkServer:
-    """The template process of one build; :meth:`spawn` forks a kernel from it."""
+    """The template process of one build (all the studies of a batch share it);
+    :meth:`spawn` forks a kernel from it."""
 
     def __init__(self, env: dict):
         self._lock = threading.Lock()
