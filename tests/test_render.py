@@ -312,9 +312,15 @@ def test_an_interrupted_build_keeps_the_previous_report(tmp_path, study_copy, ho
     build(study_copy / "study.yml", out=out, reports=["satisfaction"])
     before = {p.relative_to(out): _sha(p) for p in out.rglob("*") if p.is_file()}
     process = subprocess.Popen([sys.executable, "-m", "sqmreport", "build", str(study_copy / "study.yml"),
-                                "--out", str(out), "--report", "satisfaction", "--force"],
+                                "--out", str(out), "--report", "satisfaction", "--force",
+                                "--progress"],
                                cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(2.5)  # the kernel is running the notebook
+    # Wait for the notebook to start, not for a fixed time: builds differ in speed.
+    steps = []
+    while not (steps and steps[-1].endswith(": building\n")):
+        steps.append(process.stderr.readline())
+        assert steps[-1], "the build ended before its notebook started"
+    time.sleep(1.0)  # the kernel is running the notebook
     process.send_signal(getattr(signal, how))
     _, stderr = process.communicate(timeout=60)
     assert process.returncode != 0
