@@ -189,7 +189,7 @@ def build_studies(study_paths, *, out=None, reports=None, force: bool = False,
     plans = [_plan(path, out, reports, force, notebooks, library, log) for path in study_paths]
     folders = {}
     for plan in plans:
-        other = folders.setdefault(plan.out.resolve(), plan)
+        other = folders.setdefault(plan.folder.resolve(), plan)
         if other is not plan:
             raise InputError(f"{other.source} and {plan.source} both build into {plan.out}/: "
                              "give the studies different names")
@@ -210,7 +210,10 @@ class _Plan:
 
     source: str  # the study file as given
     study: Study
-    out: Path
+    out: Path  # as given, for messages
+    # The same, absolute: papermill's file handling changes the process's working directory
+    # while it reads and writes, to where it was when a build started (maybe an earlier one).
+    folder: Path
     wanted: list
     inputs: list
     todo: dict  # report -> (notebook, key)
@@ -235,7 +238,7 @@ def _plan(study_path, out, reports, force: bool, notebooks: Path, library: str, 
                          f"({', '.join(study.spec.reports)})", file=study.path.name)
     out = Path(out) if out is not None else Path("reports") / study.name
     inputs = _input_digests(study)
-    stamp_path = out / _STAMP
+    stamp_path = out.absolute() / _STAMP
     stamps = json.loads(stamp_path.read_text()) if stamp_path.is_file() else {}
     todo = {}
     for report in wanted:
@@ -250,7 +253,7 @@ def _plan(study_path, out, reports, force: bool, notebooks: Path, library: str, 
         else:
             check_parameters(notebook)
             todo[report] = (notebook, key)
-    return _Plan(str(study_path), study, out, wanted, inputs, todo, stamps)
+    return _Plan(str(study_path), study, out, out.absolute(), wanted, inputs, todo, stamps)
 
 
 class _Batch:
@@ -338,8 +341,8 @@ class _Batch:
                 # is small next to the analysis of a survey this size.
                 if self.template is not None and not self._kernels:
                     self.template.close()
-        plan.out.mkdir(parents=True, exist_ok=True)
-        _sweep_partial_files(plan.out)
+        plan.folder.mkdir(parents=True, exist_ok=True)
+        _sweep_partial_files(plan.folder)
         plan.scratch = Path(tempfile.mkdtemp(prefix="sqmreport-survey-"))
         self._checked.append(plan)
         cache = _cache_survey(survey, plan.scratch)
@@ -388,7 +391,7 @@ class _Batch:
 
 def _write_study(plan: _Plan) -> None:
     """Write the built reports, their tables, the stamps and the index page, each atomically."""
-    out, pages = plan.out, {r: page for r, (page, _) in plan.built.items()}
+    out, pages = plan.folder, {r: page for r, (page, _) in plan.built.items()}
     index = _index_page(plan.study, plan.study.spec.reports)
     # One font subset for every page of the study: it is the slow part of embedding.
     characters = {c for c in set().union(*map(set, [index, *pages.values()])) if ord(c) > 0x7F}

@@ -482,3 +482,22 @@ def test_font_subsets_written_at_once_are_whole(tmp_path, monkeypatch):
     cached = list((tmp_path / "sqmreport" / "fonts").iterdir())
     assert [p.suffix for p in cached] == [".woff2"]  # one subset, no temporary file left
     assert font_face("服务质量报告") == faces[0]  # as read back from the cache
+
+
+def test_a_build_does_not_depend_on_the_working_directory_once_started(tmp_path, monkeypatch):
+    """papermill's file handling changes the process's working directory while it reads
+    and writes; in a batch, the other threads see it."""
+    import os
+
+    monkeypatch.chdir(tmp_path)
+    paths = _small_studies(tmp_path, ["one"])
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+
+    def log(step):
+        if "data checked" in step:
+            os.chdir(elsewhere)
+
+    build_studies(paths, jobs=1, log=log)
+    assert (tmp_path / "reports" / "one" / "satisfaction.html").is_file()
+    assert not (elsewhere / "reports").exists()
