@@ -50,7 +50,7 @@ test-browser: $(BIN)/.installed
 	$(BIN)/python -m pytest tests/test_browser.py -v
 
 lab: $(BIN)/.installed-lab
-	cd notebooks && ../$(BIN)/jupyter lab
+	cd sqmreport/notebooks && ../../$(BIN)/jupyter lab
 
 demo-data: $(BIN)/.installed
 	$(BIN)/python data/demo/generate.py

@@ -31,9 +31,9 @@ def naive_pipeline(out: Path) -> float:
     start = time.perf_counter()
     for report in REPORTS:
         executed = out / f"{report}.ipynb"
-        _run([BIN / "papermill", REPO / "notebooks" / f"{report}.ipynb", executed,
+        _run([BIN / "papermill", REPO / "sqmreport" / "notebooks" / f"{report}.ipynb", executed,
               "-p", "study", str(DEMO), "-p", "tables_dir", str(out / "tables"), "--no-progress-bar"],
-             cwd=REPO / "notebooks")
+             cwd=REPO / "sqmreport" / "notebooks")
         _run([BIN / "jupyter", "nbconvert", "--to", "html", "--no-input", str(executed)])
     return time.perf_counter() - start
 
@@ -139,8 +139,8 @@ cat(t[["elapsed"]], "\n")
 
 
 def analysis_at_scale(n: int = 1_000_000) -> None:
-    from sqmreport import efa
-    from sqmreport.reliability import cronbach_alpha
+    from sqmreport.stats import efa
+    from sqmreport.stats.reliability import cronbach_alpha
 
     data = _large_survey(n)
     items = data[[f"P{j}" for j in range(1, 23)]].astype(float)
@@ -246,7 +246,7 @@ def _write_large_parquet(path: Path, rows: int, chunk: int = 2_000_000) -> None:
 
 REDUCE = """
 import resource, sys, time
-from sqmreport.outofcore import correlations, mean_differences, sufficient_statistics
+from sqmreport.data.outofcore import correlations, mean_differences, sufficient_statistics
 P = [f"P{j}" for j in range(1, 23)]
 E = [f"E{j}" for j in range(1, 23)]
 pairs = [(a, b) for i, a in enumerate(P) for b in P[i:]] + list(zip(P, E))

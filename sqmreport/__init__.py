@@ -1,26 +1,82 @@
 """sqmreport: service-quality survey data to client-ready reports.
 
-The statistics live in modules named after what they compute (``descriptives``,
-``drivers``, ``grey``, ...); ``load_study`` and ``load_survey`` read and check a
-study; ``sqmreport build`` renders its reports.
+The statistics a researcher uses by name are here, loaded on first use so that
+``import sqmreport`` (and the command line) stays fast::
+
+    import sqmreport as sq
+    survey = sq.load_survey("study.yml")
+    sq.cronbach_alpha(survey.ratings["perception"][items]).alpha
+    sq.fit_efa(data, 5, rotation="oblimin").loadings
+
+The package is layered, imports flowing one way (``docs/architecture.md``):
+``data`` reads and checks inputs, ``stats`` computes (pure functions), ``analysis``
+assembles what a report needs from a study's options, ``present`` shows it, ``build``
+runs the notebooks and writes the reports.
 """
 
-from ._validation import InputError
+from sqmreport._validation import InputError
 
 __version__ = "0.1.0"
 
-__all__ = ["InputError", "Study", "Survey", "__version__", "load_study", "load_survey"]
+# name -> module it lives in; ``docs/api.md`` lists them with what each computes.
+_API = {
+    # reading and checking a study
+    "Study": "data.study", "load_study": "data.study",
+    "Survey": "data.survey", "load_survey": "data.survey",
+    "read_table": "data.files", "mask_personal_data": "data.privacy",
+    # descriptive statistics, indices, groups
+    "describe": "stats.descriptives", "distribution": "stats.descriptives",
+    "dimension_scores": "stats.descriptives", "csi": "stats.descriptives",
+    "nps": "stats.descriptives", "compare_segments": "stats.descriptives",
+    "segment_profile": "stats.descriptives", "response_rate": "stats.descriptives",
+    "adjust_p": "stats.descriptives", "suppress_small": "stats.disclosure",
+    # SERVQUAL and the gap model
+    "item_gaps": "stats.servqual", "dimension_gaps": "stats.servqual",
+    "respondent_gaps": "stats.servqual", "servqual_summary": "stats.servqual",
+    "zone_of_tolerance": "stats.servqual",
+    "difference_score_reliability": "stats.servqual",
+    "gap_table": "stats.gaps", "service_levels": "stats.gaps", "sigma_level": "stats.gaps",
+    # drivers and priorities
+    "key_drivers": "stats.drivers", "relative_weights": "stats.drivers",
+    "importance_performance": "stats.drivers", "crosshair": "stats.drivers",
+    "grey_relational": "stats.grey",
+    # questionnaire: factor analysis, reliability, validity
+    "correlation": "stats.efa", "polychoric": "stats.efa", "kmo": "stats.efa",
+    "bartlett": "stats.efa", "parallel_analysis": "stats.efa", "velicer_map": "stats.efa",
+    "fit_efa": "stats.efa", "pca": "stats.efa",
+    "cronbach_alpha": "stats.reliability", "omega_total": "stats.reliability",
+    "item_total": "stats.reliability",
+    "fit_cfa": "stats.cfa", "composite_reliability": "stats.validity",
+    "average_variance_extracted": "stats.validity", "fornell_larcker": "stats.validity",
+    "htmt": "stats.validity",
+    # tracking and operations
+    "compare_means": "stats.waves", "compare_summaries": "stats.waves",
+    "scorecard": "stats.scorecard", "analyse_complaints": "stats.complaints",
+    "pareto": "stats.complaints", "assess_maturity": "stats.maturity",
+    # building reports
+    "build": "build.render",
+}
+_RENAMED = {"assess_maturity": "assess"}
+# Modules whose names the 0.1 documentation gave (``sqmreport.efa.kmo`` ...).
+_MODULES = {"efa": "stats.efa", "reliability": "stats.reliability", "cfa": "stats.cfa"}
 
-# Re-exported on first use, so that importing the package (and starting the CLI)
-# does not import pandas.
-_LAZY = {"Study": "study", "load_study": "study", "Survey": "survey", "load_survey": "survey"}
+__all__ = ["InputError", "__version__", *sorted(_API)]
 
 
 def __getattr__(name):
-    if name in _LAZY:
-        from importlib import import_module
+    import sys
+    from importlib import import_module
 
-        value = getattr(import_module(f".{_LAZY[name]}", __name__), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    if name in _API:
+        value = getattr(import_module(f"sqmreport.{_API[name]}"), _RENAMED.get(name, name))
+    elif name in _MODULES:  # ``sqmreport.efa`` is ``sqmreport.stats.efa``, by attribute
+        value = import_module(f"sqmreport.{_MODULES[name]}")
+        sys.modules.setdefault(f"sqmreport.{name}", value)  # and, from then on, by import
+    else:
+        raise AttributeError(f"module 'sqmreport' has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_API) | set(_MODULES))

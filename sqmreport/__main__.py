@@ -1,5 +1,5 @@
 import sys
 
-from .cli import main
+from sqmreport.build.cli import main
 
 sys.exit(main())

@@ -9,7 +9,7 @@ import shutil
 
 import pytest
 
-from sqmreport.render import build
+from sqmreport.build.render import build
 
 from .conftest import DEMO, REPO
 

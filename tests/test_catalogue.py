@@ -12,6 +12,7 @@ Each case starts from a copy of the demo study and changes one thing.  Outcomes:
 from __future__ import annotations
 
 import shutil
+from importlib import import_module
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +20,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from sqmreport import InputError, load_study, load_survey, records
+from sqmreport import InputError, load_study, load_survey
+
+from sqmreport.data.check import check
 
 from .conftest import DEMO, REPO
 
@@ -234,7 +237,7 @@ def _build_case(tmp_path: Path, case: Case) -> Path:
 def _validate(path: Path):
     study = load_study(path)
     survey = load_survey(study)
-    records.check(study)
+    check(study)
     return survey
 
 
@@ -248,12 +251,13 @@ def test_catalogue(tmp_path, case):
         return
     survey = _validate(path)
     if case.outcome == "ok":
-        from sqmreport import factor_analysis, gap_model, satisfaction
-        for report in (satisfaction, gap_model, factor_analysis):
-            report.findings(report.analyse(survey), survey)
+        for report in ("satisfaction", "gap_model", "factor_analysis"):
+            analysis = import_module(f"sqmreport.analysis.{report}")
+            view = import_module(f"sqmreport.present.views.{report}")
+            view.findings(analysis.analyse(survey), survey)
         return
     report, section, key = case.expect.split(":")
-    module = __import__(f"sqmreport.{report}", fromlist=["analyse"])
+    module = import_module(f"sqmreport.analysis.{report}")
     result = module.analyse(survey)
     assert result.problems[section].key == key
 
@@ -269,7 +273,7 @@ def markdown() -> str:
     """docs/bad-inputs.md, from the catalogue: every case with the outcome it really gets."""
     import tempfile
 
-    from sqmreport._i18n import text
+    from sqmreport.present.i18n import text
 
     lines = ["# What sqmreport checks: the catalogue of bad inputs", "",
              "Generated from `tests/test_catalogue.py` (`python -m tests.test_catalogue > docs/bad-inputs.md`),",

@@ -3,8 +3,8 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
-from sqmreport import descriptives as desc
-from sqmreport.descriptives import adjust_p
+from sqmreport.stats import descriptives as desc
+from sqmreport.stats.descriptives import adjust_p
 
 
 def test_response_rate_of_the_singapore_case():

@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
-from sqmreport.drivers import crosshair, importance_performance, key_drivers, relative_weights
+from sqmreport.stats.drivers import crosshair, importance_performance, key_drivers, relative_weights
 
 
 def _johnson_by_svd(x: np.ndarray, y: np.ndarray) -> np.ndarray:

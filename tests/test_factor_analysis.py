@@ -8,7 +8,8 @@ import pytest
 import yaml
 
 from sqmreport import load_survey
-from sqmreport.factor_analysis import analyse, findings
+from sqmreport.analysis.factor_analysis import analyse
+from sqmreport.present.views.factor_analysis import findings
 
 from .conftest import DEMO
 
@@ -76,7 +77,7 @@ def test_the_ordinal_option_feeds_every_efa_step(tmp_path):
     survey = load_survey(path)
     result = analyse(survey)
     assert result.problems == {}
-    from sqmreport import efa
+    from sqmreport.stats import efa
     expected = efa.polychoric(survey.ratings["perception"])
     np.testing.assert_allclose(result.correlation.to_numpy(), expected.to_numpy())
     assert (result.matching["recovered"] == result.matching["items"]).all()

@@ -7,8 +7,9 @@ import pandas as pd
 import pytest
 
 from sqmreport import InputError, load_survey
-from sqmreport.gap_model import analyse, findings
-from sqmreport.servqual import respondent_gaps
+from sqmreport.analysis.gap_model import analyse
+from sqmreport.present.views.gap_model import findings
+from sqmreport.stats.servqual import respondent_gaps
 
 from .conftest import DEMO
 

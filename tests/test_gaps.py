@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from sqmreport.gaps import gap_table, service_levels, sigma_level
+from sqmreport.stats.gaps import gap_table, service_levels, sigma_level
 
 DIMS = {"1": "a", "2": "a", "3": "b"}
 

@@ -2,7 +2,7 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
-from sqmreport.grey import grey_relational
+from sqmreport.stats.grey import grey_relational
 
 
 @pytest.fixture

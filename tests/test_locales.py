@@ -16,7 +16,7 @@ def _flat(node, prefix=""):
 
 
 def _catalogue(language):
-    text = resources.files("sqmreport").joinpath("locales", f"{language}.yml").read_text("utf-8")
+    text = resources.files("sqmreport.present").joinpath("locales", f"{language}.yml").read_text("utf-8")
     return _flat(yaml.safe_load(text))
 
 

@@ -6,7 +6,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 from sqmreport import InputError
-from sqmreport.outofcore import correlations, mean_differences, sufficient_statistics
+from sqmreport.data.outofcore import correlations, mean_differences, sufficient_statistics
 
 
 @pytest.fixture(scope="module")

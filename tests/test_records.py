@@ -5,7 +5,7 @@ import shutil
 import pytest
 
 from sqmreport import InputError, load_study
-from sqmreport import records
+from sqmreport.data import records
 
 from .conftest import DEMO
 

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
-from sqmreport.reliability import cronbach_alpha, item_total, omega_total
+from sqmreport.stats.reliability import cronbach_alpha, item_total, omega_total
 
 from .conftest import REPO
 

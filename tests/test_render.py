@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from sqmreport import InputError
-from sqmreport.render import BuildError, build, build_studies, check_parameters
+from sqmreport.build.render import BuildError, build, build_studies, check_parameters
 
 from .conftest import DEMO, REPO, small_spec, small_survey
 
@@ -168,16 +168,16 @@ def test_an_unchanged_study_is_not_rebuilt(demo):
 def test_the_notebook_runs_with_its_default_parameters(tmp_path, report):
     import papermill
 
-    papermill.execute_notebook(str(REPO / "notebooks" / f"{report}.ipynb"),
-                               str(tmp_path / "out.ipynb"), cwd=str(REPO / "notebooks"),
-                               progress_bar=False, kernel_manager_class="sqmreport.render.LocalKernelManager")
+    papermill.execute_notebook(str(REPO / "sqmreport" / "notebooks" / f"{report}.ipynb"),
+                               str(tmp_path / "out.ipynb"), cwd=str(REPO / "sqmreport" / "notebooks"),
+                               progress_bar=False, kernel_manager_class="sqmreport.build.render.LocalKernelManager")
     nb = nbformat.read(tmp_path / "out.ipynb", as_version=4)
     streams = [o for c in nb.cells for o in c.get("outputs", []) if o["output_type"] == "stream"]
     assert streams == []  # no warnings, no prints
 
 
 def test_committed_notebooks_have_no_outputs():
-    for path in (REPO / "notebooks").glob("*.ipynb"):
+    for path in (REPO / "sqmreport" / "notebooks").glob("*.ipynb"):
         nb = nbformat.read(path, as_version=4)
         assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code"), path.name
         assert any("parameters" in c.metadata.get("tags", []) for c in nb.cells), path.name
@@ -194,7 +194,7 @@ def study_copy(tmp_path):
 def _notebooks_with(tmp_path, source: str, cell: int = 3):
     """A copy of the notebooks with one cell's source replaced."""
     folder = tmp_path / "notebooks"
-    shutil.copytree(REPO / "notebooks", folder)
+    shutil.copytree(REPO / "sqmreport" / "notebooks", folder)
     path = folder / "satisfaction.ipynb"
     nb = nbformat.read(path, as_version=4)
     nb.cells[cell].source = source
@@ -350,13 +350,13 @@ def _kernel_processes() -> list[str]:
             line = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
         except OSError:
             continue
-        if "sqmreport._forkserver" in line or "ipykernel_launcher" in line:
+        if "sqmreport.build.forkserver" in line or "ipykernel_launcher" in line:
             found.append(line)
     return found
 
 
 def test_a_dead_kernel_template_falls_back_to_ordinary_kernels(tmp_path):
-    from sqmreport import _forkserver
+    from sqmreport.build import forkserver as _forkserver
 
     template = _forkserver.start()
     if template is None:
@@ -461,7 +461,7 @@ def test_two_studies_of_one_name_are_an_error(tmp_path, monkeypatch):
 
 
 def test_a_font_subset_is_the_same_whenever_it_is_made(monkeypatch):
-    from sqmreport._fonts import _subset
+    from sqmreport.present.fonts import _subset
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")  # what fontTools would stamp otherwise
     first = _subset("服务质量")
@@ -473,7 +473,7 @@ def test_font_subsets_written_at_once_are_whole(tmp_path, monkeypatch):
     """A batch's studies may subset the same characters at the same moment."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from sqmreport._fonts import font_face
+    from sqmreport.present.fonts import font_face
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     with ThreadPoolExecutor(2) as pool:

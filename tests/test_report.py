@@ -6,8 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sqmreport import load_survey, report
-from sqmreport.report import Report, format_value
+from sqmreport import load_survey
+
+from sqmreport.present import report
+from sqmreport.present.report import Report, format_value
 
 from .conftest import small_spec
 

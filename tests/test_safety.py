@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from sqmreport.render import build
+from sqmreport.build.render import build
 
 from .conftest import DEMO, REPO
 
@@ -42,7 +42,7 @@ def _evil_study(folder):
     spec = yaml.safe_load((folder / "study.yml").read_text(encoding="utf-8"))
     spec.update(title="Survey " + ATTACKS[0], client=ATTACKS[1], fieldwork=ATTACKS[2])
     spec["segments"][0]["label"] = ATTACKS[1]
-    instrument = yaml.safe_load(resources.files("sqmreport.instruments").joinpath("servqual22.yml")
+    instrument = yaml.safe_load(resources.files("sqmreport.data.instruments").joinpath("servqual22.yml")
                                 .read_text(encoding="utf-8"))
     instrument.pop("negative_in_1988")
     instrument["title"] = ATTACKS[3]

@@ -6,7 +6,7 @@ import pytest
 from numpy.testing import assert_allclose
 from scipy import stats
 
-from sqmreport.servqual import (difference_score_reliability, dimension_gaps, item_gaps,
+from sqmreport.stats.servqual import (difference_score_reliability, dimension_gaps, item_gaps,
                                 respondent_gaps, servqual_summary, zone_of_tolerance)
 
 DIMS = {"1": "a", "2": "a", "3": "b"}

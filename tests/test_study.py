@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from sqmreport import InputError, load_study
-from sqmreport.instruments import load_instrument
+from sqmreport.data.instruments import load_instrument
 
 from .conftest import DEMO, small_spec
 
@@ -27,7 +27,7 @@ def test_servqual_dimensions_are_the_published_ones():
     assert {d: inst.items_of(d) for d in inst.dimension_ids} == expected
     names = [inst.dimension(d).name("zh") for d in inst.dimension_ids]
     assert names == ["有形性", "可靠性", "响应性", "保证性", "移情性"]
-    raw = yaml.safe_load(resources.files("sqmreport.instruments").joinpath("servqual22.yml")
+    raw = yaml.safe_load(resources.files("sqmreport.data.instruments").joinpath("servqual22.yml")
                          .read_text(encoding="utf-8"))
     for item in raw["items"]:  # every text complete in both languages (YAML commas split them once)
         for field in ("label", "expectation", "perception"):

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from sqmreport import InputError, load_survey
-from sqmreport.privacy import mask_personal_data
+from sqmreport.data.privacy import mask_personal_data
 
 from .conftest import DEMO, small_spec, small_survey
 

@@ -15,14 +15,20 @@ import yaml
 from scipy import stats
 
 from sqmreport import InputError
-from sqmreport.complaints import analyse_complaints, load_complaints, pareto
-from sqmreport.descriptives import adjust_p
-from sqmreport.maturity import assess, load_assessment, rating
-from sqmreport.scorecard import load_kpi, normalise, scorecard
-from sqmreport.study import Indicator, load_study
-from sqmreport.survey import load_survey
-from sqmreport.tracking import analyse, findings
-from sqmreport.waves import compare_means, compare_summaries, load_waves, track
+from sqmreport.stats.complaints import analyse_complaints, pareto
+from sqmreport.data.operations import load_complaints
+from sqmreport.stats.descriptives import adjust_p
+from sqmreport.stats.maturity import assess, rating
+from sqmreport.data.operations import load_assessment
+from sqmreport.stats.scorecard import normalise, scorecard
+from sqmreport.data.operations import load_kpi
+from sqmreport.data.study import load_study
+from sqmreport.data.survey import load_survey
+from sqmreport.analysis.tracking import analyse
+from sqmreport.present.views.tracking import findings
+from sqmreport.analysis.waves import track
+from sqmreport.stats.waves import compare_means, compare_summaries
+from sqmreport.data.waves import load_waves
 
 from .conftest import DEMO, small_spec, small_survey
 
@@ -200,14 +206,15 @@ def test_normalisation_in_both_directions():
 
 
 def test_weighted_index_by_hand():
-    indicators = [Indicator(id="hours", group="speed", direction="cost", target=4),
-                  Indicator(id="csat", group="satisfaction", direction="benefit", target=5),
-                  Indicator(id="fcr", group="resolution", direction="benefit", target=0.8),
-                  Indicator(id="fcr2", group="resolution", direction="benefit", target=1.0)]
+    indicators = pd.DataFrame({"id": ["hours", "csat", "fcr", "fcr2"],
+                               "group": ["speed", "satisfaction", "resolution", "resolution"],
+                               "direction": ["cost", "benefit", "benefit", "benefit"],
+                               "target": [4, 5, 0.8, 1.0]})
     kpi = pd.DataFrame({"unit": ["A", "B", "A", "B"], "period": ["Q1", "Q1", "Q2", "Q2"],
                         "hours": [8.0, 4.0, 4.0, 5.0], "csat": [4.0, 5.0, 4.5, np.nan],
                         "fcr": [0.8, 0.4, 0.6, 0.8], "fcr2": [0.5, 1.0, 0.7, 0.9]})
-    result = scorecard(kpi, indicators, {"speed": 2, "satisfaction": 1, "resolution": 1})
+    result = scorecard(kpi, indicators=indicators,
+                       weights={"speed": 2, "satisfaction": 1, "resolution": 1})
     s = result.scores.set_index(["unit", "period"])
     # A, Q1: speed 4/8 = 50; satisfaction 80; resolution mean(100, 50) = 75
     assert s.loc[("A", "Q1"), "index"] == pytest.approx((2 * 50 + 80 + 75) / 4)

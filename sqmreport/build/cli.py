@@ -1,0 +1,122 @@
+"""``sqmreport build | validate``: the command line.
+
+User mistakes end with one line on stderr and exit code 2; a failed notebook
+with exit code 1; an interrupted build with 130.  Heavy imports wait until a
+command needs them, so ``--help`` and ``validate`` start quickly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+
+from sqmreport._validation import InputError
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sqmreport", description="Service-quality survey data to client-ready reports.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    build = commands.add_parser("build", help="build a study's reports",
+                                description="Validate a study and build its HTML reports, "
+                                            "tables and index page.")
+    build.add_argument("studies", nargs="+", metavar="STUDY", help="study file (YAML)")
+    build.add_argument("--out", metavar="DIR",
+                       help="folder for the reports (default: reports/<study name>); "
+                            "only with one study")
+    build.add_argument("--report", action="append", metavar="NAME",
+                       help="build only this report (repeatable)")
+    build.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
+    build.add_argument("--progress", action="store_true",
+                       help="show progress even when stderr is not a terminal (default: only on one)")
+    build.add_argument("--jobs", type=int, metavar="N",
+                       help="steps run at once, a study's data check or a report's notebook, "
+                            "across all the studies (default: one per core, and at least one "
+                            "per report of a study)")
+
+    validate = commands.add_parser("validate", help="check a study without building it",
+                                   description="Check a study file and its data; "
+                                               "print what was found.")
+    validate.add_argument("studies", nargs="+", metavar="STUDY", help="study file (YAML)")
+    return parser
+
+
+def _terminate(signum, frame):
+    raise KeyboardInterrupt  # SIGTERM cleans up like Ctrl-C: scratch files removed, reports kept
+
+
+def main(argv=None) -> int:
+    args = _parser().parse_args(argv)
+    signal.signal(signal.SIGTERM, _terminate)
+    try:
+        if args.command == "validate":
+            return _validate(args)
+        return _build(args)
+    except InputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("interrupted: the previous reports are unchanged", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _validate(args) -> int:
+    from sqmreport.data.check import check
+    from sqmreport.data.survey import load_survey
+
+    for path in args.studies:
+        survey = load_survey(path)
+        study = survey.study
+        forms = ", ".join(survey.ratings)
+        others = check(study)
+        print(f"{path}: ok: {survey.n} respondents, {len(study.instrument.items)} items "
+              f"({forms}) on {len(study.instrument.dimensions)} dimensions"
+              + (f"; also {', '.join(others)}" if others else "")
+              + f"; reports: {', '.join(study.spec.reports)}")
+    return EXIT_OK
+
+
+def _build(args) -> int:
+    from sqmreport.build import forkserver as _forkserver
+
+    if args.out and len(args.studies) > 1:
+        raise InputError("--out takes one study; build several studies into reports/<name>")
+    if args.jobs is not None and args.jobs < 1:
+        raise InputError(f"--jobs must be at least 1, not {args.jobs}")
+    # The kernels' template starts importing now, while this process imports and checks.
+    template = _forkserver.start()
+    try:
+        from sqmreport.build.render import BuildError, build_studies
+
+        try:
+            built = build_studies(args.studies, out=args.out, reports=args.report,
+                                  force=args.force, jobs=args.jobs,
+                                  log=_progress(args.progress), template=template)
+        except BuildError as exc:
+            print(f"error: {exc.study}: {exc}" if exc.study else f"error: {exc}", file=sys.stderr)
+            return EXIT_FAILED
+        for item in built:
+            if item.rebuilt:
+                print(item.path)
+    finally:
+        if template is not None:
+            template.close()
+    return EXIT_OK
+
+
+def _progress(wanted: bool):
+    """Progress lines on a terminal (or when asked); nothing when stderr is a file or a
+    pipe (make, CI)."""
+    if not (wanted or sys.stderr.isatty()):
+        return None
+    return lambda line: print(line, file=sys.stderr, flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,539 @@
+"""The study file: one YAML file that says what a study's data are and how to report them.
+
+The schema is documented in ``docs/study-file.md``.  Unknown keys and values of
+the wrong type are errors, never silently replaced by a default.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Literal, Union
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from sqmreport._validation import InputError
+from sqmreport.data.instruments import Instrument, load_instrument
+
+__all__ = ["REPORTS", "Study", "load_study"]
+
+REPORTS = ("satisfaction", "gap_model", "factor_analysis")
+
+Text = Union[str, dict[Literal["zh", "en"], str]]
+Name = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=64)]
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Scale(_Spec):
+    min: int | float
+    max: int | float
+
+
+class DataFile(_Spec):
+    path: str
+    format: Literal["csv", "xlsx", "parquet"] | None = None
+    encoding: Literal["utf-8", "utf-8-sig", "gbk"] | None = None
+    delimiter: str | None = Field(default=None, min_length=1, max_length=1)
+    sheet: str | int | None = None
+
+
+class Data(_Spec):
+    survey: str | DataFile
+    management: str | DataFile | None = None
+    standards: str | DataFile | None = None
+    service_levels: str | DataFile | None = None
+    promises: str | DataFile | None = None
+    kpi: str | DataFile | None = None
+    complaints: str | DataFile | None = None
+    maturity: str | DataFile | None = None
+
+
+class ItemSpec(_Spec):
+    id: str | int
+    dimension: str
+    label: Text | None = None
+    expectation: Text | None = None
+    perception: Text | None = None
+    reverse: bool = False
+
+
+class InstrumentSpec(_Spec):
+    name: str = "custom"
+    title: Text | None = None
+    dimensions: dict[str, Text] = Field(min_length=1)
+    items: list[ItemSpec] = Field(min_length=1)
+
+
+class Columns(_Spec):
+    expectation: str | None = None
+    perception: str = "{item}"
+    adequate: str | None = None
+    desired: str | None = None
+
+
+class Rating(_Spec):
+    column: str
+    scale: Scale
+
+
+class Segment(_Spec):
+    column: str
+    label: Text | None = None
+    values: dict[str, Text] = {}
+
+
+class Questionnaires(_Spec):
+    sent: int = Field(gt=0)
+    returned: int = Field(ge=0)
+
+
+class QMatrix(_Spec):
+    importance: Literal["expectation", "stated", "derived"] | None = None
+    crosshair: Literal["mean", "median", "midpoint"] = "mean"
+
+
+class FactorAnalysis(_Spec):
+    form: Literal["perception", "expectation"] = "perception"
+    method: Literal["minres", "ml", "principal"] = "minres"
+    rotation: Literal["oblimin", "promax", "varimax", "none"] = "oblimin"
+    missing: Literal["pairwise", "listwise"] = "pairwise"
+    correlation: Literal["pearson", "polychoric"] = "pearson"
+    n_factors: int | Literal["instrument", "parallel"] = "instrument"
+    loading_threshold: float = Field(default=0.3, gt=0, lt=1)
+    parallel_iterations: int = Field(default=50, ge=10, le=1000)
+
+
+class Analysis(_Spec):
+    confidence: float = Field(default=0.95, gt=0.5, lt=1)
+    seed: int = 20240101
+    csi_weights: dict[str, int | float] | None = None
+    segment_test: Literal["welch", "kruskal"] = "welch"
+    q_matrix: QMatrix = QMatrix()
+    grey_segment: str | None = None
+    servqual_weights: dict[str, int | float] | None = None
+    p_adjust: Literal["holm", "bonferroni", "bh"] = "holm"
+    factor_analysis: FactorAnalysis = FactorAnalysis()
+
+
+class Wave(_Spec):
+    label: str = Field(min_length=1)
+    survey: str | DataFile | None = None
+    tables: str | None = None
+
+
+GROUPS = ("speed", "efficiency", "satisfaction", "resolution", "improvement")
+
+
+class Indicator(_Spec):
+    id: str
+    label: Text | None = None
+    group: Literal["speed", "efficiency", "satisfaction", "resolution", "improvement"]
+    direction: Literal["benefit", "cost"]
+    target: int | float
+    worst: int | float | None = None
+
+
+# Seed 003 §6.1: speed and efficiency weigh most, then satisfaction and resolution,
+# then improvement.
+DEFAULT_GROUP_WEIGHTS = {"speed": 0.25, "efficiency": 0.25, "satisfaction": 0.2,
+                         "resolution": 0.2, "improvement": 0.1}
+
+
+class Scorecard(_Spec):
+    indicators: list[Indicator] = Field(min_length=1)
+    weights: dict[Literal["speed", "efficiency", "satisfaction", "resolution", "improvement"],
+                  int | float] = DEFAULT_GROUP_WEIGHTS
+
+
+class ComplaintSettings(_Spec):
+    target_hours: int | float = Field(default=48, gt=0)
+    repeat_days: int = Field(default=30, ge=1)
+    period: Literal["month", "quarter"] = "month"
+    categories: dict[str, str] = {}
+    satisfaction_scale: Scale = Scale(min=1, max=5)
+
+
+class MaturitySettings(_Spec):
+    scale: Scale = Scale(min=0, max=4)
+
+
+class StudySpec(_Spec):
+    name: Name
+    title: str
+    client: str = ""
+    fieldwork: str = ""
+    language: Literal["zh", "en"] = "zh"
+    data: Data
+    respondent_id: str
+    instrument: Literal["servqual22", "servqual22-1988"] | InstrumentSpec = "servqual22"
+    columns: Columns = Columns()
+    scale: Scale
+    reverse_items: list[str | int] = []
+    missing_codes: list[int | float | str] = []
+    overall: Rating | None = None
+    recommend: str | None = None
+    importance: dict[str, str] | None = None
+    segments: list[str | Segment] = []
+    comments: str | None = None
+    personal_columns: list[str] = []
+    min_group_size: int = Field(default=5, ge=1)
+    questionnaires: Questionnaires | None = None
+    reports: list[Literal["satisfaction", "gap_model", "factor_analysis"]] = ["satisfaction"]
+    logo: str | None = None
+    analysis: Analysis = Analysis()
+    wave: str | None = None
+    waves: list[Wave] = []
+    scorecard: Scorecard | None = None
+    complaints: ComplaintSettings = ComplaintSettings()
+    maturity: MaturitySettings = MaturitySettings()
+
+
+@dataclass(frozen=True)
+class Study:
+    """A loaded and checked study file.
+
+    Attributes
+    ----------
+    spec : StudySpec
+        The study file's content, every key checked.
+    path : Path
+        The study file.
+    instrument : Instrument
+        The instrument the survey used.
+    segments : tuple of Segment
+        The segment columns, each with its display label and value labels.
+    """
+
+    spec: StudySpec
+    path: Path
+    instrument: Instrument
+    segments: tuple[Segment, ...]
+
+    @property
+    def folder(self) -> Path:
+        return self.path.parent
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    @property
+    def language(self) -> str:
+        return self.spec.language
+
+    def data_file(self, key: str) -> DataFile | None:
+        """The data file of ``key`` (``survey``, ``management``, ...), or None if not given."""
+        entry = getattr(self.spec.data, key)
+        if entry is None or isinstance(entry, DataFile):
+            return entry
+        return DataFile(path=entry)
+
+    def resolve(self, relative: str) -> Path:
+        return (self.folder / relative).resolve()
+
+    def input_files(self) -> list[Path]:
+        """Every file the study reads: the study file, its data and its logo."""
+        files = [self.path]
+        for key in Data.model_fields:
+            entry = self.data_file(key)
+            if entry is not None:
+                files.append(self.resolve(entry.path))
+        for wave in self.spec.waves:
+            entry = self.wave_file(wave)
+            files.append(self.resolve(entry.path if isinstance(entry, DataFile) else entry))
+        if self.spec.logo:
+            files.append(self.resolve(self.spec.logo))
+        return files
+
+    def wave_file(self, wave: Wave) -> DataFile | str:
+        """An earlier wave's survey (a DataFile) or its built ``waves.csv`` (a path)."""
+        if wave.survey is None:
+            return wave.tables
+        return wave.survey if isinstance(wave.survey, DataFile) else DataFile(path=wave.survey)
+
+    @property
+    def wave_label(self) -> str:
+        """This wave's label: ``wave``, else ``fieldwork``, else the study's name."""
+        return self.spec.wave or self.spec.fieldwork or self.spec.name
+
+
+def load_study(path) -> Study:
+    """Read a study file and check every key.
+
+    Parameters
+    ----------
+    path : str or Path
+        The study's YAML file.  Data paths in it are relative to its folder.
+
+    Returns
+    -------
+    Study
+
+    Raises
+    ------
+    InputError
+        For a missing or unreadable file, invalid YAML, an unknown key, a value of
+        the wrong type, a data file that does not exist or lies outside the study's
+        folder, and for settings that contradict each other or the instrument.
+    """
+    path = Path(path)
+    shown = path.name
+    if not path.is_file():
+        raise InputError("study file not found", file=str(path))
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise InputError("the study file is not UTF-8 text", file=shown) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise InputError(f"not valid YAML{where}: {problem}", file=shown) from None
+    if not isinstance(raw, dict):
+        raise InputError("the study file must be a mapping of keys to values", file=shown)
+    try:
+        spec = StudySpec.model_validate(raw)
+    except ValidationError as exc:
+        raise _schema_error(exc, shown) from None
+
+    study_path = path.resolve()
+    instrument = load_instrument(spec.instrument if isinstance(spec.instrument, str)
+                                 else spec.instrument.model_dump(exclude_none=True),
+                                 source=shown)
+    segments = tuple(Segment(column=s) if isinstance(s, str) else s for s in spec.segments)
+    study = Study(spec, study_path, instrument, segments)
+    _check_consistency(study, shown)
+    return study
+
+
+_BRANCHES = {"str", "int", "float", "bool", "DataFile", "InstrumentSpec", "Segment", "Wave",
+             "Indicator"}
+
+# What a value must be, in the words of a study file (YAML), by pydantic error type.
+_EXPECTED = {
+    "int_type": "a whole number", "int_parsing": "a whole number", "int_from_float": "a whole number",
+    "float_type": "a number", "float_parsing": "a number", "string_type": "text",
+    "bool_type": "true or false", "dict_type": "a mapping (key: value lines)",
+    "list_type": "a list", "model_type": "a mapping (key: value lines)",
+    "model_attributes_type": "a mapping (key: value lines)",
+}
+
+
+def _key(loc) -> str:
+    """``data.survey.path`` from pydantic's location, without the names of union branches."""
+    parts = []
+    for part in loc:
+        if isinstance(part, int):
+            parts.append(f"[{part}]")
+        elif part in _BRANCHES or part.startswith(("function-", "literal[", "dict[", "list[")):
+            continue
+        else:
+            parts.append(("." if parts else "") + part)
+    return "".join(parts)
+
+
+def _all_keys(model=StudySpec, seen=None) -> set[str]:
+    seen = set() if seen is None else seen
+    for name, field in model.model_fields.items():
+        seen.add(name)
+        for arg in _types_in(field.annotation):
+            if isinstance(arg, type) and issubclass(arg, BaseModel) and arg is not model:
+                _all_keys(arg, seen)
+    return seen
+
+
+def _types_in(annotation):
+    args = getattr(annotation, "__args__", None)
+    if not args:
+        return [annotation]
+    return [t for a in args for t in _types_in(a)]
+
+
+def _schema_error(exc: ValidationError, shown: str) -> InputError:
+    errors = exc.errors()
+    # The most specific message first: an unknown key, a missing key, then a wrong value.
+    errors.sort(key=lambda e: (e["type"] != "extra_forbidden", e["type"] != "missing",
+                               -len(_key(e["loc"]))))
+    err = errors[0]
+    key = _key(err["loc"])
+    if err["type"] == "extra_forbidden":
+        unknown = str(err["loc"][-1])
+        close = difflib.get_close_matches(unknown, sorted(_all_keys()), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        return InputError(f"unknown key {key!r}{hint}", file=shown)
+    if err["type"] == "missing":
+        return InputError(f"required key {key!r} is missing", file=shown)
+    value = _short(err.get("input"))
+    # A union (``int | float``, ``str | DataFile``) fails once per branch: name them all.
+    expected = [_EXPECTED.get(e["type"]) for e in errors if _key(e["loc"]) == key]
+    if all(expected):
+        if "a number" in expected:  # int | float: any number will do
+            expected = ["a number" if x == "a whole number" else x for x in expected]
+        wanted = " or ".join(dict.fromkeys(expected))
+        return InputError(f"key {key!r} must be {wanted}, got {value!r}", file=shown)
+    if key == "name" and err["type"] == "string_pattern_mismatch":
+        return InputError(f"key 'name' names the reports' folder: use letters, digits, '-', '_' "
+                          f"and '.', got {value!r}", file=shown)
+    message = err["msg"][0].lower() + err["msg"][1:]
+    return InputError(f"key {key!r}: {message}, got {value!r}", file=shown)
+
+
+class _short(str):
+    """A value quoted in an error message, cut to one readable line."""
+
+    def __new__(cls, value):
+        return super().__new__(cls, repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "...")
+
+    def __repr__(self):
+        return str(self)
+
+
+def _check_consistency(study: Study, shown: str) -> None:
+    spec, instrument = study.spec, study.instrument
+    dims = set(instrument.dimension_ids)
+    items = set(instrument.item_ids)
+
+    if not spec.scale.min < spec.scale.max:
+        raise InputError(f"key 'scale': min ({spec.scale.min}) must be below max "
+                         f"({spec.scale.max})", file=shown)
+    if spec.overall and not spec.overall.scale.min < spec.overall.scale.max:
+        raise InputError("key 'overall.scale': min must be below max", file=shown)
+    for item in spec.reverse_items:
+        if str(item) not in items:
+            raise InputError(f"key 'reverse_items': {item!r} is not an item of the instrument",
+                             file=shown)
+    for key, mapping in (("importance", spec.importance),
+                         ("analysis.csi_weights", spec.analysis.csi_weights),
+                         ("analysis.servqual_weights", spec.analysis.servqual_weights)):
+        for dim in mapping or {}:
+            if dim not in dims:
+                raise InputError(f"key {key!r}: {dim!r} is not a dimension of the instrument "
+                                 f"({', '.join(instrument.dimension_ids)})", file=shown)
+    if spec.importance is not None and set(spec.importance) != dims:
+        missing = sorted(dims - set(spec.importance))
+        raise InputError(f"key 'importance' must give a column for every dimension; "
+                         f"missing: {', '.join(missing)}", file=shown)
+    for key in ("csi_weights", "servqual_weights"):
+        weights = getattr(spec.analysis, key)
+        if weights is not None and (any(w < 0 for w in weights.values())
+                                    or sum(weights.values()) <= 0):
+            raise InputError(f"key 'analysis.{key}': weights must be non-negative "
+                             "and not all zero", file=shown)
+    if (spec.columns.adequate is None) != (spec.columns.desired is None):
+        raise InputError("keys 'columns.adequate' and 'columns.desired' go together: the zone "
+                         "of tolerance needs both levels", file=shown)
+    fa = spec.analysis.factor_analysis
+    if "factor_analysis" in spec.reports and fa.form == "expectation" and spec.columns.expectation is None:
+        raise InputError("key 'analysis.factor_analysis.form' is 'expectation' but the survey has "
+                         "no expectation columns (columns.expectation)", file=shown)
+    if isinstance(fa.n_factors, int) and not 1 <= fa.n_factors < len(instrument.items):
+        raise InputError(f"key 'analysis.factor_analysis.n_factors' must be between 1 and "
+                         f"{len(instrument.items) - 1}, got {fa.n_factors}", file=shown)
+    if "gap_model" in spec.reports and spec.columns.expectation is None:
+        raise InputError("the gap_model report needs the expectation form: set "
+                         "'columns.expectation'", file=shown)
+    q = spec.analysis.q_matrix
+    if q.importance == "expectation" and spec.columns.expectation is None:
+        raise InputError("key 'analysis.q_matrix.importance' is 'expectation' but the "
+                         "survey has no expectation columns (columns.expectation)", file=shown)
+    if q.importance == "stated" and spec.importance is None:
+        raise InputError("key 'analysis.q_matrix.importance' is 'stated' but the study "
+                         "gives no importance columns (importance)", file=shown)
+    if q.importance == "derived" and spec.overall is None:
+        raise InputError("key 'analysis.q_matrix.importance' is 'derived' but the study "
+                         "gives no overall-satisfaction column (overall)", file=shown)
+    if spec.questionnaires and spec.questionnaires.returned > spec.questionnaires.sent:
+        raise InputError("key 'questionnaires': more returned than sent", file=shown)
+    for form in Columns.model_fields:
+        pattern = getattr(spec.columns, form)
+        if pattern is not None and "{item}" not in pattern:
+            raise InputError(f"key 'columns.{form}' must contain {{item}}, got {pattern!r}",
+                             file=shown)
+    columns = [s.column for s in study.segments]
+    grey = spec.analysis.grey_segment
+    if grey is not None and grey not in columns:
+        raise InputError(f"key 'analysis.grey_segment': {grey!r} is not one of the segments "
+                         f"({', '.join(columns) or 'none defined'})", file=shown)
+    if len(set(columns)) != len(columns):
+        raise InputError("key 'segments' names a column twice", file=shown)
+    if len(set(spec.reports)) != len(spec.reports):
+        raise InputError("key 'reports' names a report twice", file=shown)
+
+    for key in Data.model_fields:
+        entry = study.data_file(key)
+        if entry is not None:
+            _check_path(study, f"data.{key}", entry.path, shown)
+    _check_tracking(study, shown)
+    if spec.logo:
+        _check_path(study, "logo", spec.logo, shown)
+        if Path(spec.logo).suffix.lower() not in (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"):
+            raise InputError(f"key 'logo': {spec.logo!r} is not a PNG, JPEG, GIF, SVG or WebP "
+                             "image", file=shown)
+
+
+def _check_path(study: Study, key: str, relative: str, shown: str) -> None:
+    target = study.resolve(relative)
+    if not target.is_relative_to(study.folder):
+        raise InputError(f"key {key!r}: {relative!r} lies outside the study's folder; "
+                         "keep the data beside the study file", file=shown)
+    if not target.is_file():
+        raise InputError(f"key {key!r}: file {relative!r} not found next to the study file",
+                         file=shown)
+
+
+def _check_tracking(study: Study, shown: str) -> None:
+    """Waves, the scorecard and the complaint settings against each other and the instrument."""
+    spec = study.spec
+    labels = [study.wave_label] + [w.label for w in spec.waves]
+    for i, wave in enumerate(spec.waves):
+        key = f"waves[{i}]"
+        if (wave.survey is None) == (wave.tables is None):
+            raise InputError(f"key {key!r}: give either 'survey' (the wave's data) or 'tables' "
+                             "(the waves.csv its build wrote), not both or neither", file=shown)
+        if labels.count(wave.label) > 1:
+            raise InputError(f"key '{key}.label': {wave.label!r} names two waves (this wave is "
+                             f"{study.wave_label!r}: set 'wave' to tell them apart)", file=shown)
+        entry = study.wave_file(wave)
+        _check_path(study, f"{key}.{'survey' if wave.survey is not None else 'tables'}",
+                    entry.path if isinstance(entry, DataFile) else entry, shown)
+    if study.data_file("kpi") is not None and spec.scorecard is None:
+        raise InputError("key 'data.kpi' needs 'scorecard': the indicators, their groups, "
+                         "directions and targets", file=shown)
+    if spec.scorecard is not None:
+        ids = [i.id for i in spec.scorecard.indicators]
+        if len(set(ids)) != len(ids):
+            raise InputError("key 'scorecard.indicators' names an indicator twice", file=shown)
+        weights = spec.scorecard.weights
+        if any(w < 0 for w in weights.values()) or sum(weights.values()) <= 0:
+            raise InputError("key 'scorecard.weights': weights must be non-negative and not "
+                             "all zero", file=shown)
+        for ind in spec.scorecard.indicators:
+            if ind.group not in weights:
+                raise InputError(f"key 'scorecard.weights' gives no weight to the group "
+                                 f"{ind.group!r} of indicator {ind.id!r}", file=shown)
+            if ind.worst is not None and ind.worst == ind.target:
+                raise InputError(f"key 'scorecard.indicators': {ind.id!r} has worst equal to "
+                                 "target", file=shown)
+            if ind.worst is not None and (ind.worst > ind.target) != (ind.direction == "cost"):
+                better = "below" if ind.direction == "cost" else "above"
+                raise InputError(f"key 'scorecard.indicators': {ind.id!r} is a "
+                                 f"{ind.direction} indicator, so its target must lie {better} "
+                                 f"its worst value", file=shown)
+            if ind.worst is None and ind.target <= 0:
+                raise InputError(f"key 'scorecard.indicators': {ind.id!r} needs a positive "
+                                 "target, or a 'worst' value to scale between", file=shown)
+    dims = study.instrument.dimension_ids
+    for category, dim in spec.complaints.categories.items():
+        if dim not in dims:
+            raise InputError(f"key 'complaints.categories': {category!r} is linked to "
+                             f"{dim!r}, not a dimension of the instrument ({', '.join(dims)})",
+                             file=shown)
+    for key in ("complaints.satisfaction_scale", "maturity.scale"):
+        scale = spec.complaints.satisfaction_scale if key.startswith("c") else spec.maturity.scale
+        if not scale.min < scale.max:
+            raise InputError(f"key {key!r}: min must be below max", file=shown)

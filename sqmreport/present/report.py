@@ -1,0 +1,244 @@
+"""What a report notebook shows: headings, titled tables, titled figures, findings.
+
+A :class:`Report` turns results into HTML outputs of the notebook, in the
+study's language.  Every text from data or the study file is escaped; every
+table and figure carries a title and a note saying what it shows; every table
+is also written, unrounded, as CSV to ``tables_dir``.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import html
+import io
+from pathlib import Path
+
+import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from sqmreport.present import page as _page
+from sqmreport._clock import now
+from sqmreport.present.i18n import has_text, text
+from sqmreport.present.plots import report_style
+from sqmreport.data.survey import Survey
+
+__all__ = ["Report"]
+
+_INTEGER = {"n", "usable", "sent", "returned", "groups", "rank", "df1", "priority_rank",
+            "periods", "defects", "units", "factor", "factors", "k", "items", "recovered",
+            "n_paired", "complaints", "open"}
+_PERCENT = {"share", "top_box", "bottom_box", "response_rate", "promoters", "passives",
+            "attainment", "gap3", "cumulative", "resolution_rate", "within_target",
+            "repeat_share",
+            "detractors", "share_below"}
+_THREE = {"r", "r_ci_low", "r_ci_high", "weight", "grade", "effect_size", "weight_csi",
+          "alpha_e", "alpha_p", "alpha_gap", "r_pe", "reliability_gap", "wilcoxon_p", "t"}
+_P = {"p_value", "p_adjusted"}
+# Where each report's section, table and figure texts live in the locale files.
+_NAMESPACES = {"satisfaction": "", "gap_model": "gap_", "factor_analysis": "fa_"}
+_IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+                ".gif": "image/gif", ".svg": "image/svg+xml", ".webp": "image/webp"}
+
+
+def _display(html_text: str) -> None:
+    from IPython.display import HTML, display
+
+    display(HTML(html_text))
+
+
+def format_value(column: str, value) -> str:
+    """How a number of a given column appears in a report table."""
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+        return "—"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (bool, np.bool_)):
+        return str(value)
+    if column in _INTEGER:
+        return f"{value:,.0f}"
+    if column == "dpmo":
+        return f"{value:,.1f}"
+    if abs(value) < 0.005:
+        value = 0.0  # no "-0.00"
+    if column in _PERCENT:
+        return f"{100 * value:.1f}%"
+    if column in _P:
+        return "<0.001" if value < 0.001 else f"{value:.3f}"
+    if column in _THREE:
+        return f"{value:.3f}"
+    return f"{value:.2f}"
+
+
+class Report:
+    """The display side of one report notebook.
+
+    Parameters
+    ----------
+    survey : Survey
+        The study's survey; its language sets every word shown.
+    report : str
+        ``satisfaction``, ``gap_model`` or ``factor_analysis``: the title.
+    tables_dir : str or Path, optional
+        Where :meth:`table` writes CSV files.  None: tables are only shown.
+    """
+
+    def __init__(self, survey: Survey, report: str, *, tables_dir=None):
+        self.survey = survey
+        self.study = survey.study
+        self.language = survey.language
+        self.report = report
+        self._ns = _NAMESPACES[report]
+        self.tables_dir = Path(tables_dir) if tables_dir else None
+        if self.tables_dir:
+            self.tables_dir.mkdir(parents=True, exist_ok=True)
+        # Like seaborn.set_theme: the notebook's kernel draws every figure in the report's look.
+        matplotlib.rcParams.update(report_style(self.language))
+
+    def under(self, namespace: str) -> Report:
+        """This report, with section, table and figure texts from another locale namespace
+        (``tracking_`` for the sections both the satisfaction and the gap report show)."""
+        other = copy.copy(self)
+        other._ns = namespace
+        return other
+
+    # -- words ---------------------------------------------------------------------------
+    def t(self, key: str, **values) -> str:
+        """The text of ``key`` in the study's language (not escaped)."""
+        return text(self.language, key, **values)
+
+    def dimension_name(self, dimension: str) -> str:
+        if dimension == "overall":
+            return self.t("measures.overall")
+        return self.study.instrument.dimension(dimension).name(self.language)
+
+    def item_label(self, item: str, *, numbered: bool = True) -> str:
+        inst = self.study.instrument
+        label = inst.items[inst.item_ids.index(item)].label(self.language)
+        return f"{item}. {label}" if numbered else label
+
+    # -- blocks --------------------------------------------------------------------------
+    def header(self) -> None:
+        """The title block: report title, study, client, fieldwork, instrument."""
+        spec = self.study.spec
+        rows = [(self.t("title_block.client"), spec.client),
+                (self.t("title_block.fieldwork"), spec.fieldwork),
+                (self.t("title_block.instrument"), self.study.instrument.title(self.language)),
+                (self.t("title_block.built"), now().strftime("%Y-%m-%d"))]
+        facts = "".join(f"<div><dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd></div>"
+                        for k, v in rows if v)
+        logo = ""
+        if spec.logo:
+            path = self.study.resolve(spec.logo)
+            mime = _IMAGE_TYPES.get(path.suffix.lower(), "application/octet-stream")
+            data = base64.b64encode(path.read_bytes()).decode()
+            logo = f'<img class="logo" alt="" src="data:{mime};base64,{data}">'
+        _display(f'<header class="title-block">{logo}'
+                 f'<p class="kicker">{html.escape(self.t(f"reports.{self.report}"))}</p>'
+                 f'<h1>{html.escape(spec.title)}</h1><dl>{facts}</dl></header>{_page.TOC}')
+
+    def section(self, key: str) -> None:
+        """A numbered section heading (the table of contents is built from these)."""
+        _display(f'<h2 id="{key}">{html.escape(self.t(f"{self._ns}sections.{key}"))}</h2>')
+
+    def html(self, markup: str) -> None:
+        """Show markup the caller built (and escaped)."""
+        _display(markup)
+
+    def findings(self, sentences: list[str]) -> None:
+        items = "".join(f"<li>{html.escape(s)}</li>" for s in sentences)
+        _display(f'<ul class="findings">{items}</ul>')
+
+    def problem(self, exc) -> None:
+        """Explain, in the study's language, why a section could not be computed."""
+        key = f"problems.{getattr(exc, 'key', '')}"
+        values = getattr(exc, "values", {})
+        reason = self.t(key, **values) if has_text(self.language, key) else str(exc)
+        self.note("problems.intro", reason=reason)
+
+    def note(self, key: str, **values) -> None:
+        """A paragraph of explanation from the locale file."""
+        _display(f'<p class="note">{html.escape(self.t(key, **values))}</p>')
+
+    def write_table(self, name: str, frame: pd.DataFrame) -> None:
+        """Write ``tables/<name>.csv`` (UTF-8 with BOM, for Excel), unrounded."""
+        if self.tables_dir is not None:
+            frame.to_csv(self.tables_dir / f"{name}.csv", index=False, encoding="utf-8-sig",
+                         lineterminator="\n")
+
+    def table(self, name: str, frame: pd.DataFrame, *, key: str | None = None,
+              columns: list | None = None, title: dict | None = None, note: dict | None = None,
+              csv: bool = True, labels: dict | None = None, groups=None) -> None:
+        """Show a titled, explained table and write it to ``tables/<name>.csv``.
+
+        Parameters
+        ----------
+        name : str
+            The CSV file name, and the key of the title and note under ``tables``
+            in the locale files unless ``key`` names another.
+        frame : DataFrame
+            Tidy, unrounded; written as it is (UTF-8 with BOM, for Excel).
+        columns : list of str, optional
+            Columns to show, in order (default: all).
+        title, note : dict, optional
+            Values for the placeholders of the title and note texts.
+        labels : dict, optional
+            Column -> header, for columns without a locale header.
+        csv : bool
+            Write ``frame`` as CSV (False when the CSV is written apart, with
+            :meth:`write_table`, because the display interleaves summary rows).
+        groups : sequence of bool, optional
+            Rows to show as group headings (bold), e.g. a dimension above its items.
+        """
+        if csv:
+            self.write_table(name, frame)
+        shown = frame[columns] if columns else frame
+        flags = list(groups) if groups is not None else [False] * len(shown)
+        headers = [self._header(c, labels) for c in shown.columns]
+        body = "".join(
+            ('<tr class="group">' if flag else "<tr>")
+            + "".join(f'<td class="{"num" if not isinstance(v, str) else "txt"}">'
+                      f"{html.escape(format_value(c, v))}</td>"
+                      for c, v in zip(shown.columns, row)) + "</tr>"
+            for flag, row in zip(flags, shown.itertuples(index=False)))
+        head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
+        key = f"{self._ns}tables.{key or name}"
+        caption = html.escape(self.t(f"{key}.title", **(title or {})))
+        explain = html.escape(self.t(f"{key}.note", **(note or {})))
+        _display(f'<figure class="table"><figcaption>{caption}</figcaption>'
+                 f'<div class="scroll"><table><thead><tr>{head}</tr></thead>'
+                 f'<tbody>{body}</tbody></table></div><p class="note">{explain}</p></figure>')
+
+    def _header(self, column: str, labels: dict | None) -> str:
+        if labels and column in labels:
+            return labels[column]
+        for key in (f"{self._ns}columns.{column}", f"columns.{column}"):
+            if has_text(self.language, key):
+                return self.t(key)
+        return column
+
+    def figure(self, name: str, ax, *, title: dict | None = None, note: dict | None = None) -> None:
+        """Show a titled, explained figure (embedded PNG) and close it."""
+        fig = ax.figure if hasattr(ax, "figure") else ax
+        buffer = io.BytesIO()
+        with matplotlib.rc_context(report_style(self.language)):
+            fig.savefig(buffer, format="png", metadata={"Software": None})
+        plt.close(fig)
+        data = base64.b64encode(buffer.getvalue()).decode()
+        caption = html.escape(self.t(f"{self._ns}figures.{name}.title", **(title or {})))
+        explain = html.escape(self.t(f"{self._ns}figures.{name}.note", **(note or {})))
+        _display(f'<figure class="chart"><figcaption>{caption}</figcaption>'
+                 f'<img alt="{caption}" src="data:image/png;base64,{data}">'
+                 f'<p class="note">{explain}</p></figure>')
+
+    def quotes(self, comments: pd.Series, *, limit: int = 12) -> None:
+        """Free-text comments (already masked), as a titled list."""
+        shown = comments.drop_duplicates().head(limit)
+        items = "".join(f"<li>{html.escape(c)}</li>" for c in shown)
+        caption = html.escape(self.t("tables.comments.title"))
+        explain = html.escape(self.t("tables.comments.note", shown=len(shown), total=len(comments)))
+        _display(f'<figure class="quotes"><figcaption>{caption}</figcaption>'
+                 f'<ul>{items}</ul><p class="note">{explain}</p></figure>')
+

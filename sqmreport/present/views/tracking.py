@@ -1,0 +1,330 @@
+"""Sections for tracking and operations, shared by the satisfaction and gap reports.
+
+Each section shows only when the study has its data: a study without earlier
+waves, KPIs, complaints or a maturity assessment gets reports that never
+mention them.
+"""
+
+from __future__ import annotations
+
+import html
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from sqmreport.present import plots
+from sqmreport.data.instruments import _pick, _texts
+from sqmreport.stats.maturity import LEVELS
+from sqmreport.present.report import Report
+from sqmreport.data.study import GROUPS
+from sqmreport.analysis.tracking import TrackingResult
+from sqmreport.data.survey import Survey
+from sqmreport.present.i18n import text
+
+__all__ = ["complaints", "maturity", "scorecard", "waves"]
+
+# Which measures each report follows over time.
+_FORMS = {"satisfaction": ("perception", ("dimension", "overall")),
+          "gap_model": ("gap", ("dimension", "servqual"))}
+
+
+def _measure_label(rep: Report, kind: str, measure: str) -> str:
+    if kind == "item":
+        return rep.item_label(measure)
+    if kind == "overall":
+        return rep.t("measures.overall")
+    if kind == "servqual":
+        return rep.t("tracking_columns.servqual")
+    return rep.dimension_name(measure)
+
+
+def _begin(rep: Report, tracking: TrackingResult, part: str) -> Report | None:
+    """Open the section of ``part``: its heading, with the texts of the tracking namespace.
+
+    None when the study has no data for it (then not even a heading: the report does not
+    mention it) or when the data could not be used (then the reason is shown instead).
+    """
+    if getattr(tracking, part) is None and part not in tracking.problems:
+        return None
+    rep = rep.under("tracking_")
+    rep.section(part)
+    if part in tracking.problems:
+        rep.problem(tracking.problems[part])
+        return None
+    return rep
+
+
+def waves(rep: Report, tracking: TrackingResult) -> None:
+    """This wave against the earlier ones: scores over time, changes, items, last actions."""
+    rep = _begin(rep, tracking, "waves")
+    if rep is None:
+        return
+    w = tracking.waves
+    form, kinds = _FORMS[rep.report]
+    spec = rep.study.spec
+    level = spec.analysis.confidence * 100
+    owner = next(r for r in spec.reports if r in _FORMS)
+    if rep.report == owner:
+        rep.write_table("waves", w.table)
+
+    changes = w.changes(form, kinds)
+    changes.insert(0, "label", [_measure_label(rep, k, m)
+                                for k, m in zip(changes["kind"], changes["measure"])])
+    changes["test_name"] = changes["test"].map(lambda t: rep.t(f"tracking_tests.{t}"))
+    unit = rep.t(f"tracking_units.{form}")
+    rep.note("tracking_notes.waves_intro", current=w.current, previous=w.previous,
+             waves=len(w.order), source=rep.t(f"tracking_sources.{w.source}"))
+    rep.table("wave_changes", changes, csv=False,
+              columns=["label", "previous_mean", "current_mean", "change", "ci_low", "ci_high",
+                       "p_adjusted", "test_name", "n_paired"],
+              labels={"label": rep.t("columns.measure")},
+              title={"previous": w.previous, "current": w.current, "unit": unit},
+              note={"level": level, "correction": rep.t(f"corrections.{spec.analysis.p_adjust}")})
+
+    trend = w.trend(form, kinds).copy()
+    trend["label"] = [_measure_label(rep, k, m) for k, m in zip(trend["kind"], trend["measure"])]
+    half = stats.t.ppf(0.5 + spec.analysis.confidence / 2, np.maximum(trend["n"] - 1, 1))
+    se = trend["sd"] / np.sqrt(trend["n"])
+    trend["ci_low"], trend["ci_high"] = trend["mean"] - half * se, trend["mean"] + half * se
+    trend["wave"] = pd.Categorical(trend["wave"], categories=w.order, ordered=True)
+    trend = trend.sort_values(["wave"], kind="stable")
+    trend["wave"] = trend["wave"].astype(str)
+    rep.figure("wave_trend", plots.plot_waves(trend, language=rep.language,
+                                                  ylabel=unit[:1].upper() + unit[1:]),
+               title={"unit": unit}, note={"level": level})
+    rep.figure("wave_changes", plots.plot_changes(changes, language=rep.language),
+               title={"previous": w.previous, "unit": unit}, note={"level": level})
+
+    items = w.changes(form, "item").dropna(subset=["change"])
+    alpha = 1 - spec.analysis.confidence
+    moved = items[items["p_adjusted"] < alpha].copy()
+    if moved.empty:
+        rep.note("tracking_notes.no_item_changes", previous=w.previous, n=len(items))
+    else:
+        moved = moved.sort_values("change", ascending=False)
+        moved.insert(0, "label", moved["measure"].map(rep.item_label))
+        moved["direction_label"] = np.where(moved["change"] > 0, rep.t("tracking_verdicts.improved"),
+                                      rep.t("tracking_verdicts.worsened"))
+        rep.table("wave_items", moved, csv=False,
+                  columns=["label", "previous_mean", "current_mean", "change", "ci_low",
+                           "ci_high", "p_adjusted", "direction_label"],
+                  labels={"label": rep.t("columns.item")},
+                  title={"previous": w.previous, "unit": unit},
+                  note={"n": len(items), "level": level,
+                        "correction": rep.t(f"corrections.{spec.analysis.p_adjust}")})
+    if w.only_current or w.only_previous:
+        none = rep.t("notes.none")
+        rep.note("tracking_notes.not_compared", previous=w.previous,
+                 new=rep.t("list_sep").join(map(rep.item_label, w.only_current)) or none,
+                 dropped=rep.t("list_sep").join(w.only_previous) or none)
+
+    actions = w.actions.copy()
+    if actions.empty:
+        rep.note("tracking_notes.no_actions", previous=w.previous)
+        return
+    actions.insert(0, "label", actions["measure"].map(rep.item_label))
+    actions["verdict_label"] = actions["verdict"].map(lambda v: rep.t(f"tracking_verdicts.{v}"))
+    rep.table("wave_actions", actions, csv=False,
+              columns=["label", "previous_mean", "current_mean", "change", "ci_low", "ci_high",
+                       "p_adjusted", "verdict_label"],
+              labels={"label": rep.t("columns.item")},
+              title={"previous": w.previous},
+              note={"level": level, "correction": rep.t(f"corrections.{spec.analysis.p_adjust}")})
+
+
+def scorecard(rep: Report, tracking: TrackingResult) -> None:
+    """The internal-service scorecard: units ranked on a weighted 0-100 index."""
+    rep = _begin(rep, tracking, "scorecard")
+    if rep is None:
+        return
+    card = tracking.scorecard
+    spec = rep.study.spec.scorecard
+    lang = rep.language
+    group_names = {g: rep.t(f"tracking_groups.{g}") for g in GROUPS}
+    indicators = pd.DataFrame([{
+        "label": _pick(_texts(i.label), lang, i.id), "group": group_names[i.group],
+        "direction": rep.t(f"tracking_directions.{i.direction}"), "target": i.target,
+        "worst": np.nan if i.worst is None else i.worst,
+        "method": rep.t("tracking_methods.linear" if i.worst is not None else
+                        f"tracking_methods.ratio_{i.direction}")} for i in spec.indicators])
+    rep.table("scorecard_indicators", indicators, csv=False,
+              labels={"label": rep.t("tracking_columns.indicator")})
+
+    rep.write_table("internal_scorecard", card.scores)
+    groups = [g for g in GROUPS if g in card.scores.columns]
+    ranked = card.ranked()
+    weights = {g: card.weights.get(g, 0.0) for g in groups}
+    rep.table("internal_scorecard", ranked, csv=False,
+              columns=["rank", "unit"] + groups + ["index", "change"],
+              labels={"unit": rep.t("tracking_columns.unit"),
+                      **{g: rep.t(f"tracking_groups_short.{g}") for g in groups}},
+              title={"period": card.latest},
+              note={"weights": rep.t("list_sep").join(
+                  f"{group_names[g]} {weights[g] * 100:.0f}%" for g in groups),
+                    "periods": len(card.periods)})
+    if not ranked["complete"].all():
+        rep.note("tracking_notes.incomplete",
+                 units=rep.t("list_sep").join(ranked.loc[~ranked["complete"], "unit"]))
+    shown = ranked.assign(label=ranked["unit"])
+    rep.figure("internal_scorecard",
+               plots.plot_scorecard(shown, {g: (weights[g], group_names[g]) for g in groups},
+                                    language=lang),
+               title={"period": card.latest})
+    if len(card.periods) > 1:
+        wide = card.scores.pivot(index="unit", columns="period", values="index")
+        wide = wide.loc[ranked["unit"], card.periods].reset_index()
+        rep.table("scorecard_trend", wide, csv=False,
+                  labels={"unit": rep.t("tracking_columns.unit")})
+
+
+def complaints(rep: Report, tracking: TrackingResult) -> None:
+    """Complaint volumes (Pareto), resolution, time to close, repeats, links to the gaps."""
+    rep = _begin(rep, tracking, "complaints")
+    if rep is None:
+        return
+    c = tracking.complaints
+    settings = rep.study.spec.complaints
+    s = c.summary
+    overview = pd.DataFrame([{"complaints": s["complaints"], "open": s["open"],
+                              "resolution_rate": s["resolution_rate"],
+                              "median_hours": s["median_hours"], "p90_hours": s["p90_hours"],
+                              "within_target": s["within_target"],
+                              "repeat_share": s["repeat_share"],
+                              "satisfaction": s["satisfaction"]}])
+    overview = overview.dropna(axis=1, how="all")
+    scale = settings.satisfaction_scale
+    rep.table("complaints_overview", overview, csv=False,
+              note={"target": settings.target_hours, "days": settings.repeat_days,
+                    "low": scale.min, "high": scale.max})
+
+    table = c.categories.copy()
+    table["dimension_label"] = table["dimension"].map(
+        lambda d: rep.dimension_name(d) if d else "—")
+    rep.write_table("complaints_summary", _with_total(c))
+    rep.table("complaints_summary", table, csv=False,
+              columns=[col for col in ["category", "n", "share", "cumulative", "resolution_rate",
+                                       "median_hours", "p90_hours", "within_target",
+                                       "repeat_share", "satisfaction", "dimension_label"]
+                       if col == "dimension_label" or table[col].notna().any()],
+              labels={"dimension_label": rep.t("columns.dimension")},
+              note={"target": settings.target_hours, "days": settings.repeat_days})
+    rep.figure("complaints_pareto",
+               plots.plot_pareto(table.assign(label=table["category"]), language=rep.language))
+
+    rep.table("complaints_channels", c.channels)
+    rep.table("complaints_periods", c.periods,
+              title={"period": rep.t(f"tracking_periods.{settings.period}")})
+    if c.dimensions is not None:
+        dims = c.dimensions.copy()
+        dims.insert(0, "label", dims["dimension"].map(rep.dimension_name))
+        rep.table("complaints_dimensions", dims, columns=["label", "gap", "n", "share"]
+                  if dims["gap"].notna().any() else ["label", "n", "share"],
+                  labels={"label": rep.t("columns.dimension")})
+    if len(c.texts):
+        shown = c.texts.drop_duplicates().head(6)
+        items = "".join(f"<li>{html.escape(t)}</li>" for t in shown)
+        caption = html.escape(rep.t("tracking_tables.complaint_texts.title"))
+        explain = html.escape(rep.t("tracking_tables.complaint_texts.note"))
+        rep.html(f'<figure class="quotes"><figcaption>{caption}</figcaption><ul>{items}</ul>'
+                 f'<p class="note">{explain}</p></figure>')
+
+
+def _with_total(c) -> pd.DataFrame:
+    s = c.summary
+    total = {"category": "all", "n": s["complaints"], "share": 1.0, "cumulative": np.nan,
+             "resolution_rate": s["resolution_rate"], "median_hours": s["median_hours"],
+             "p90_hours": s["p90_hours"], "within_target": s["within_target"],
+             "repeat_share": s["repeat_share"], "satisfaction": s["satisfaction"],
+             "dimension": ""}
+    return pd.concat([c.categories, pd.DataFrame([total])], ignore_index=True)
+
+
+def maturity(rep: Report, tracking: TrackingResult) -> None:
+    """Maturity level per process area and overall, with what the next level requires."""
+    rep = _begin(rep, tracking, "maturity")
+    if rep is None:
+        return
+    m = tracking.maturity
+    names = {k: rep.t(f"tracking_levels.{v}") for k, v in LEVELS.items()}
+    rep.note("tracking_notes.maturity_overall", level=m.level, name=names[m.level],
+             areas=len(m.areas))
+    rep.write_table("maturity", m.areas.assign(level_name=m.areas["level"].map(LEVELS)))
+    table = m.areas.copy()
+    table["level_name"] = table["level"].map(lambda k: f"{k} {names[k]}")
+    for k in range(2, 6):
+        table[f"shown_{k}"] = [f"{a * 100:.0f}% {r}" if r else "—"
+                               for a, r in zip(table[f"attainment_{k}"], table[f"rating_{k}"])]
+    rep.table("maturity", table, csv=False,
+              columns=["area", "level_name"] + [f"shown_{k}" for k in range(2, 6)] + ["attainment"],
+              labels={f"shown_{k}": f"{k} {names[k]}" for k in range(2, 6)})
+    rep.figure("maturity", plots.plot_maturity(table.assign(label=table["area"]), names,
+                                               language=rep.language))
+    steps = m.next_steps.copy()
+    if steps.empty:
+        return
+    steps["target_name"] = steps["target_level"].map(lambda k: f"{k} {names[k]}")
+    steps["level_name"] = steps["level"].map(lambda k: f"{k} {names[k]}")
+    rep.write_table("maturity_next_steps", steps)
+    rep.table("maturity_next_steps", steps, csv=False,
+              columns=["area", "target_name", "practice", "level_name", "attainment"])
+
+
+# -- findings ---------------------------------------------------------------------------
+
+def findings(result: TrackingResult, survey: Survey, report: str) -> list[str]:
+    """Plain-language findings of the tracking parts a report shows (satisfaction: waves,
+    scorecard, complaints; gap_model: waves, maturity)."""
+    lang = survey.language
+    inst = survey.instrument
+    sep = text(lang, "list_sep")
+    out = []
+
+    def name(kind, measure):
+        if kind == "overall":
+            return text(lang, "measures.overall")
+        if kind == "servqual":
+            return text(lang, "tracking_columns.servqual")
+        return inst.dimension(measure).name(lang)
+
+    w = result.waves
+    if w is not None:
+        alpha = 1 - survey.study.spec.analysis.confidence
+        form, kinds = (("perception", ("dimension", "overall")) if report == "satisfaction"
+                       else ("gap", ("dimension", "servqual")))
+        changes = w.changes(form, kinds)
+        up = changes[(changes["p_adjusted"] < alpha) & (changes["change"] > 0)]
+        down = changes[(changes["p_adjusted"] < alpha) & (changes["change"] < 0)]
+        if len(up):
+            out.append(text(lang, "tracking_findings.up", previous=w.previous,
+                             measures=sep.join(name(k, m) for k, m in zip(up["kind"], up["measure"]))))
+        if len(down):
+            out.append(text(lang, "tracking_findings.down", previous=w.previous,
+                             measures=sep.join(name(k, m) for k, m in zip(down["kind"], down["measure"]))))
+        if not len(up) and not len(down):
+            out.append(text(lang, "tracking_findings.no_change", previous=w.previous))
+        if report == "satisfaction" and len(w.actions):
+            out.append(text(lang, "tracking_findings.actions", previous=w.previous,
+                            n=len(w.actions), improved=int((w.actions["verdict"] == "improved").sum())))
+    if report == "satisfaction" and result.scorecard is not None:
+        ranked = result.scorecard.ranked()
+        best, worst = ranked.iloc[0], ranked.iloc[-1]
+        out.append(text(lang, "tracking_findings.scorecard", period=result.scorecard.latest,
+                        best=best["unit"], best_index=best["index"], worst=worst["unit"],
+                        worst_index=worst["index"]))
+    if report == "satisfaction" and result.complaints is not None:
+        c = result.complaints
+        top = c.categories.iloc[0]
+        out.append(text(lang, "tracking_findings.complaints", n=c.summary["complaints"],
+                        top=top["category"], share=top["share"] * 100,
+                        within=c.summary["within_target"] * 100,
+                        target=survey.study.spec.complaints.target_hours))
+    if report == "gap_model" and result.maturity is not None:
+        m = result.maturity
+        weakest = m.areas.sort_values(["level", "attainment"]).iloc[0]
+        out.append(text(lang, "tracking_findings.maturity", level=m.level,
+                        name=text(lang, f"tracking_levels.{LEVELS[m.level]}"),
+                        area=weakest["area"]))
+    return out
+
+

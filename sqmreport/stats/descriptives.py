@@ -1,0 +1,425 @@
+"""Satisfaction statistics: means with confidence intervals, top-box, CSI, NPS, segments.
+
+Every function takes data first and settings by keyword, returns a tidy
+DataFrame or a frozen dataclass, and never rounds: formatting is the report's job.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from sqmreport._validation import InputError, check_option
+from sqmreport.stats.disclosure import suppress_small
+
+__all__ = [
+    "CSIResult", "NPSResult", "SegmentComparison",
+    "adjust_p", "compare_segments", "csi", "describe", "dimension_scores", "distribution",
+    "nps", "response_rate", "segment_profile",
+]
+
+
+def response_rate(returned: int, sent: int) -> float:
+    """Share of questionnaires returned: ``returned / sent``.
+
+    Examples
+    --------
+    >>> response_rate(252, 300)
+    0.84
+    """
+    if sent <= 0:
+        raise InputError(f"`sent` must be positive, got {sent}")
+    return returned / sent
+
+
+def _mean_ci(values: np.ndarray, confidence: float) -> tuple:
+    values = values[~np.isnan(values)]
+    n = len(values)
+    if n == 0:
+        return 0, np.nan, np.nan, np.nan, np.nan
+    mean = values.mean()
+    if n < 2:
+        return n, mean, np.nan, np.nan, np.nan
+    sd = values.std(ddof=1)
+    half = stats.t.ppf((1 + confidence) / 2, n - 1) * sd / np.sqrt(n)
+    return n, mean, sd, mean - half, mean + half
+
+
+def describe(data: pd.DataFrame, *, scale: tuple | None = None, confidence: float = 0.95,
+             boxes: int = 2) -> pd.DataFrame:
+    """Descriptive statistics of each column: n, mean, sd, t-interval, top and bottom box.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One column per variable (item, dimension score, ...), NaN for missing.
+    scale : (min, max), optional
+        The rating scale.  With it, ``top_box`` is the share of answers in the
+        ``boxes`` highest points of the scale and ``bottom_box`` in the lowest.
+    confidence : float
+        Level of the t-based interval of the mean.
+    boxes : int
+        How many scale points the top and bottom boxes hold (2: top-2-box).
+
+    Returns
+    -------
+    DataFrame
+        One row per column: ``variable, n, mean, sd, ci_low, ci_high``, and with
+        ``scale`` also ``top_box, bottom_box`` (shares, 0-1).
+
+    Notes
+    -----
+    CI: mean ± t(1 - α/2, n - 1) · sd / √n.  In R: ``t.test(x)$conf.int``.
+    """
+    rows = []
+    for name in data.columns:
+        values = data[name].to_numpy(dtype=float)
+        n, mean, sd, lo, hi = _mean_ci(values, confidence)
+        row = {"variable": name, "n": n, "mean": mean, "sd": sd, "ci_low": lo, "ci_high": hi}
+        if scale is not None:
+            answered = values[~np.isnan(values)]
+            low, high = scale
+            row["top_box"] = np.mean(answered > high - boxes) if n else np.nan
+            row["bottom_box"] = np.mean(answered < low + boxes) if n else np.nan
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def distribution(data: pd.DataFrame, *, scale: tuple) -> pd.DataFrame:
+    """Share of answers at each point of the scale, per column.
+
+    Returns
+    -------
+    DataFrame
+        Rows are the columns of ``data``, columns the scale points (ints), values
+        the shares of answered (non-missing) responses.
+    """
+    points = np.arange(int(scale[0]), int(scale[1]) + 1)
+    counts = {name: data[name].value_counts().reindex(points, fill_value=0)
+              for name in data.columns}
+    table = pd.DataFrame(counts).T
+    return table.div(table.sum(axis=1).replace(0, np.nan), axis=0)
+
+
+def dimension_scores(ratings: pd.DataFrame, dimension_of: dict) -> pd.DataFrame:
+    """Each respondent's score on each dimension: the mean of the items answered.
+
+    Parameters
+    ----------
+    ratings : DataFrame
+        Respondents × items.
+    dimension_of : dict
+        Item id -> dimension id (``Instrument.dimension_of()``), in dimension order.
+
+    Returns
+    -------
+    DataFrame
+        Respondents × dimensions; NaN where a respondent answered none of a
+        dimension's items.
+    """
+    dims = list(dict.fromkeys(dimension_of.values()))
+    return pd.DataFrame({d: ratings[[i for i, k in dimension_of.items() if k == d]].mean(axis=1)
+                         for d in dims})
+
+
+@dataclass(frozen=True)
+class CSIResult:
+    """A customer satisfaction index on 0-100.
+
+    Attributes
+    ----------
+    index : float
+        CSI = 100 · Σ_k w_k (x̄_k − L) / (U − L).
+    ci_low, ci_high : float
+        Normal-approximation interval (see :func:`csi`).
+    se : float
+        Standard error of ``index``.
+    components : DataFrame
+        Per component: ``component, weight, mean, score`` (score = rescaled mean, 0-100),
+        ``n``.
+    """
+
+    index: float
+    ci_low: float
+    ci_high: float
+    se: float
+    components: pd.DataFrame
+
+
+def csi(scores: pd.DataFrame, *, scale: tuple, weights: dict | None = None,
+        confidence: float = 0.95) -> CSIResult:
+    """Customer satisfaction index: the weighted mean of components rescaled to 0-100.
+
+    Parameters
+    ----------
+    scores : DataFrame
+        Respondents × components (items or dimension scores) on ``scale``.
+    scale : (L, U)
+        The ends of the rating scale.
+    weights : dict, optional
+        Component -> weight; normalised to sum to 1.  Default: equal weights.
+    confidence : float
+
+    Returns
+    -------
+    CSIResult
+
+    Notes
+    -----
+    CSI = 100 · Σ_k w_k (x̄_k − L)/(U − L), each x̄_k over the respondents who
+    answered component k.  Its variance is Σ_k Σ_l w_k w_l Cov(x̄_k, x̄_l) with
+    Cov(x̄_k, x̄_l) = s_kl · n_kl / (n_k n_l), s_kl the covariance over the n_kl
+    respondents with both components (exactly the variance of the mean
+    respondent-level index when nothing is missing); the interval is
+    CSI ± z · SE.  This is a weighted index, not the ACSI, whose weights come
+    from a latent-variable model.
+    """
+    names = list(scores.columns)
+    if weights is None:
+        w = np.full(len(names), 1 / len(names))
+    else:
+        w = np.array([float(weights.get(k, 0)) for k in names])
+        w = w / w.sum()
+    low, high = scale
+    x = scores.to_numpy(dtype=float)
+    present = ~np.isnan(x)
+    n_k = present.sum(axis=0)
+    means = np.nanmean(np.where(present, x, np.nan), axis=0) if x.size else np.full(len(names), np.nan)
+    rescaled = 100 * (means - low) / (high - low)
+    index = float(np.sum(w * rescaled))
+
+    # Pairwise covariance of the component means.
+    centred = np.where(present, x - means, 0.0)
+    both = present.T.astype(float) @ present.astype(float)  # n_kl
+    cross = centred.T @ centred
+    # s_kl uses the pairwise means; with the full-sample means the difference is
+    # second order, and exact when nothing is missing.
+    s = np.divide(cross, both - 1, out=np.full_like(cross, np.nan), where=both > 1)
+    cov_means = s * both / np.outer(n_k, n_k)
+    var = float(w @ cov_means @ w) * (100 / (high - low)) ** 2
+    se = np.sqrt(var)
+    z = stats.norm.ppf((1 + confidence) / 2)
+    components = pd.DataFrame({"component": names, "weight": w, "mean": means,
+                               "score": rescaled, "n": n_k})
+    return CSIResult(index, index - z * se, index + z * se, se, components)
+
+
+@dataclass(frozen=True)
+class NPSResult:
+    """Net Promoter Score.
+
+    Attributes
+    ----------
+    nps : float
+        % promoters − % detractors, −100 … 100.
+    ci_low, ci_high : float
+        Wald interval: NPS ± z · 100 · √((p_P + p_D − (p_P − p_D)²) / n).
+    promoters, passives, detractors : float
+        Shares (0-1) of answers 9-10, 7-8 and 0-6.
+    n : int
+        Respondents who answered.
+    """
+
+    nps: float
+    ci_low: float
+    ci_high: float
+    promoters: float
+    passives: float
+    detractors: float
+    n: int
+
+
+def nps(scores: pd.Series, *, confidence: float = 0.95) -> NPSResult:
+    """Net Promoter Score of 0-10 likelihood-to-recommend answers.
+
+    Examples
+    --------
+    >>> r = nps(pd.Series([10, 9, 8, 7, 6, 0, 10, 9, 3, 5]))
+    >>> print(f"{r.nps:.1f}, {r.promoters:.0%} promoters, {r.detractors:.0%} detractors")
+    0.0, 40% promoters, 40% detractors
+    """
+    answered = scores.dropna().to_numpy(dtype=float)
+    n = len(answered)
+    if n == 0:
+        nan = float("nan")
+        return NPSResult(nan, nan, nan, nan, nan, nan, 0)
+    p_pro = np.mean(answered >= 9)
+    p_det = np.mean(answered <= 6)
+    value = 100 * (p_pro - p_det)
+    se = 100 * np.sqrt((p_pro + p_det - (p_pro - p_det) ** 2) / n)
+    z = stats.norm.ppf((1 + confidence) / 2)
+    return NPSResult(value, value - z * se, value + z * se, p_pro, 1 - p_pro - p_det, p_det, n)
+
+
+def segment_profile(segments: pd.DataFrame, *, min_size: int) -> pd.DataFrame:
+    """Respondents per segment value, with small groups suppressed.
+
+    Returns
+    -------
+    DataFrame
+        ``segment, value, n, share, suppressed``; ``n`` and ``share`` are NaN where
+        suppressed (see :func:`sqmreport.stats.disclosure.suppress_small`).  Missing
+        values are counted as their own row with value NaN.
+    """
+    rows = []
+    for seg in segments.columns:
+        counts = segments[seg].value_counts(dropna=True).sort_index()
+        hide = suppress_small(counts, min_size)
+        total = len(segments)
+        for value, n in counts.items():
+            rows.append({"segment": seg, "value": value, "n": np.nan if hide[value] else n,
+                         "share": np.nan if hide[value] else n / total,
+                         "suppressed": bool(hide[value])})
+        missing = int(segments[seg].isna().sum())
+        if missing:
+            rows.append({"segment": seg, "value": np.nan, "n": missing,
+                         "share": missing / total, "suppressed": False})
+    return pd.DataFrame(rows, columns=["segment", "value", "n", "share", "suppressed"])
+
+
+@dataclass(frozen=True)
+class SegmentComparison:
+    """Differences between the groups of each segment.
+
+    Attributes
+    ----------
+    tests : DataFrame
+        One row per segment × measure: ``segment, measure, test, statistic, df1, df2,
+        p_value, p_adjusted (Holm, over all rows), effect_size, effect_measure, groups, n``.
+    groups : DataFrame
+        One row per segment × measure × group: ``segment, measure, value, n, mean,
+        sd, ci_low, ci_high, suppressed`` (statistics NaN where suppressed).
+    """
+
+    tests: pd.DataFrame
+    groups: pd.DataFrame
+
+
+def compare_segments(scores: pd.DataFrame, segments: pd.DataFrame, *, min_size: int = 5,
+                     test: str = "welch", confidence: float = 0.95) -> SegmentComparison:
+    """Compare each measure across the groups of each segment.
+
+    Parameters
+    ----------
+    scores : DataFrame
+        Respondents × measures (dimension scores, overall satisfaction, ...).
+    segments : DataFrame
+        Respondents × segment columns (same index as ``scores``).
+    min_size : int
+        Groups with fewer respondents are left out of the test.  In ``groups``
+        their statistics are suppressed, and so are those of the groups that
+        :func:`~sqmreport.stats.disclosure.suppress_small` adds so that the small ones
+        cannot be recovered from the total.
+    test : {"welch", "kruskal"}
+        Welch's ANOVA with η² (SS_between / SS_total), or Kruskal-Wallis with
+        ε² = H / (n − 1).  In R: ``oneway.test(y ~ g)``, ``kruskal.test(y ~ g)``.
+    confidence : float
+
+    Returns
+    -------
+    SegmentComparison
+        The test is NaN when fewer than two groups are large enough.
+    """
+    check_option("test", test, ("welch", "kruskal"))
+    tests, groups = [], []
+    for seg in segments.columns:
+        for measure in scores.columns:
+            frame = pd.DataFrame({"y": scores[measure], "g": segments[seg]}).dropna()
+            counts = frame["g"].value_counts().sort_index()
+            hide = suppress_small(counts, min_size)
+            kept = []
+            for value in counts.index:
+                y = frame.loc[frame["g"] == value, "y"].to_numpy()
+                if counts[value] >= min_size:
+                    kept.append(y)
+                n, mean, sd, lo, hi = _mean_ci(y, confidence)
+                if hide[value]:
+                    n = mean = sd = lo = hi = np.nan
+                groups.append({"segment": seg, "measure": measure, "value": value, "n": n,
+                               "mean": mean, "sd": sd, "ci_low": lo, "ci_high": hi,
+                               "suppressed": bool(hide[value])})
+            tests.append({"segment": seg, "measure": measure, **_group_test(kept, test)})
+    tests = pd.DataFrame(tests)
+    tests["p_adjusted"] = adjust_p(tests["p_value"].to_numpy(), "holm")
+    order = ["segment", "measure", "test", "statistic", "df1", "df2", "p_value", "p_adjusted",
+             "effect_size", "effect_measure", "groups", "n"]
+    return SegmentComparison(tests[order], pd.DataFrame(groups))
+
+
+def _group_test(samples: list, test: str) -> dict:
+    k = len(samples)
+    n = int(sum(len(s) for s in samples))
+    nan = float("nan")
+    out = {"test": test, "statistic": nan, "df1": nan, "df2": nan, "p_value": nan,
+           "effect_size": nan, "effect_measure": "eta_squared" if test == "welch" else "epsilon_squared",
+           "groups": k, "n": n}
+    if k < 2 or any(len(s) < 2 for s in samples):
+        return out
+    pooled = np.concatenate(samples)
+    if np.ptp(pooled) == 0:
+        return out
+    if test == "welch":
+        if any(np.var(s) == 0 for s in samples):
+            return out  # Welch's weights need every group's variance
+        res = stats.f_oneway(*samples, equal_var=False)
+        ss_between = sum(len(s) * (s.mean() - pooled.mean()) ** 2 for s in samples)
+        ss_total = ((pooled - pooled.mean()) ** 2).sum()
+        out.update(statistic=res.statistic, df1=k - 1, df2=_welch_df2(samples),
+                   p_value=res.pvalue, effect_size=ss_between / ss_total)
+    else:
+        res = stats.kruskal(*samples)
+        out.update(statistic=res.statistic, df1=k - 1, p_value=res.pvalue,
+                   effect_size=res.statistic / (n - 1))
+    return out
+
+
+def _welch_df2(samples: list) -> float:
+    """Denominator degrees of freedom of Welch's ANOVA (Welch 1951)."""
+    k = len(samples)
+    n = np.array([len(s) for s in samples], dtype=float)
+    w = n / np.array([np.var(s, ddof=1) for s in samples])
+    lam = np.sum((1 - w / w.sum()) ** 2 / (n - 1))
+    return (k ** 2 - 1) / (3 * lam)
+
+
+def adjust_p(p_values, method: str = "holm") -> np.ndarray:
+    """Adjust p-values for multiple comparisons; NaN p-values are left out and stay NaN.
+
+    Parameters
+    ----------
+    p_values : array-like
+    method : {"holm", "bonferroni", "bh"}
+        Holm's step-down, Bonferroni, or Benjamini-Hochberg (false discovery rate).
+        In R: ``p.adjust(p, "holm" | "bonferroni" | "BH")``.
+
+    Examples
+    --------
+    >>> adjust_p([0.01, 0.04, 0.03]).round(2).tolist()
+    [0.03, 0.06, 0.06]
+    >>> adjust_p([0.01, 0.04, 0.03], "bh").round(2).tolist()
+    [0.03, 0.04, 0.04]
+    """
+    check_option("method", method, ("holm", "bonferroni", "bh"))
+    p = np.asarray(p_values, dtype=float)
+    out = np.full_like(p, np.nan)
+    ok = ~np.isnan(p)
+    m = int(ok.sum())
+    if m == 0:
+        return out
+    values = p[ok]
+    if method == "bonferroni":
+        out[ok] = np.minimum(values * m, 1)
+        return out
+    order = np.argsort(values)
+    ranked = values[order]
+    if method == "holm":
+        adjusted = np.maximum.accumulate((m - np.arange(m)) * ranked)
+    else:
+        adjusted = np.minimum.accumulate((m / np.arange(m, 0, -1) * ranked[::-1]))[::-1]
+    result = np.empty(m)
+    result[order] = np.minimum(adjusted, 1)
+    out[ok] = result
+    return out

@@ -1,0 +1,164 @@
+"""What drives satisfaction, and where to act: key drivers and the importance-performance matrix."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from sqmreport._validation import Degenerate, InputError, check_option
+
+__all__ = ["DriverResult", "QUADRANTS", "crosshair", "importance_performance",
+           "key_drivers", "relative_weights"]
+
+# Martilla & James (1977): quadrant -> the action it calls for.
+QUADRANTS = ("improve", "maintain", "low_priority", "overkill")
+
+
+def relative_weights(predictors: pd.DataFrame, outcome: pd.Series) -> pd.Series:
+    """Johnson's relative weights: each predictor's share of R², for correlated predictors.
+
+    Parameters
+    ----------
+    predictors : DataFrame
+        Complete cases only (no missing values), one column per predictor.
+    outcome : Series
+        Same rows.
+
+    Returns
+    -------
+    Series
+        Raw relative weight ε_j per predictor; they sum to the R² of the
+        least-squares regression of ``outcome`` on ``predictors``.
+
+    Notes
+    -----
+    With R_xx = P Λ Pᵀ, Λ* = P Λ^½ Pᵀ holds the correlations between the predictors
+    and their closest orthogonal counterparts Z.  β = Λ*⁻¹ r_xy regresses the
+    outcome on Z, and ε_j = Σ_k (Λ*_jk)² β_k².
+
+    References
+    ----------
+    Johnson, J. W. (2000). A heuristic method for estimating the relative weight of
+    predictor variables in multiple regression. Multivariate Behavioral Research,
+    35(1), 1-19.
+    """
+    x = predictors.to_numpy(dtype=float)
+    y = outcome.to_numpy(dtype=float)
+    if np.isnan(x).any() or np.isnan(y).any():
+        raise InputError("relative_weights needs complete cases; drop rows with missing values")
+    with np.errstate(divide="ignore", invalid="ignore"):  # a constant column: handled below
+        corr = np.corrcoef(np.column_stack([x, y]), rowvar=False)
+    if not np.isfinite(corr).all():
+        raise Degenerate("no_variance_driver", "a driver or the outcome has no variance; "
+                         "relative weights are undefined")
+    r_xx, r_xy = corr[:-1, :-1], corr[:-1, -1]
+    eigval, eigvec = np.linalg.eigh(r_xx)
+    if eigval.min() <= 1e-10:
+        raise Degenerate("collinear_drivers", "the drivers are perfectly collinear; relative "
+                         "weights are undefined")
+    lam = eigvec @ np.diag(np.sqrt(eigval)) @ eigvec.T
+    beta = np.linalg.solve(lam, r_xy)
+    return pd.Series((lam ** 2) @ (beta ** 2), index=predictors.columns, name="weight")
+
+
+@dataclass(frozen=True)
+class DriverResult:
+    """Key-driver analysis of an outcome.
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row per driver: ``driver, r, r_ci_low, r_ci_high, r_p_value, weight``
+        (Johnson's raw relative weight), ``share`` (weight / R², 0-1), ``rank``.
+    r_squared : float
+        R² of the regression of the outcome on all drivers.
+    n : int
+        Complete cases used.
+    """
+
+    table: pd.DataFrame
+    r_squared: float
+    n: int
+
+
+def key_drivers(drivers: pd.DataFrame, outcome: pd.Series, *,
+                confidence: float = 0.95) -> DriverResult:
+    """Zero-order correlations and relative weights of drivers of an outcome.
+
+    Rows with any missing value are left out (listwise).  The correlation's
+    interval uses Fisher's z; in R: ``cor.test(x, y)``.
+    """
+    frame = pd.concat([drivers, outcome.rename("__outcome__")], axis=1).dropna()
+    n = len(frame)
+    k = drivers.shape[1]
+    if n < k + 2:
+        raise Degenerate("too_few_cases", f"key-driver analysis needs at least {k + 2} complete "
+                         f"responses, got {n}", n=n, needed=k + 2)
+    x, y = frame.drop(columns="__outcome__"), frame["__outcome__"]
+    weights = relative_weights(x, y)
+    r = x.corrwith(y)
+    z = np.arctanh(r.clip(-0.999999, 0.999999))
+    half = stats.norm.ppf((1 + confidence) / 2) / np.sqrt(n - 3)
+    t = r * np.sqrt((n - 2) / (1 - r ** 2))
+    r_squared = float(weights.sum())
+    table = pd.DataFrame({
+        "driver": x.columns, "r": r.to_numpy(), "r_ci_low": np.tanh(z - half).to_numpy(),
+        "r_ci_high": np.tanh(z + half).to_numpy(),
+        "r_p_value": 2 * stats.t.sf(np.abs(t.to_numpy()), n - 2),
+        "weight": weights.to_numpy(), "share": (weights / r_squared).to_numpy(),
+    })
+    table["rank"] = table["weight"].rank(ascending=False, method="min").astype(int)
+    return DriverResult(table, r_squared, n)
+
+
+def crosshair(values: pd.Series, rule: str, *, scale: tuple | None = None) -> float:
+    """Where a Q-matrix axis is cut: the mean, the median, or the scale midpoint.
+
+    ``"midpoint"`` needs ``scale`` (an axis not on a rating scale has no midpoint).
+    """
+    check_option("crosshair", rule, ("mean", "median", "midpoint"))
+    if rule == "mean":
+        return float(values.mean())
+    if rule == "median":
+        return float(values.median())
+    if scale is None:
+        raise InputError("a midpoint cross-hair needs an axis on a rating scale")
+    return (scale[0] + scale[1]) / 2
+
+
+def importance_performance(importance: pd.Series, performance: pd.Series, *,
+                           importance_cut: float, performance_cut: float) -> pd.DataFrame:
+    """Place each item in the importance-performance (Q-) matrix.
+
+    Parameters
+    ----------
+    importance, performance : Series
+        Mean importance and mean performance, indexed by item.
+    importance_cut, performance_cut : float
+        The cross-hairs (see :func:`crosshair`); a value on a cut counts as high.
+
+    Returns
+    -------
+    DataFrame
+        ``item, importance, performance, quadrant``: ``improve`` (high importance,
+        low performance: concentrate here), ``maintain`` (high, high: keep up the
+        good work), ``low_priority`` (low, low), ``overkill`` (low importance,
+        high performance: possible overkill).
+
+    References
+    ----------
+    Martilla, J. A., & James, J. C. (1977). Importance-performance analysis.
+    Journal of Marketing, 41(1), 77-79.
+    """
+    high_imp = importance >= importance_cut
+    high_perf = performance >= performance_cut
+    quadrant = np.select([high_imp & ~high_perf, high_imp & high_perf, ~high_imp & ~high_perf],
+                         ["improve", "maintain", "low_priority"], "overkill")
+    return pd.DataFrame({"item": importance.index, "importance": importance.to_numpy(),
+                         "performance": performance.reindex(importance.index).to_numpy(),
+                         "quadrant": quadrant})
+
+

@@ -1,0 +1,140 @@
+"""The five-gap model (Zeithaml, Berry & Parasuraman 1988): gaps 1-4 from the data that measure them.
+
+One sign rule throughout: gap = actual − reference, so a negative gap is always a
+shortfall.  Gap 5 (P − E) is computed in :mod:`sqmreport.stats.servqual`.
+
+- Gap 1, knowledge (管理者认识差距): M − E, M = managers' estimate of customers' expectations.
+- Gap 2, standards (质量标准差距): S − M, S = the service standard.
+- Gap 3, delivery (服务传递差距): delivered − standard, from service-level records.
+- Gap 4, communication (市场沟通差距): D − C, D = delivered service as customers
+  perceive it (mean perception), C = the level external communication promised.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+__all__ = ["GAPS", "ServiceLevels", "gap_table", "service_levels", "sigma_level"]
+
+GAPS = ("gap1", "gap2", "gap3", "gap4", "gap5")
+
+
+def gap_table(actual: pd.Series, reference: pd.Series, *, dimension_of: dict) -> pd.DataFrame:
+    """Gap = actual − reference per item, and per dimension (mean over its items).
+
+    Parameters
+    ----------
+    actual, reference : Series
+        Item means indexed by item id (items missing from either are left out).
+    dimension_of : dict
+        Item -> dimension, in instrument order.
+
+    Returns
+    -------
+    DataFrame
+        ``level`` (item / dimension), ``id, dimension, actual, reference, gap``.
+    """
+    items = [i for i in dimension_of if i in actual.index and i in reference.index
+             and pd.notna(actual[i]) and pd.notna(reference[i])]
+    rows = [{"level": "item", "id": i, "dimension": dimension_of[i], "actual": actual[i],
+             "reference": reference[i]} for i in items]
+    for dim in dict.fromkeys(dimension_of.values()):
+        members = [i for i in items if dimension_of[i] == dim]
+        if members:
+            rows.append({"level": "dimension", "id": dim, "dimension": dim,
+                         "actual": actual[members].mean(), "reference": reference[members].mean()})
+    table = pd.DataFrame(rows, columns=["level", "id", "dimension", "actual", "reference"])
+    table["gap"] = table["actual"] - table["reference"]
+    return table
+
+
+def sigma_level(defects: float, units: float, opportunities: float) -> tuple[float, float]:
+    """Defects per million opportunities and the sigma level (with the 1.5 shift).
+
+    DPMO = defects / (units × opportunities) × 10⁶; sigma = Φ⁻¹(1 − DPMO/10⁶) + 1.5.
+
+    Examples
+    --------
+    >>> dpmo, sigma = sigma_level(3.4, 1_000_000, 1)
+    >>> round(dpmo, 1), round(sigma, 2)
+    (3.4, 6.0)
+    """
+    dpmo = defects / (units * opportunities) * 1e6
+    return dpmo, float(stats.norm.ppf(1 - dpmo / 1e6) + 1.5)
+
+
+@dataclass(frozen=True)
+class ServiceLevels:
+    """Delivered service against its targets (gap 3).
+
+    Attributes
+    ----------
+    indicators : DataFrame
+        Per indicator: ``dimension, indicator, unit, direction, target, actual`` (mean
+        over periods), ``periods, attainment`` (share of periods on target),
+        ``gap`` (relative: (actual − target) / |target|, sign flipped where lower is
+        better, so negative = short of target).
+    dimensions : DataFrame
+        Per dimension: ``dimension, gap`` (mean relative gap of its indicators),
+        ``attainment`` (share of all its indicator-periods on target), ``indicators``.
+    sqi : float
+        Service quality index, on-time rate × (1 − error rate): the share of services
+        both on time and error-free (NaN without on-time and error indicators).
+    defects : DataFrame
+        Per defect process: ``indicator, dimension, defects, units, opportunities,
+        dpmo, sigma``.
+    """
+
+    indicators: pd.DataFrame
+    dimensions: pd.DataFrame
+    sqi: float
+    defects: pd.DataFrame
+
+
+def service_levels(records: pd.DataFrame) -> ServiceLevels:
+    """Summarise service-level records against their targets.
+
+    Parameters
+    ----------
+    records : DataFrame
+        One row per indicator and period with ``dimension, indicator, direction``
+        (``higher`` or ``lower`` is better), ``target, actual``, optional ``unit``
+        and ``kind`` (``on_time`` or ``error``, both as percentages, for the SQI);
+        defect rows instead give ``units, opportunities, defects``.
+    """
+    rec = records.copy()
+    for col in ("unit", "kind"):
+        if col not in rec:
+            rec[col] = ""
+    is_defect = rec.get("defects", pd.Series(np.nan, index=rec.index)).notna()
+    levels = rec[~is_defect].copy()
+    better = np.where(levels["direction"] == "lower", -1.0, 1.0)
+    levels["on_target"] = (better * (levels["actual"] - levels["target"])) >= 0
+    levels["relative"] = better * (levels["actual"] - levels["target"]) / levels["target"].abs()
+    keys = ["dimension", "indicator", "unit", "direction", "kind"]
+    indicators = (levels.groupby(keys, sort=False, dropna=False)
+                  .agg(target=("target", "mean"), actual=("actual", "mean"),
+                       periods=("actual", "size"), attainment=("on_target", "mean"),
+                       gap=("relative", "mean"))
+                  .reset_index())
+    dimensions = (levels.groupby("dimension", sort=False)
+                  .agg(gap=("relative", "mean"), attainment=("on_target", "mean"),
+                       indicators=("indicator", "nunique"))
+                  .reset_index())
+    on_time = levels.loc[levels["kind"] == "on_time", "actual"]
+    errors = levels.loc[levels["kind"] == "error", "actual"]
+    sqi = (on_time.mean() / 100) * (1 - errors.mean() / 100) if len(on_time) and len(errors) else np.nan
+    defect_rows = []
+    for (dim, name), group in rec[is_defect].groupby(["dimension", "indicator"], sort=False):
+        total, units = group["defects"].sum(), group["units"].sum()
+        opportunities = (group["units"] * group["opportunities"]).sum() / units
+        dpmo, sigma = sigma_level(total, units, opportunities)
+        defect_rows.append({"indicator": name, "dimension": dim, "defects": total, "units": units,
+                            "opportunities": opportunities, "dpmo": dpmo, "sigma": sigma})
+    defects = pd.DataFrame(defect_rows, columns=["indicator", "dimension", "defects", "units",
+                                                 "opportunities", "dpmo", "sigma"])
+    return ServiceLevels(indicators, dimensions, float(sqi), defects)
