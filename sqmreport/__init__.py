@@ -41,14 +41,14 @@ _API = {
     "importance_performance": "stats.drivers", "crosshair": "stats.drivers",
     "grey_relational": "stats.grey",
     # questionnaire: factor analysis, reliability, validity
-    "correlation": "stats.efa", "polychoric": "stats.efa", "kmo": "stats.efa",
+    "correlation_matrix": "stats.efa", "polychoric": "stats.efa", "kmo": "stats.efa",
     "bartlett": "stats.efa", "parallel_analysis": "stats.efa", "velicer_map": "stats.efa",
     "fit_efa": "stats.efa", "pca": "stats.efa",
     "cronbach_alpha": "stats.reliability", "omega_total": "stats.reliability",
     "item_total": "stats.reliability",
     "fit_cfa": "stats.cfa", "composite_reliability": "stats.validity",
     "average_variance_extracted": "stats.validity", "fornell_larcker": "stats.validity",
-    "htmt": "stats.validity",
+    "htmt": "stats.validity", "validity_table": "stats.validity",
     # tracking and operations
     "compare_means": "stats.waves", "compare_summaries": "stats.waves",
     "scorecard": "stats.scorecard", "analyse_complaints": "stats.complaints",

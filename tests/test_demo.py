@@ -31,14 +31,14 @@ def _within(estimate, se, truth, k=3.5):
 
 @pytest.mark.parametrize("dimension", DIMENSIONS)
 def test_expectation_means_recover_the_truth(survey, dimension):
-    scores = dimension_scores(survey.ratings["expectation"], survey.instrument.dimension_of())
+    scores = dimension_scores(survey.ratings["expectation"], dimension_of=survey.instrument.dimension_of())
     x = scores[dimension].dropna()
     assert _within(x.mean(), x.std() / np.sqrt(len(x)), TRUTH["dimensions"][dimension]["expectation"])
 
 
 @pytest.mark.parametrize("dimension", DIMENSIONS)
 def test_perception_means_of_the_reference_department_recover_the_truth(survey, dimension):
-    scores = dimension_scores(survey.ratings["perception"], survey.instrument.dimension_of())
+    scores = dimension_scores(survey.ratings["perception"], dimension_of=survey.instrument.dimension_of())
     x = scores.loc[survey.segments["department"] == "内科", dimension].dropna()
     assert _within(x.mean(), x.std() / np.sqrt(len(x)), TRUTH["dimensions"][dimension]["perception"])
 

@@ -34,7 +34,7 @@ def test_distribution_shares_per_scale_point():
 
 def test_dimension_scores_average_the_items_answered():
     ratings = pd.DataFrame({"1": [1, np.nan, np.nan], "2": [3, 4, np.nan], "3": [5, 5, 5]})
-    scores = desc.dimension_scores(ratings, {"1": "d", "2": "d", "3": "e"})
+    scores = desc.dimension_scores(ratings, dimension_of={"1": "d", "2": "d", "3": "e"})
     assert scores["d"].tolist()[:2] == [2, 4]
     assert np.isnan(scores["d"].iloc[2])
     assert scores["e"].tolist() == [5, 5, 5]
@@ -91,8 +91,8 @@ def test_nps_all_promoters_has_a_zero_width_interval():
     ("bh", [0.02, 0.04, 0.04, 0.02]),          # p.adjust(p, "BH")
 ])
 def test_p_adjustment_matches_r_p_adjust(method, expected):
-    assert_allclose(adjust_p([0.01, 0.04, 0.03, 0.005], method), expected)
-    assert np.isnan(adjust_p([np.nan, 0.2], method)[0])
+    assert_allclose(adjust_p([0.01, 0.04, 0.03, 0.005], p_adjust=method), expected)
+    assert np.isnan(adjust_p([np.nan, 0.2], p_adjust=method)[0])
 
 
 def _welch_by_hand(groups):

@@ -77,9 +77,9 @@ def test_a_value_on_the_crosshair_counts_as_high():
 
 @pytest.mark.parametrize("rule, expected", [("mean", 3.0), ("median", 2.0), ("midpoint", 4.0)])
 def test_crosshair_rules(rule, expected):
-    assert crosshair(pd.Series([1.0, 2.0, 6.0]), rule, scale=(1, 7)) == expected
+    assert crosshair(pd.Series([1.0, 2.0, 6.0]), rule=rule, scale=(1, 7)) == expected
 
 
 def test_midpoint_needs_a_scale():
     with pytest.raises(ValueError, match="midpoint cross-hair needs"):
-        crosshair(pd.Series([1.0]), "midpoint")
+        crosshair(pd.Series([1.0]), rule="midpoint")

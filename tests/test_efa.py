@@ -151,7 +151,7 @@ def test_polychoric_correlations_match_psych():
 
 
 def test_efa_on_polychoric_correlations_matches_psych():
-    ours = efa.fit_efa(BFI, 5, cor="polychoric")
+    ours = efa.fit_efa(BFI, 5, correlation="polychoric")
     theirs = pd.read_csv(REF / "efa_loadings_polychoric.csv", index_col=0)
     order, signs = _match(ours.loadings.to_numpy(), theirs.to_numpy())
     assert_allclose(ours.loadings.to_numpy()[:, order] * signs, theirs.to_numpy(), atol=1e-3)

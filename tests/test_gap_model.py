@@ -26,7 +26,7 @@ def demo():
 def test_gaps_of_the_reference_department_recover_the_truth(demo, dimension):
     survey, _ = demo
     gaps = respondent_gaps(survey.ratings["expectation"], survey.ratings["perception"],
-                           survey.instrument.dimension_of())
+                           dimension_of=survey.instrument.dimension_of())
     x = gaps.loc[survey.segments["department"] == "内科", dimension].dropna()
     assert abs(x.mean() - TRUTH["dimensions"][dimension]["gap"]) <= 3.5 * x.std() / np.sqrt(len(x))
 

@@ -27,15 +27,15 @@ def test_items_missing_from_either_side_are_left_out():
 
 @pytest.mark.parametrize("dpmo, sigma", [(3.4, 6.0), (6210, 4.0), (66807, 3.0), (308538, 2.0)])
 def test_sigma_levels_of_the_conventional_table(dpmo, sigma):
-    got_dpmo, got_sigma = sigma_level(dpmo, 1e6, 1)
-    assert got_dpmo == pytest.approx(dpmo)
-    assert got_sigma == pytest.approx(sigma, abs=0.005)
+    got = sigma_level(dpmo, 1e6, opportunities=1)
+    assert got.dpmo == pytest.approx(dpmo)
+    assert got.sigma == pytest.approx(sigma, abs=0.005)
 
 
 def test_dpmo_counts_opportunities():
-    dpmo, sigma = sigma_level(378, 121852, 5)
-    assert dpmo == pytest.approx(378 / (121852 * 5) * 1e6)
-    assert sigma == pytest.approx(stats.norm.ppf(1 - dpmo / 1e6) + 1.5)
+    got = sigma_level(378, 121852, opportunities=5)
+    assert got.dpmo == pytest.approx(378 / (121852 * 5) * 1e6)
+    assert got.sigma == pytest.approx(stats.norm.ppf(1 - got.dpmo / 1e6) + 1.5)
 
 
 @pytest.fixture

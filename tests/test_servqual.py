@@ -21,7 +21,7 @@ def forms():
 
 def test_respondent_gaps_use_items_answered_in_both_forms(forms):
     e, p = forms
-    gaps = respondent_gaps(e, p, DIMS)
+    gaps = respondent_gaps(e, p, dimension_of=DIMS)
     # respondent 3: item 2 has no expectation, so dimension a is item 1 only: 6 - 5
     # item gaps: 1: -1, 0, 1, -2; 2: 0, -2, (none), -1; 3: -1, -2, 0, 1
     assert gaps["a"].tolist() == [-0.5, -1.0, 1.0, -1.5]
@@ -48,7 +48,7 @@ def test_item_gap_interval_and_paired_tests_by_hand(forms):
 
 def test_p_values_are_adjusted_across_items(forms):
     e, p = forms
-    table = item_gaps(e, p, dimension_of=DIMS, correction="bonferroni")
+    table = item_gaps(e, p, dimension_of=DIMS, p_adjust="bonferroni")
     assert_allclose(table["p_adjusted"], np.minimum(table["p_value"] * 3, 1))
 
 

@@ -40,10 +40,10 @@ def test_paired_when_every_id_repeats():
     y = pd.Series([3.0, 4, 3, 2, 5, 2], index=list("fedcba"))[::-1]  # same ids, other order
     r = compare_means(x, y)
     expected = stats.ttest_rel(x[list("abcdef")], y[list("abcdef")])
-    assert r["test"] == "paired" and r["n_paired"] == 6
-    assert r["t"] == pytest.approx(expected.statistic, rel=1e-12)
-    assert r["p_value"] == pytest.approx(expected.pvalue, rel=1e-12)
-    assert r["df"] == 5
+    assert r.test == "paired" and r.n_paired == 6
+    assert r.t == pytest.approx(expected.statistic, rel=1e-12)
+    assert r.p_value == pytest.approx(expected.pvalue, rel=1e-12)
+    assert r.df == 5
 
 
 def test_welch_when_no_id_repeats():
@@ -51,9 +51,9 @@ def test_welch_when_no_id_repeats():
     y = pd.Series([3.0, 4, 3, 2, 5], index=[f"b{i}" for i in range(5)])
     r = compare_means(x, y)
     expected = stats.ttest_ind(x, y, equal_var=False)
-    assert r["test"] == "welch" and r["n_paired"] == 0
-    assert r["t"] == pytest.approx(expected.statistic, rel=1e-12)
-    assert r["p_value"] == pytest.approx(expected.pvalue, rel=1e-12)
+    assert r.test == "welch" and r.n_paired == 0
+    assert r.t == pytest.approx(expected.statistic, rel=1e-12)
+    assert r.p_value == pytest.approx(expected.pvalue, rel=1e-12)
 
 
 def test_partially_overlapping_samples_by_hand():
@@ -74,20 +74,20 @@ def test_partially_overlapping_samples_by_hand():
     df = (nc - 1) + (gamma - nc + 1) / (na + nb + 2 * nc) * (na + nb)
     t = (m1 - m2) / se
     result = compare_means(x, y)
-    assert result["test"] == "overlap" and result["n_paired"] == 3
-    assert result["change"] == pytest.approx(1.0)
-    assert result["t"] == pytest.approx(t, rel=1e-12)
-    assert result["df"] == pytest.approx(df, rel=1e-12)
-    assert result["p_value"] == pytest.approx(2 * stats.t.sf(t, df), rel=1e-12)
+    assert result.test == "overlap" and result.n_paired == 3
+    assert result.change == pytest.approx(1.0)
+    assert result.t == pytest.approx(t, rel=1e-12)
+    assert result.df == pytest.approx(df, rel=1e-12)
+    assert result.p_value == pytest.approx(2 * stats.t.sf(t, df), rel=1e-12)
     half = stats.t.ppf(0.975, df) * se
-    assert (result["ci_low"], result["ci_high"]) == pytest.approx((1 - half, 1 + half))
+    assert (result.ci_low, result.ci_high) == pytest.approx((1 - half, 1 + half))
 
 
 def test_welch_from_summaries_matches_scipy():
     r = compare_summaries((5.2, 1.0, 100), (5.0, 1.2, 80))
     expected = stats.ttest_ind_from_stats(5.2, 1.0, 100, 5.0, 1.2, 80, equal_var=False)
-    assert r["t"] == pytest.approx(expected.statistic, rel=1e-12)
-    assert r["p_value"] == pytest.approx(expected.pvalue, rel=1e-12)
+    assert r.t == pytest.approx(expected.statistic, rel=1e-12)
+    assert r.p_value == pytest.approx(expected.pvalue, rel=1e-12)
 
 
 def _wave_study(write_study, tmp_path, previous: pd.DataFrame, **changes):
@@ -111,7 +111,7 @@ def test_waves_match_items_by_id_and_pair_repeat_respondents(write_study, tmp_pa
     now = pd.Series(survey.ratings["perception"]["b1"].to_numpy(), index=survey.ids.to_numpy())
     then = before.set_index("id")["P_b1"].astype(float)
     assert changes.loc["beta", "change"] == pytest.approx(now.mean() - then.mean())
-    assert changes.loc["beta", "t"] == pytest.approx(compare_means(now, then)["t"])
+    assert changes.loc["beta", "t"] == pytest.approx(compare_means(now, then).t)
     # ... while the table's own row for this wave describes beta on all its items.
     rows = result.table.set_index(["wave", "kind", "measure"])
     beta_now = survey.ratings["perception"][["b1", "b2"]].mean(axis=1)

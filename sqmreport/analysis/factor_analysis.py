@@ -91,19 +91,19 @@ def analyse(survey: Survey) -> FactorReport:
     def attempt(name, compute):
         return section(problems, name, compute)
 
-    corr = attempt("suitability", lambda: efa.correlation(data, missing=options.missing, cor=cor)[0])
-    kmo = attempt("suitability", lambda: efa.kmo(data, missing=options.missing, cor=cor)) if corr is not None else None
-    bartlett = attempt("suitability", lambda: efa.bartlett(data, missing=options.missing, cor=cor)) if kmo else None
+    corr = attempt("suitability", lambda: efa.correlation_matrix(data, missing=options.missing, correlation=cor).matrix)
+    kmo = attempt("suitability", lambda: efa.kmo(data, missing=options.missing, correlation=cor)) if corr is not None else None
+    bartlett = attempt("suitability", lambda: efa.bartlett(data, missing=options.missing, correlation=cor)) if kmo else None
 
     parallel = attempt("factors", lambda: efa.parallel_analysis(
         data, n_iter=options.parallel_iterations, seed=spec.analysis.seed, missing=options.missing,
-        cor=cor))
+        correlation=cor))
     suggested = {"instrument": len(instrument.dimensions)}
     if parallel is not None:
         above = (parallel["observed_fa"] > parallel["simulated_fa"]).to_numpy()
         suggested["parallel"] = int(np.argmin(above)) if not above.all() else len(above)
         suggested["kaiser"] = int((parallel["observed_pc"] > 1).sum())
-        velicer = attempt("factors", lambda: efa.velicer_map(data, missing=options.missing, cor=cor,
+        velicer = attempt("factors", lambda: efa.velicer_map(data, missing=options.missing, correlation=cor,
                                                               max_factors=min(12, data.shape[1] - 1)))
         if velicer is not None:
             parallel = parallel.merge(velicer.rename(columns={"factors": "factor"}), on="factor",
@@ -116,7 +116,7 @@ def analyse(survey: Survey) -> FactorReport:
 
     solution = attempt("efa", lambda: efa.fit_efa(data, n_factors, method=options.method,
                                                  rotation=options.rotation, missing=options.missing,
-                                                 cor=cor))
+                                                 correlation=cor))
     matching = flags = None
     if solution is not None:
         matching = _match_dimensions(solution.loadings, dims)
@@ -124,7 +124,7 @@ def analyse(survey: Survey) -> FactorReport:
         if solution.heywood:
             problems["heywood"] = Degenerate("heywood", "Heywood case", items=", ".join(solution.heywood))
     pca = attempt("pca", lambda: efa.pca(data, n_factors, rotation="varimax" if n_factors > 1 else "none",
-                                        missing=options.missing, cor=cor))
+                                        missing=options.missing, correlation=cor))
 
     reliability, totals = [], []
     for dim in instrument.dimension_ids:

@@ -78,7 +78,7 @@ def analyse(survey: Survey) -> GapResult:
     level = spec.analysis.confidence
 
     items = item_gaps(e, p, dimension_of=dim_of, confidence=level,
-                      correction=spec.analysis.p_adjust)
+                      p_adjust=spec.analysis.p_adjust)
     dimensions = dimension_gaps(e, p, dimension_of=dim_of, confidence=level)
     summary = servqual_summary(e, p, dimension_of=dim_of, points=survey.importance,
                                weights=spec.analysis.servqual_weights)
@@ -133,8 +133,8 @@ def _priorities(items: pd.DataFrame, survey: Survey):
 def _reliability(survey: Survey, dim_of: dict) -> pd.DataFrame:
     e, p = survey.ratings["expectation"], survey.ratings["perception"]
     low, high = survey.scale
-    score_e, score_p = dimension_scores(e, dim_of), dimension_scores(p, dim_of)
-    gaps = respondent_gaps(e, p, dim_of)
+    score_e, score_p = dimension_scores(e, dimension_of=dim_of), dimension_scores(p, dimension_of=dim_of)
+    gaps = respondent_gaps(e, p, dimension_of=dim_of)
     rows = []
     for dim in survey.instrument.dimension_ids:
         items = survey.instrument.items_of(dim)

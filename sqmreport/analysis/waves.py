@@ -103,7 +103,7 @@ def _measures(survey: Survey, items):
     perception = survey.ratings["perception"][items]
     for item in items:
         yield ("perception", "item", item), perception[item].to_numpy(float)
-    dims = dimension_scores(perception, dim_of)
+    dims = dimension_scores(perception, dimension_of=dim_of)
     for dim in dims.columns:
         yield ("perception", "dimension", dim), dims[dim].to_numpy(float)
     if survey.overall is not None:
@@ -115,7 +115,7 @@ def _measures(survey: Survey, items):
             yield ("gap", "item", item), perception[item].to_numpy(float) - e
         from sqmreport.stats.servqual import respondent_gaps
 
-        dims = respondent_gaps(expectation, perception, dim_of).drop(columns="overall")
+        dims = respondent_gaps(expectation, perception, dimension_of=dim_of).drop(columns="overall")
         for dim in dims.columns:
             yield ("gap", "dimension", dim), dims[dim].to_numpy(float)
         yield ("gap", "servqual", "servqual"), dims.mean(axis=1).to_numpy(float)
@@ -188,7 +188,7 @@ def track(survey: Survey, waves: list[WaveData], *, confidence: float = 0.95,
     alpha = 1 - confidence
     changes["p_adjusted"] = np.nan
     for (form, is_item), block in changes.groupby(["form", changes["kind"] == "item"]):
-        changes.loc[block.index, "p_adjusted"] = adjust_p(block["p_value"], p_adjust)
+        changes.loc[block.index, "p_adjusted"] = adjust_p(block["p_value"], p_adjust=p_adjust)
     key = ["wave", "form", "kind", "measure"]
     table = table.merge(changes.assign(wave=current, previous=previous.label), on=key, how="left")
 
@@ -196,7 +196,7 @@ def track(survey: Survey, waves: list[WaveData], *, confidence: float = 0.95,
                    & (table["form"] == "perception") & (table["quadrant"] == "improve")]
     actions = changes[(changes["form"] == "perception") & (changes["kind"] == "item")
                       & changes["measure"].isin(before["measure"])].copy()
-    actions["p_adjusted"] = adjust_p(actions["p_value"], p_adjust)
+    actions["p_adjusted"] = adjust_p(actions["p_value"], p_adjust=p_adjust)
     actions["verdict"] = np.select(
         [(actions["p_adjusted"] < alpha) & (actions["change"] > 0),
          (actions["p_adjusted"] < alpha) & (actions["change"] < 0)],
@@ -216,7 +216,7 @@ def _changes(survey: Survey, previous: WaveData, common: list, confidence: float
             if key in before:
                 rows.append({"form": key[0], "kind": key[1], "measure": key[2],
                              **compare_samples(values, before[key], pairs=pairs,
-                                                 confidence=confidence)})
+                                                 confidence=confidence).as_dict()})
     else:
         summary = previous.summary.set_index(["form", "kind", "measure"])
         for key, values in _measures(survey, common):
@@ -227,7 +227,7 @@ def _changes(survey: Survey, previous: WaveData, common: list, confidence: float
             rows.append({"form": key[0], "kind": key[1], "measure": key[2],
                          **compare_summaries((v.mean(), v.std(ddof=1), len(v)),
                                              (prior["mean"], prior["sd"], prior["n"]),
-                                             confidence=confidence)})
+                                             confidence=confidence).as_dict()})
     if not rows:
         raise Degenerate("no_common_measures", f"wave {previous.label!r} has no measure in "
                          "common with this wave", wave=previous.label)

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from sqmreport._validation import check_option
+
 
 __all__ = ["ComplaintResult", "analyse_complaints", "pareto"]
 
@@ -92,6 +94,7 @@ def analyse_complaints(log: pd.DataFrame, *, target_hours: float = 48, repeat_da
     gaps : Series, optional
         Dimension id -> gap (P − E), to rank the linked dimensions by shortfall.
     """
+    check_option("period", period, ("month", "quarter"))
     log = log.copy()
     log["hours"] = (log["closed"] - log["received"]).dt.total_seconds() / 3600
     log["repeat"] = _repeats(log, repeat_days)

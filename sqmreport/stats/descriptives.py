@@ -13,6 +13,7 @@ import pandas as pd
 from scipy import stats
 
 from sqmreport._validation import InputError, check_option
+from sqmreport.stats._options import check_confidence, check_p_adjust
 from sqmreport.stats.disclosure import suppress_small
 
 __all__ = [
@@ -74,6 +75,7 @@ def describe(data: pd.DataFrame, *, scale: tuple | None = None, confidence: floa
     -----
     CI: mean ± t(1 - α/2, n - 1) · sd / √n.  In R: ``t.test(x)$conf.int``.
     """
+    check_confidence(confidence)
     rows = []
     for name in data.columns:
         values = data[name].to_numpy(dtype=float)
@@ -104,7 +106,7 @@ def distribution(data: pd.DataFrame, *, scale: tuple) -> pd.DataFrame:
     return table.div(table.sum(axis=1).replace(0, np.nan), axis=0)
 
 
-def dimension_scores(ratings: pd.DataFrame, dimension_of: dict) -> pd.DataFrame:
+def dimension_scores(ratings: pd.DataFrame, *, dimension_of: dict) -> pd.DataFrame:
     """Each respondent's score on each dimension: the mean of the items answered.
 
     Parameters
@@ -177,6 +179,7 @@ def csi(scores: pd.DataFrame, *, scale: tuple, weights: dict | None = None,
     CSI ± z · SE.  This is a weighted index, not the ACSI, whose weights come
     from a latent-variable model.
     """
+    check_confidence(confidence)
     names = list(scores.columns)
     if weights is None:
         w = np.full(len(names), 1 / len(names))
@@ -241,6 +244,7 @@ def nps(scores: pd.Series, *, confidence: float = 0.95) -> NPSResult:
     >>> print(f"{r.nps:.1f}, {r.promoters:.0%} promoters, {r.detractors:.0%} detractors")
     0.0, 40% promoters, 40% detractors
     """
+    check_confidence(confidence)
     answered = scores.dropna().to_numpy(dtype=float)
     n = len(answered)
     if n == 0:
@@ -267,7 +271,7 @@ def segment_profile(segments: pd.DataFrame, *, min_size: int) -> pd.DataFrame:
     rows = []
     for seg in segments.columns:
         counts = segments[seg].value_counts(dropna=True).sort_index()
-        hide = suppress_small(counts, min_size)
+        hide = suppress_small(counts, min_size=min_size)
         total = len(segments)
         for value, n in counts.items():
             rows.append({"segment": seg, "value": value, "n": np.nan if hide[value] else n,
@@ -299,7 +303,8 @@ class SegmentComparison:
 
 
 def compare_segments(scores: pd.DataFrame, segments: pd.DataFrame, *, min_size: int = 5,
-                     test: str = "welch", confidence: float = 0.95) -> SegmentComparison:
+                     test: str = "welch", p_adjust: str = "holm",
+                     confidence: float = 0.95) -> SegmentComparison:
     """Compare each measure across the groups of each segment.
 
     Parameters
@@ -324,12 +329,14 @@ def compare_segments(scores: pd.DataFrame, segments: pd.DataFrame, *, min_size: 
         The test is NaN when fewer than two groups are large enough.
     """
     check_option("test", test, ("welch", "kruskal"))
+    check_p_adjust(p_adjust)
+    check_confidence(confidence)
     tests, groups = [], []
     for seg in segments.columns:
         for measure in scores.columns:
             frame = pd.DataFrame({"y": scores[measure], "g": segments[seg]}).dropna()
             counts = frame["g"].value_counts().sort_index()
-            hide = suppress_small(counts, min_size)
+            hide = suppress_small(counts, min_size=min_size)
             kept = []
             for value in counts.index:
                 y = frame.loc[frame["g"] == value, "y"].to_numpy()
@@ -343,7 +350,7 @@ def compare_segments(scores: pd.DataFrame, segments: pd.DataFrame, *, min_size: 
                                "suppressed": bool(hide[value])})
             tests.append({"segment": seg, "measure": measure, **_group_test(kept, test)})
     tests = pd.DataFrame(tests)
-    tests["p_adjusted"] = adjust_p(tests["p_value"].to_numpy(), "holm")
+    tests["p_adjusted"] = adjust_p(tests["p_value"].to_numpy(), p_adjust=p_adjust)
     order = ["segment", "measure", "test", "statistic", "df1", "df2", "p_value", "p_adjusted",
              "effect_size", "effect_measure", "groups", "n"]
     return SegmentComparison(tests[order], pd.DataFrame(groups))
@@ -385,24 +392,49 @@ def _welch_df2(samples: list) -> float:
     return (k ** 2 - 1) / (3 * lam)
 
 
-def adjust_p(p_values, method: str = "holm") -> np.ndarray:
+def adjust_p(p_values, *, p_adjust: str = "holm") -> np.ndarray:
     """Adjust p-values for multiple comparisons; NaN p-values are left out and stay NaN.
 
     Parameters
     ----------
-    p_values : array-like
-    method : {"holm", "bonferroni", "bh"}
-        Holm's step-down, Bonferroni, or Benjamini-Hochberg (false discovery rate).
-        In R: ``p.adjust(p, "holm" | "bonferroni" | "BH")``.
+    p_values : array-like of float
+        The unadjusted p-values of one family of tests.
+    p_adjust : {"holm", "bonferroni", "bh", "none"}
+        Holm's step-down, Bonferroni, Benjamini-Hochberg (false discovery rate), or
+        no adjustment.
+
+    Returns
+    -------
+    ndarray
+        Adjusted p-values in the order given, capped at 1.
+
+    Raises
+    ------
+    InputError
+        For an unknown ``p_adjust``.
+
+    Notes
+    -----
+    With the m non-missing p-values sorted, p₍₁₎ ≤ … ≤ p₍ₘ₎:
+    Bonferroni min(m p, 1); Holm max_{j ≤ i} min((m − j + 1) p₍ⱼ₎, 1);
+    Benjamini-Hochberg min_{j ≥ i} min(m p₍ⱼ₎ / j, 1).
+    In R: ``p.adjust(p, "holm" | "bonferroni" | "BH" | "none")``.
+
+    References
+    ----------
+    Holm, S. (1979). A simple sequentially rejective multiple test procedure.
+    Scandinavian Journal of Statistics, 6(2), 65-70.  Benjamini, Y., & Hochberg, Y.
+    (1995). Controlling the false discovery rate. Journal of the Royal Statistical
+    Society B, 57(1), 289-300.
 
     Examples
     --------
     >>> adjust_p([0.01, 0.04, 0.03]).round(2).tolist()
     [0.03, 0.06, 0.06]
-    >>> adjust_p([0.01, 0.04, 0.03], "bh").round(2).tolist()
+    >>> adjust_p([0.01, 0.04, 0.03], p_adjust="bh").round(2).tolist()
     [0.03, 0.04, 0.04]
     """
-    check_option("method", method, ("holm", "bonferroni", "bh"))
+    check_p_adjust(p_adjust)
     p = np.asarray(p_values, dtype=float)
     out = np.full_like(p, np.nan)
     ok = ~np.isnan(p)
@@ -410,12 +442,15 @@ def adjust_p(p_values, method: str = "holm") -> np.ndarray:
     if m == 0:
         return out
     values = p[ok]
-    if method == "bonferroni":
+    if p_adjust == "none":
+        out[ok] = values
+        return out
+    if p_adjust == "bonferroni":
         out[ok] = np.minimum(values * m, 1)
         return out
     order = np.argsort(values)
     ranked = values[order]
-    if method == "holm":
+    if p_adjust == "holm":
         adjusted = np.maximum.accumulate((m - np.arange(m)) * ranked)
     else:
         adjusted = np.minimum.accumulate((m / np.arange(m, 0, -1) * ranked[::-1]))[::-1]

@@ -7,7 +7,7 @@ import pandas as pd
 __all__ = ["suppress_small"]
 
 
-def suppress_small(counts: pd.Series, min_size: int) -> pd.Series:
+def suppress_small(counts: pd.Series, *, min_size: int) -> pd.Series:
     """Which groups of a breakdown to suppress so that no group below ``min_size`` can be recovered.
 
     Groups below ``min_size`` are suppressed.  A breakdown is shown beside its
@@ -29,9 +29,9 @@ def suppress_small(counts: pd.Series, min_size: int) -> pd.Series:
 
     Examples
     --------
-    >>> suppress_small(pd.Series({"a": 3, "b": 40, "c": 60}), 5).tolist()
+    >>> suppress_small(pd.Series({"a": 3, "b": 40, "c": 60}), min_size=5).tolist()
     [True, True, False]
-    >>> suppress_small(pd.Series({"a": 3, "b": 4, "c": 60}), 5).tolist()
+    >>> suppress_small(pd.Series({"a": 3, "b": 4, "c": 60}), min_size=5).tolist()
     [True, True, False]
     """
     hide = counts < min_size

@@ -9,6 +9,7 @@ import pandas as pd
 from scipy import stats
 
 from sqmreport._validation import Degenerate, InputError, check_option
+from sqmreport.stats._options import check_confidence
 
 __all__ = ["DriverResult", "QUADRANTS", "crosshair", "importance_performance",
            "key_drivers", "relative_weights"]
@@ -91,6 +92,7 @@ def key_drivers(drivers: pd.DataFrame, outcome: pd.Series, *,
     Rows with any missing value are left out (listwise).  The correlation's
     interval uses Fisher's z; in R: ``cor.test(x, y)``.
     """
+    check_confidence(confidence)
     frame = pd.concat([drivers, outcome.rename("__outcome__")], axis=1).dropna()
     n = len(frame)
     k = drivers.shape[1]
@@ -114,12 +116,12 @@ def key_drivers(drivers: pd.DataFrame, outcome: pd.Series, *,
     return DriverResult(table, r_squared, n)
 
 
-def crosshair(values: pd.Series, rule: str, *, scale: tuple | None = None) -> float:
+def crosshair(values: pd.Series, *, rule: str = "mean", scale: tuple | None = None) -> float:
     """Where a Q-matrix axis is cut: the mean, the median, or the scale midpoint.
 
     ``"midpoint"`` needs ``scale`` (an axis not on a rating scale has no midpoint).
     """
-    check_option("crosshair", rule, ("mean", "median", "midpoint"))
+    check_option("rule", rule, ("mean", "median", "midpoint"))
     if rule == "mean":
         return float(values.mean())
     if rule == "median":

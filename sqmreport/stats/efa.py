@@ -17,20 +17,36 @@ import pandas as pd
 from scipy import optimize, special, stats
 
 from sqmreport._validation import Degenerate, InputError, check_option
+from sqmreport.stats._options import CORRELATIONS, MISSING, check_correlation, check_missing
 
-__all__ = ["BartlettResult", "CORRELATIONS", "EFAResult", "KMOResult", "METHODS", "MISSING",
-           "ROTATIONS", "bartlett", "correlation", "fit_efa", "kmo", "parallel_analysis", "pca",
-           "polychoric", "velicer_map"]
+__all__ = ["BartlettResult", "CORRELATIONS", "CorrelationResult", "EFAResult", "KMOResult",
+           "METHODS", "MISSING", "ROTATIONS", "bartlett", "correlation_matrix", "fit_efa", "kmo",
+           "parallel_analysis", "pca", "polychoric", "velicer_map"]
 
 METHODS = ("minres", "ml", "principal")
 ROTATIONS = ("oblimin", "promax", "varimax", "none")
 OBLIQUE = ("oblimin", "promax")
-MISSING = ("pairwise", "listwise")
-CORRELATIONS = ("pearson", "polychoric")
 
 
-def correlation(data: pd.DataFrame, *, missing: str = "pairwise",
-                cor: str = "pearson") -> tuple[pd.DataFrame, int]:
+@dataclass(frozen=True)
+class CorrelationResult:
+    """The correlation matrix a factor analysis starts from.
+
+    Attributes
+    ----------
+    matrix : DataFrame
+        Items × items correlations, labelled by item.
+    n_obs : int
+        Observations psych would use: all rows with ``missing="pairwise"``, the
+        complete rows with ``missing="listwise"``.
+    """
+
+    matrix: pd.DataFrame
+    n_obs: int
+
+
+def correlation_matrix(data: pd.DataFrame, *, missing: str = "pairwise",
+                       correlation: str = "pearson") -> CorrelationResult:
     """Correlations of the items and the number of observations psych would use.
 
     Parameters
@@ -40,25 +56,35 @@ def correlation(data: pd.DataFrame, *, missing: str = "pairwise",
     missing : {"pairwise", "listwise"}
         Pairwise-complete correlations with n = all rows (as psych does), or
         complete cases only.
-    cor : {"pearson", "polychoric"}
+    correlation : {"pearson", "polychoric"}
         Pearson correlations, or polychoric ones for ordinal (Likert) items
         (:func:`polychoric`).
 
     Returns
     -------
-    (DataFrame, int)
+    CorrelationResult
 
     Raises
     ------
     InputError
+        For an unknown ``missing`` or ``correlation``.
+    Degenerate
         When an item has no variance, or a pair of items was never answered together.
 
     Notes
     -----
-    In R: ``cor(x, use = "pairwise")`` (or ``polychoric(x)$rho``) and ``nrow(x)``.
+    Pearson: r_jl = s_jl / (s_j s_l) over the rows that answered both j and l.
+    In R: ``cor(x, use = "pairwise")`` (or ``psych::polychoric(x)$rho``) and ``nrow(x)``.
+
+    Examples
+    --------
+    >>> x = pd.DataFrame({"a": [1, 2, 3, 4], "b": [2, 1, 4, 3], "c": [1, 3, 2, 4.0]})
+    >>> r = correlation_matrix(x)
+    >>> print(f"{r.matrix.loc['a', 'b']:.2f}", r.n_obs)
+    0.60 4
     """
-    check_option("missing", missing, MISSING)
-    check_option("cor", cor, CORRELATIONS)
+    check_missing(missing)
+    check_correlation(correlation)
     frame = data.astype(float)
     if missing == "listwise":
         frame = frame.dropna()
@@ -66,12 +92,12 @@ def correlation(data: pd.DataFrame, *, missing: str = "pairwise",
     if constant:
         raise Degenerate("no_variance", f"item {constant[0]} has no variance (every answer the "
                          "same or missing)", item=constant[0])
-    r = frame.corr() if cor == "pearson" else polychoric(frame)
+    r = frame.corr() if correlation == "pearson" else polychoric(frame)
     if r.isna().any().any():
         a, b = np.argwhere(r.isna().to_numpy())[0]
         raise Degenerate("never_together", f"items {r.index[a]} and {r.columns[b]} were never "
                          "answered together", a=r.index[a], b=r.columns[b])
-    return r, len(frame)
+    return CorrelationResult(r, len(frame))
 
 
 def _bivariate_cdf(h: np.ndarray, k: np.ndarray, rho: float) -> np.ndarray:
@@ -197,7 +223,7 @@ class KMOResult:
     per_item: pd.Series
 
 
-def kmo(data: pd.DataFrame, *, missing: str = "pairwise", cor: str = "pearson") -> KMOResult:
+def kmo(data: pd.DataFrame, *, missing: str = "pairwise", correlation: str = "pearson") -> KMOResult:
     """Kaiser-Meyer-Olkin measure of sampling adequacy, overall and per item.
 
     Notes
@@ -210,7 +236,7 @@ def kmo(data: pd.DataFrame, *, missing: str = "pairwise", cor: str = "pearson") 
     ----------
     Kaiser, H. F. (1970). A second generation little jiffy. Psychometrika, 35(4), 401-415.
     """
-    r, _ = correlation(data, missing=missing, cor=cor)
+    r = correlation_matrix(data, missing=missing, correlation=correlation).matrix
     check_positive_definite(r)
     inv = np.linalg.inv(r.to_numpy())
     scale = 1 / np.sqrt(np.diag(inv))
@@ -241,7 +267,7 @@ class BartlettResult:
     n: int
 
 
-def bartlett(data: pd.DataFrame, *, missing: str = "pairwise", cor: str = "pearson") -> BartlettResult:
+def bartlett(data: pd.DataFrame, *, missing: str = "pairwise", correlation: str = "pearson") -> BartlettResult:
     """Bartlett's test that the correlation matrix is an identity matrix.
 
     Notes
@@ -249,7 +275,8 @@ def bartlett(data: pd.DataFrame, *, missing: str = "pairwise", cor: str = "pears
     χ² = −(n − 1 − (2p + 5)/6) · ln|R|, df = p(p − 1)/2.
     In R: ``psych::cortest.bartlett(cor(x, use = "pairwise"), n = nrow(x))``.
     """
-    r, n = correlation(data, missing=missing, cor=cor)
+    corr = correlation_matrix(data, missing=missing, correlation=correlation)
+    r, n = corr.matrix, corr.n_obs
     p = r.shape[0]
     check_positive_definite(r)
     sign, logdet = np.linalg.slogdet(r.to_numpy())
@@ -259,7 +286,7 @@ def bartlett(data: pd.DataFrame, *, missing: str = "pairwise", cor: str = "pears
 
 
 def velicer_map(data: pd.DataFrame, *, missing: str = "pairwise", max_factors: int = 8,
-                cor: str = "pearson") -> pd.DataFrame:
+                correlation: str = "pearson") -> pd.DataFrame:
     """Velicer's minimum average partial (MAP) criterion for 1 … ``max_factors`` components.
 
     Returns
@@ -277,7 +304,7 @@ def velicer_map(data: pd.DataFrame, *, missing: str = "pairwise", max_factors: i
     Velicer, W. F. (1976). Determining the number of components from the matrix of
     partial correlations. Psychometrika, 41(3), 321-327.
     """
-    r, _ = correlation(data, missing=missing, cor=cor)
+    r = correlation_matrix(data, missing=missing, correlation=correlation).matrix
     check_positive_definite(r)
     x = r.to_numpy()
     p = x.shape[0]
@@ -320,7 +347,7 @@ def _smc(r: np.ndarray) -> np.ndarray:
 
 def parallel_analysis(data: pd.DataFrame, *, n_iter: int = 50, seed: int = 20240101,
                       missing: str = "pairwise", quantile: float = 0.95,
-                      cor: str = "pearson") -> pd.DataFrame:
+                      correlation: str = "pearson") -> pd.DataFrame:
     """Horn's parallel analysis for components and factors, with a seeded generator.
 
     Correlation matrices of ``n_iter`` random normal data sets of the same size
@@ -341,7 +368,8 @@ def parallel_analysis(data: pd.DataFrame, *, n_iter: int = 50, seed: int = 20240
     Horn, J. L. (1965). A rationale and test for the number of factors in factor
     analysis. Psychometrika, 30(2), 179-185.
     """
-    r, n = correlation(data, missing=missing, cor=cor)
+    corr = correlation_matrix(data, missing=missing, correlation=correlation)
+    r, n = corr.matrix, corr.n_obs
     check_positive_definite(r)
     x = r.to_numpy()
     p = x.shape[0]
@@ -401,7 +429,7 @@ class EFAResult:
 
 
 def fit_efa(data: pd.DataFrame, n_factors: int, *, method: str = "minres",
-            rotation: str = "oblimin", missing: str = "pairwise", cor: str = "pearson") -> EFAResult:
+            rotation: str = "oblimin", missing: str = "pairwise", correlation: str = "pearson") -> EFAResult:
     """Extract and rotate ``n_factors`` factors, as ``psych::fa`` does.
 
     Parameters
@@ -438,7 +466,8 @@ def fit_efa(data: pd.DataFrame, n_factors: int, *, method: str = "minres",
     """
     check_option("method", method, METHODS)
     check_option("rotation", rotation, ROTATIONS)
-    r, n = correlation(data, missing=missing, cor=cor)
+    corr = correlation_matrix(data, missing=missing, correlation=correlation)
+    r, n = corr.matrix, corr.n_obs
     p = r.shape[0]
     if not 1 <= n_factors < p:
         raise InputError(f"`n_factors` must be between 1 and {p - 1} for {p} items, got {n_factors}")
@@ -452,7 +481,7 @@ def fit_efa(data: pd.DataFrame, n_factors: int, *, method: str = "minres",
 
 
 def pca(data: pd.DataFrame, n_components: int, *, rotation: str = "varimax",
-        missing: str = "pairwise", cor: str = "pearson") -> EFAResult:
+        missing: str = "pairwise", correlation: str = "pearson") -> EFAResult:
     """Principal component analysis, as ``psych::principal``: an alternative extraction.
 
     Component loadings are the eigenvectors of the correlation matrix scaled by
@@ -463,7 +492,8 @@ def pca(data: pd.DataFrame, n_components: int, *, rotation: str = "varimax",
     In R: ``psych::principal(x, nfactors, rotate = rotation)``.
     """
     check_option("rotation", rotation, ROTATIONS)
-    r, n = correlation(data, missing=missing, cor=cor)
+    corr = correlation_matrix(data, missing=missing, correlation=correlation)
+    r, n = corr.matrix, corr.n_obs
     p = r.shape[0]
     if not 1 <= n_components <= p:
         raise InputError(f"`n_components` must be between 1 and {p}, got {n_components}")

@@ -18,7 +18,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-__all__ = ["GAPS", "ServiceLevels", "gap_table", "service_levels", "sigma_level"]
+from sqmreport._validation import InputError
+
+__all__ = ["GAPS", "ServiceLevels", "SigmaLevel", "gap_table", "service_levels", "sigma_level"]
 
 GAPS = ("gap1", "gap2", "gap3", "gap4", "gap5")
 
@@ -52,19 +54,69 @@ def gap_table(actual: pd.Series, reference: pd.Series, *, dimension_of: dict) ->
     return table
 
 
-def sigma_level(defects: float, units: float, opportunities: float) -> tuple[float, float]:
+@dataclass(frozen=True)
+class SigmaLevel:
+    """Defects per million opportunities and the sigma level of a process.
+
+    Attributes
+    ----------
+    dpmo : float
+        Defects per million opportunities, DPMO = defects / (units × opportunities) × 10⁶.
+    sigma : float
+        Sigma level with the conventional 1.5 shift, Φ⁻¹(1 − DPMO/10⁶) + 1.5.
+    """
+
+    dpmo: float
+    sigma: float
+
+
+def sigma_level(defects: float, units: float, *, opportunities: float = 1.0) -> SigmaLevel:
     """Defects per million opportunities and the sigma level (with the 1.5 shift).
 
-    DPMO = defects / (units × opportunities) × 10⁶; sigma = Φ⁻¹(1 − DPMO/10⁶) + 1.5.
+    Parameters
+    ----------
+    defects : float
+        Defects counted.
+    units : float
+        Units (services, transactions) inspected.
+    opportunities : float
+        Opportunities for a defect per unit.
+
+    Returns
+    -------
+    SigmaLevel
+
+    Raises
+    ------
+    InputError
+        When ``units`` or ``opportunities`` is not positive, or ``defects`` is negative
+        or more than the opportunities.
+
+    Notes
+    -----
+    DPMO = defects / (units × opportunities) × 10⁶; sigma = Φ⁻¹(1 − DPMO/10⁶) + 1.5,
+    the long-term process drifting 1.5 standard deviations from its short-term mean.
+    There is no base-R function; ``qnorm(1 - dpmo / 1e6) + 1.5`` in R.
+
+    References
+    ----------
+    Harry, M. J. (1988). The nature of six sigma quality. Motorola University Press.
 
     Examples
     --------
-    >>> dpmo, sigma = sigma_level(3.4, 1_000_000, 1)
-    >>> round(dpmo, 1), round(sigma, 2)
+    >>> r = sigma_level(3.4, 1_000_000)
+    >>> round(r.dpmo, 1), round(r.sigma, 2)
     (3.4, 6.0)
     """
-    dpmo = defects / (units * opportunities) * 1e6
-    return dpmo, float(stats.norm.ppf(1 - dpmo / 1e6) + 1.5)
+    if not units > 0 or not opportunities > 0:
+        raise InputError(f"`units` and `opportunities` must be positive, got {units!r} and "
+                         f"{opportunities!r}")
+    total = units * opportunities
+    if not 0 <= defects <= total:
+        raise InputError(f"`defects` must be between 0 and units × opportunities ({total:g}), "
+                         f"got {defects!r}")
+    dpmo = defects / total * 1e6
+    return SigmaLevel(float(dpmo), float(stats.norm.ppf(1 - dpmo / 1e6) + 1.5))
 
 
 @dataclass(frozen=True)
@@ -132,9 +184,10 @@ def service_levels(records: pd.DataFrame) -> ServiceLevels:
     for (dim, name), group in rec[is_defect].groupby(["dimension", "indicator"], sort=False):
         total, units = group["defects"].sum(), group["units"].sum()
         opportunities = (group["units"] * group["opportunities"]).sum() / units
-        dpmo, sigma = sigma_level(total, units, opportunities)
+        level = sigma_level(total, units, opportunities=opportunities)
         defect_rows.append({"indicator": name, "dimension": dim, "defects": total, "units": units,
-                            "opportunities": opportunities, "dpmo": dpmo, "sigma": sigma})
+                            "opportunities": opportunities, "dpmo": level.dpmo,
+                            "sigma": level.sigma})
     defects = pd.DataFrame(defect_rows, columns=["indicator", "dimension", "defects", "units",
                                                  "opportunities", "dpmo", "sigma"])
     return ServiceLevels(indicators, dimensions, float(sqi), defects)

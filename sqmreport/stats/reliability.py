@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from sqmreport._validation import check_option
+from sqmreport.stats._options import check_confidence, check_missing
 
 __all__ = ["AlphaResult", "cronbach_alpha", "item_total", "omega_total"]
 
@@ -45,7 +45,7 @@ class AlphaResult:
 
 
 def _keyed(data: pd.DataFrame, reverse, scale, missing: str) -> pd.DataFrame:
-    check_option("missing", missing, ("pairwise", "listwise"))
+    check_missing(missing)
     x = data.astype(float)
     reverse = [str(r) for r in reverse]
     if reverse:
@@ -93,6 +93,7 @@ def cronbach_alpha(data: pd.DataFrame, *, reverse=(), missing: str = "pairwise",
     (1987). Statistical inference for coefficient alpha. Applied Psychological
     Measurement, 11(1), 93-103.
     """
+    check_confidence(confidence)
     x = _keyed(data, reverse, scale, missing)
     k, n = x.shape[1], len(x)
     if k < 2:
@@ -152,10 +153,10 @@ def omega_total(data: pd.DataFrame, *, reverse=(), missing: str = "pairwise",
     ----------
     McDonald, R. P. (1999). Test theory: A unified treatment. Erlbaum.
     """
-    from sqmreport.stats.efa import correlation, fit_efa
+    from sqmreport.stats.efa import correlation_matrix, fit_efa
 
     x = _keyed(data, reverse, scale, missing)
-    r, _ = correlation(x, missing="pairwise")
+    r = correlation_matrix(x, missing="pairwise").matrix
     uniqueness = fit_efa(x, 1, method="minres", rotation="none", missing="pairwise").uniquenesses
     total = r.to_numpy().sum()
     return float((total - uniqueness.sum()) / total)

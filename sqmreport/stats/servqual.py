@@ -14,6 +14,7 @@ import pandas as pd
 from scipy import stats
 
 from sqmreport._validation import InputError
+from sqmreport.stats._options import check_confidence, check_p_adjust
 from sqmreport.stats.descriptives import adjust_p
 
 __all__ = ["ServqualSummary", "dimension_gaps", "difference_score_reliability", "item_gaps",
@@ -26,7 +27,7 @@ def _paired(expectation: pd.DataFrame, perception: pd.DataFrame):
     return expectation.where(both), perception.where(both)
 
 
-def respondent_gaps(expectation: pd.DataFrame, perception: pd.DataFrame,
+def respondent_gaps(expectation: pd.DataFrame, perception: pd.DataFrame, *,
                     dimension_of: dict) -> pd.DataFrame:
     """Each respondent's gap per dimension: the mean of P − E over the items answered in both forms.
 
@@ -45,7 +46,7 @@ def respondent_gaps(expectation: pd.DataFrame, perception: pd.DataFrame,
 
 
 def item_gaps(expectation: pd.DataFrame, perception: pd.DataFrame, *, dimension_of: dict,
-              confidence: float = 0.95, correction: str = "holm") -> pd.DataFrame:
+              confidence: float = 0.95, p_adjust: str = "holm") -> pd.DataFrame:
     """Per item: mean E, mean P, the gap P − E with its interval, paired t and Wilcoxon tests.
 
     Parameters
@@ -72,6 +73,8 @@ def item_gaps(expectation: pd.DataFrame, perception: pd.DataFrame, *, dimension_
     continuity correction.  In R: ``t.test(p, e, paired = TRUE)``,
     ``wilcox.test(p, e, paired = TRUE, exact = FALSE)``.
     """
+    check_confidence(confidence)
+    check_p_adjust(p_adjust)
     e, p = _paired(expectation, perception)
     rows = []
     for item in expectation.columns:
@@ -94,7 +97,7 @@ def item_gaps(expectation: pd.DataFrame, perception: pd.DataFrame, *, dimension_
         rows.append(row)
     table = pd.DataFrame(rows)
     table.insert(table.columns.get_loc("wilcoxon_p"), "p_adjusted",
-                 adjust_p(table["p_value"].to_numpy(), correction))
+                 adjust_p(table["p_value"].to_numpy(), p_adjust=p_adjust))
     return table
 
 
@@ -111,6 +114,7 @@ def dimension_gaps(expectation: pd.DataFrame, perception: pd.DataFrame, *, dimen
         ``dimension, expectation, perception, gap, gap_ci_low, gap_ci_high, share_below, n``;
         ``share_below`` is the share of respondents whose dimension gap is below 0.
     """
+    check_confidence(confidence)
     e, p = _paired(expectation, perception)
     rows = []
     for dim in dict.fromkeys(dimension_of.values()):
@@ -181,7 +185,7 @@ def servqual_summary(expectation: pd.DataFrame, perception: pd.DataFrame, *, dim
     Parasuraman, A., Zeithaml, V. A., & Berry, L. L. (1988). SERVQUAL. Journal of
     Retailing, 64(1), 12-40.
     """
-    per_respondent = respondent_gaps(expectation, perception, dimension_of)
+    per_respondent = respondent_gaps(expectation, perception, dimension_of=dimension_of)
     dims = list(dict.fromkeys(dimension_of.values()))
     sq = per_respondent[dims]
     unweighted = float(sq.mean().mean())
