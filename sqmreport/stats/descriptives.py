@@ -26,6 +26,27 @@ __all__ = [
 def response_rate(returned: int, sent: int) -> float:
     """Share of questionnaires returned: ``returned / sent``.
 
+    Parameters
+    ----------
+    returned : int
+        Questionnaires returned (or usable).
+    sent : int
+        Questionnaires sent out.
+
+    Returns
+    -------
+    float
+        The response rate, 0-1.
+
+    Raises
+    ------
+    InputError
+        When ``sent`` is not positive.
+
+    Notes
+    -----
+    Response rate = returned / sent (the seeds' case: 252 / 300 = 84 %).
+
     Examples
     --------
     >>> response_rate(252, 300)
@@ -61,7 +82,7 @@ def describe(data: pd.DataFrame, *, scale: tuple | None = None, confidence: floa
         The rating scale.  With it, ``top_box`` is the share of answers in the
         ``boxes`` highest points of the scale and ``bottom_box`` in the lowest.
     confidence : float
-        Level of the t-based interval of the mean.
+        Level of the t-based interval of the mean, in (0, 1).
     boxes : int
         How many scale points the top and bottom boxes hold (2: top-2-box).
 
@@ -69,11 +90,28 @@ def describe(data: pd.DataFrame, *, scale: tuple | None = None, confidence: floa
     -------
     DataFrame
         One row per column: ``variable, n, mean, sd, ci_low, ci_high``, and with
-        ``scale`` also ``top_box, bottom_box`` (shares, 0-1).
+        ``scale`` also ``top_box, bottom_box`` (shares of the answers, 0-1).  Each
+        column uses its own answered rows; sd and the interval are NaN below n = 2.
+
+    Raises
+    ------
+    InputError
+        For a ``confidence`` outside (0, 1).
 
     Notes
     -----
-    CI: mean ± t(1 - α/2, n - 1) · sd / √n.  In R: ``t.test(x)$conf.int``.
+    sd with divisor n − 1; interval mean ± t(1 − α/2, n − 1) · sd / √n, α = 1 − confidence.
+    Top-2-box on a 1-5 scale: share of answers 4 or 5.
+    In R: ``t.test(x)$conf.int``; ``mean(x >= 4)`` for the top-2-box.
+
+    Examples
+    --------
+    >>> x = pd.DataFrame({"q1": [5, 4, 3, 5, 4], "q2": [2, 3, 3, 4, 1]})
+    >>> d = describe(x, scale=(1, 5))
+    >>> d[["variable", "n", "mean", "top_box", "bottom_box"]]
+      variable  n  mean  top_box  bottom_box
+    0       q1  5   4.2      0.8         0.0
+    1       q2  5   2.6      0.2         0.4
     """
     check_confidence(confidence)
     rows = []
@@ -93,11 +131,28 @@ def describe(data: pd.DataFrame, *, scale: tuple | None = None, confidence: floa
 def distribution(data: pd.DataFrame, *, scale: tuple) -> pd.DataFrame:
     """Share of answers at each point of the scale, per column.
 
+    Parameters
+    ----------
+    data : DataFrame
+        One column per item, answers on ``scale``; NaN for missing.
+    scale : (min, max)
+        The rating scale; its whole-number points are the columns of the result.
+
     Returns
     -------
     DataFrame
         Rows are the columns of ``data``, columns the scale points (ints), values
-        the shares of answered (non-missing) responses.
+        the shares of answered (non-missing) responses; NaN for a column with no
+        answers.
+
+    Notes
+    -----
+    share_k = #(x = k) / #(x answered).  In R: ``prop.table(table(factor(x, levels = 1:5)))``.
+
+    Examples
+    --------
+    >>> distribution(pd.DataFrame({"q1": [5, 4, 3, 5, 4]}), scale=(1, 5)).loc["q1"].tolist()
+    [0.0, 0.0, 0.2, 0.4, 0.4]
     """
     points = np.arange(int(scale[0]), int(scale[1]) + 1)
     counts = {name: data[name].value_counts().reindex(points, fill_value=0)
@@ -121,6 +176,20 @@ def dimension_scores(ratings: pd.DataFrame, *, dimension_of: dict) -> pd.DataFra
     DataFrame
         Respondents × dimensions; NaN where a respondent answered none of a
         dimension's items.
+
+    Notes
+    -----
+    score_id = mean of x_ij over the items j of dimension d that respondent i
+    answered (available-item scoring).  In R: ``rowMeans(x[, items], na.rm = TRUE)``.
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"1": [4, 5, None], "2": [2, 3, 4], "3": [5, 5, 1]})
+    >>> dimension_scores(r, dimension_of={"1": "a", "2": "a", "3": "b"})
+         a    b
+    0  3.0  5.0
+    1  4.0  5.0
+    2  4.0  1.0
     """
     dims = list(dict.fromkeys(dimension_of.values()))
     return pd.DataFrame({d: ratings[[i for i, k in dimension_of.items() if k == d]].mean(axis=1)
@@ -162,12 +231,19 @@ def csi(scores: pd.DataFrame, *, scale: tuple, weights: dict | None = None,
     scale : (L, U)
         The ends of the rating scale.
     weights : dict, optional
-        Component -> weight; normalised to sum to 1.  Default: equal weights.
+        Component -> weight; normalised to sum to 1 (a component not named weighs 0).
+        Default: equal weights.
     confidence : float
+        Level of the normal-approximation interval, in (0, 1).
 
     Returns
     -------
     CSIResult
+
+    Raises
+    ------
+    InputError
+        For a ``confidence`` outside (0, 1).
 
     Notes
     -----
@@ -177,7 +253,20 @@ def csi(scores: pd.DataFrame, *, scale: tuple, weights: dict | None = None,
     respondents with both components (exactly the variance of the mean
     respondent-level index when nothing is missing); the interval is
     CSI ± z · SE.  This is a weighted index, not the ACSI, whose weights come
-    from a latent-variable model.
+    from a latent-variable model.  There is no R function; for complete data,
+    ``t.test(100 * (as.matrix(x) %*% w - L) / (U - L))`` gives the same index.
+
+    References
+    ----------
+    Fornell, C. (1992). A national customer satisfaction barometer: the Swedish
+    experience. Journal of Marketing, 56(1), 6-21.
+
+    Examples
+    --------
+    >>> x = pd.DataFrame({"q1": [5, 4, 3, 5, 4], "q2": [2, 3, 3, 4, 1]})
+    >>> r = csi(x, scale=(1, 5))
+    >>> print(f"{r.index:.1f} [{r.ci_low:.1f}, {r.ci_high:.1f}]")
+    60.0 [43.7, 76.3]
     """
     check_confidence(confidence)
     names = list(scores.columns)
@@ -238,6 +327,34 @@ class NPSResult:
 def nps(scores: pd.Series, *, confidence: float = 0.95) -> NPSResult:
     """Net Promoter Score of 0-10 likelihood-to-recommend answers.
 
+    Parameters
+    ----------
+    scores : Series
+        Answers on the 0-10 scale; NaN for no answer.
+    confidence : float
+        Level of the Wald interval, in (0, 1).
+
+    Returns
+    -------
+    NPSResult
+        All NaN (and ``n`` 0) when nobody answered.
+
+    Raises
+    ------
+    InputError
+        For a ``confidence`` outside (0, 1).
+
+    Notes
+    -----
+    Promoters answer 9-10, passives 7-8, detractors 0-6; NPS = 100 (p_P − p_D),
+    Var = 100² (p_P + p_D − (p_P − p_D)²) / n, interval NPS ± z · SE.
+    There is no base-R function; ``100 * (mean(x >= 9) - mean(x <= 6))``.
+
+    References
+    ----------
+    Reichheld, F. F. (2003). The one number you need to grow. Harvard Business
+    Review, 81(12), 46-54.
+
     Examples
     --------
     >>> r = nps(pd.Series([10, 9, 8, 7, 6, 0, 10, 9, 3, 5]))
@@ -261,12 +378,33 @@ def nps(scores: pd.Series, *, confidence: float = 0.95) -> NPSResult:
 def segment_profile(segments: pd.DataFrame, *, min_size: int) -> pd.DataFrame:
     """Respondents per segment value, with small groups suppressed.
 
+    Parameters
+    ----------
+    segments : DataFrame
+        Respondents × segment columns (region, department, ...).
+    min_size : int
+        Groups with fewer respondents are suppressed, with complementary suppression
+        (:func:`~sqmreport.stats.disclosure.suppress_small`).
+
     Returns
     -------
     DataFrame
-        ``segment, value, n, share, suppressed``; ``n`` and ``share`` are NaN where
-        suppressed (see :func:`sqmreport.stats.disclosure.suppress_small`).  Missing
-        values are counted as their own row with value NaN.
+        ``segment, value, n, share, suppressed``; ``n`` and ``share`` (of all
+        respondents) are NaN where suppressed.  Missing values are counted as their
+        own row with value NaN.
+
+    Notes
+    -----
+    share = n / N with N all respondents.  In R: ``table(x, useNA = "ifany")``.
+
+    Examples
+    --------
+    >>> seg = pd.DataFrame({"region": ["n", "n", "s", "s", "s", "e"]})
+    >>> segment_profile(seg, min_size=2)
+      segment value    n  share  suppressed
+    0  region     e  NaN    NaN        True
+    1  region     n  NaN    NaN        True
+    2  region     s  3.0    0.5       False
     """
     rows = []
     for seg in segments.columns:
@@ -320,13 +458,43 @@ def compare_segments(scores: pd.DataFrame, segments: pd.DataFrame, *, min_size: 
         cannot be recovered from the total.
     test : {"welch", "kruskal"}
         Welch's ANOVA with η² (SS_between / SS_total), or Kruskal-Wallis with
-        ε² = H / (n − 1).  In R: ``oneway.test(y ~ g)``, ``kruskal.test(y ~ g)``.
+        ε² = H / (n − 1).
+    p_adjust : {"holm", "bonferroni", "bh", "none"}
+        Adjustment of the p-values over all segment × measure rows (:func:`adjust_p`).
     confidence : float
+        Level of each group's t-interval of the mean, in (0, 1).
 
     Returns
     -------
     SegmentComparison
-        The test is NaN when fewer than two groups are large enough.
+        The test is NaN when fewer than two groups are large enough, a group has
+        fewer than two answers, or (Welch) a group has no variance.
+
+    Raises
+    ------
+    InputError
+        For an unknown ``test`` or ``p_adjust``, or a ``confidence`` outside (0, 1).
+
+    Notes
+    -----
+    Welch (1951): F* = [Σ w_g (ȳ_g − ỹ)² / (k − 1)] / [1 + 2(k − 2)λ / (k² − 1)],
+    w_g = n_g / s_g², ỹ = Σ w_g ȳ_g / Σ w_g, λ = Σ (1 − w_g / Σw)² / (n_g − 1),
+    df = (k − 1, (k² − 1) / (3λ)).  Kruskal-Wallis H on the ranks.
+    In R: ``oneway.test(y ~ g)``, ``kruskal.test(y ~ g)``, then ``p.adjust``.
+
+    References
+    ----------
+    Welch, B. L. (1951). On the comparison of several mean values: an alternative
+    approach. Biometrika, 38(3/4), 330-336.  Kruskal, W. H., & Wallis, W. A. (1952).
+    Use of ranks in one-criterion variance analysis. JASA, 47(260), 583-621.
+
+    Examples
+    --------
+    >>> scores = pd.DataFrame({"overall": [5, 6, 7, 6, 5, 3, 4, 3, 4, 2]})
+    >>> segs = pd.DataFrame({"region": ["n"] * 5 + ["s"] * 5})
+    >>> t = compare_segments(scores, segs, min_size=3).tests.iloc[0]
+    >>> print(f"F = {t.statistic:.2f}, df = ({t.df1:.0f}, {t.df2:.1f}), eta2 = {t.effect_size:.3f}")
+    F = 24.14, df = (1, 8.0), eta2 = 0.751
     """
     check_option("test", test, ("welch", "kruskal"))
     check_p_adjust(p_adjust)

@@ -31,20 +31,38 @@ def relative_weights(predictors: pd.DataFrame, outcome: pd.Series) -> pd.Series:
     Returns
     -------
     Series
-        Raw relative weight ε_j per predictor; they sum to the R² of the
-        least-squares regression of ``outcome`` on ``predictors``.
+        Raw relative weight ε_j per predictor (named ``weight``); they sum to the R²
+        of the least-squares regression of ``outcome`` on ``predictors``.
+
+    Raises
+    ------
+    InputError
+        When a value is missing.
+    Degenerate
+        When a predictor or the outcome has no variance, or the predictors are
+        perfectly collinear.
 
     Notes
     -----
     With R_xx = P Λ Pᵀ, Λ* = P Λ^½ Pᵀ holds the correlations between the predictors
     and their closest orthogonal counterparts Z.  β = Λ*⁻¹ r_xy regresses the
     outcome on Z, and ε_j = Σ_k (Λ*_jk)² β_k².
+    In R: ``rwa::rwa(df, outcome, predictors)$result$Raw.RelWeight``.
 
     References
     ----------
     Johnson, J. W. (2000). A heuristic method for estimating the relative weight of
     predictor variables in multiple regression. Multivariate Behavioral Research,
     35(1), 1-19.
+
+    Examples
+    --------
+    >>> x = pd.DataFrame({"speed": [3, 4, 2, 5, 4, 3, 5, 2], "staff": [4, 4, 3, 5, 3, 2, 4, 3],
+    ...                   "price": [2, 3, 3, 4, 5, 3, 4, 2]})
+    >>> y = pd.Series([3, 4, 2, 5, 4, 2, 5, 3])
+    >>> w = relative_weights(x, y)
+    >>> w.round(3).tolist(), round(float(w.sum()), 3)
+    ([0.372, 0.343, 0.167], 0.882)
     """
     x = predictors.to_numpy(dtype=float)
     y = outcome.to_numpy(dtype=float)
@@ -89,8 +107,51 @@ def key_drivers(drivers: pd.DataFrame, outcome: pd.Series, *,
                 confidence: float = 0.95) -> DriverResult:
     """Zero-order correlations and relative weights of drivers of an outcome.
 
-    Rows with any missing value are left out (listwise).  The correlation's
-    interval uses Fisher's z; in R: ``cor.test(x, y)``.
+    Parameters
+    ----------
+    drivers : DataFrame
+        Respondents × drivers (dimension scores, items, ...).
+    outcome : Series
+        The outcome (overall satisfaction), same index.
+    confidence : float
+        Level of the correlations' intervals, in (0, 1).
+
+    Returns
+    -------
+    DriverResult
+
+    Raises
+    ------
+    InputError
+        For a ``confidence`` outside (0, 1).
+    Degenerate
+        With fewer than k + 2 complete cases for k drivers, a constant driver or
+        outcome, or collinear drivers.
+
+    Notes
+    -----
+    Rows with any missing value are left out (listwise).  r's interval:
+    tanh(atanh(r) ± z / √(n − 3)) (Fisher); its test t = r √((n − 2)/(1 − r²)) on
+    n − 2 df; weights by :func:`relative_weights`, share = weight / R².
+    In R: ``cor.test(x, y)`` and ``rwa::rwa``.
+
+    References
+    ----------
+    Johnson, J. W. (2000). A heuristic method for estimating the relative weight of
+    predictor variables in multiple regression. Multivariate Behavioral Research,
+    35(1), 1-19.
+
+    Examples
+    --------
+    >>> x = pd.DataFrame({"speed": [3, 4, 2, 5, 4, 3, 5, 2], "staff": [4, 4, 3, 5, 3, 2, 4, 3],
+    ...                   "price": [2, 3, 3, 4, 5, 3, 4, 2]})
+    >>> y = pd.Series([3, 4, 2, 5, 4, 2, 5, 3])
+    >>> k = key_drivers(x, y)
+    >>> k.table[["driver", "r", "share", "rank"]].round(3)
+      driver      r  share  rank
+    0  speed  0.900  0.422     1
+    1  staff  0.775  0.389     2
+    2  price  0.577  0.190     3
     """
     check_confidence(confidence)
     frame = pd.concat([drivers, outcome.rename("__outcome__")], axis=1).dropna()
@@ -119,7 +180,41 @@ def key_drivers(drivers: pd.DataFrame, outcome: pd.Series, *,
 def crosshair(values: pd.Series, *, rule: str = "mean", scale: tuple | None = None) -> float:
     """Where a Q-matrix axis is cut: the mean, the median, or the scale midpoint.
 
-    ``"midpoint"`` needs ``scale`` (an axis not on a rating scale has no midpoint).
+    Parameters
+    ----------
+    values : Series
+        The items' mean importance (or performance).
+    rule : {"mean", "median", "midpoint"}
+        The grand mean of the values, their median, or the middle of ``scale``.
+    scale : (min, max), optional
+        The rating scale; needed for ``"midpoint"`` (an axis not on a rating scale
+        has no midpoint).
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    InputError
+        For an unknown ``rule``, or ``"midpoint"`` without ``scale``.
+
+    Notes
+    -----
+    Martilla & James (1977) leave the position of the cross-hairs to judgement;
+    the midpoint is (min + max) / 2.
+
+    References
+    ----------
+    Martilla, J. A., & James, J. C. (1977). Importance-performance analysis.
+    Journal of Marketing, 41(1), 77-79.
+
+    Examples
+    --------
+    >>> crosshair(pd.Series([1.0, 2.0, 6.0]), rule="median")
+    2.0
+    >>> crosshair(pd.Series([1.0, 2.0, 6.0]), rule="midpoint", scale=(1, 7))
+    4.0
     """
     check_option("rule", rule, ("mean", "median", "midpoint"))
     if rule == "mean":
@@ -150,10 +245,25 @@ def importance_performance(importance: pd.Series, performance: pd.Series, *,
         good work), ``low_priority`` (low, low), ``overkill`` (low importance,
         high performance: possible overkill).
 
+    Notes
+    -----
+    high = value ≥ cut, on each axis; the quadrant follows from the two comparisons.
+
     References
     ----------
     Martilla, J. A., & James, J. C. (1977). Importance-performance analysis.
     Journal of Marketing, 41(1), 77-79.
+
+    Examples
+    --------
+    >>> imp = pd.Series({"a": 6.5, "b": 5.0, "c": 6.2, "d": 4.8})
+    >>> perf = pd.Series({"a": 5.0, "b": 4.5, "c": 6.0, "d": 6.1})
+    >>> importance_performance(imp, perf, importance_cut=5.5, performance_cut=5.5)
+      item  importance  performance      quadrant
+    0    a         6.5          5.0       improve
+    1    b         5.0          4.5  low_priority
+    2    c         6.2          6.0      maintain
+    3    d         4.8          6.1      overkill
     """
     high_imp = importance >= importance_cut
     high_perf = performance >= performance_cut

@@ -138,19 +138,44 @@ def _rectangles(rho: float, row_cuts: np.ndarray, col_cuts: np.ndarray) -> np.nd
 def polychoric(data: pd.DataFrame) -> pd.DataFrame:
     """Polychoric correlations of ordinal items, as ``psych::polychoric`` estimates them.
 
-    Each item's thresholds come from its own answers (τ = Φ⁻¹ of the cumulative
-    proportions, categories from the lowest to the highest value of all items);
-    each pair's correlation maximises the likelihood of its bivariate table
-    (pairwise-complete responses) with the thresholds held fixed.
+    Parameters
+    ----------
+    data : DataFrame
+        Respondents × items, whole-number answers (at most 8 categories); NaN for
+        no answer.
+
+    Returns
+    -------
+    DataFrame
+        Items × items polychoric correlations.
+
+    Raises
+    ------
+    InputError
+        For no answers at all, answers that are not whole numbers, or more than 8
+        answer categories.
 
     Notes
     -----
+    Each item's thresholds come from its own answers (τ = Φ⁻¹ of the cumulative
+    proportions, categories from the lowest to the highest value of all items);
+    each pair's correlation ρ maximises the likelihood Σ_ab p_ab ln π_ab(ρ) of its
+    bivariate table (pairwise-complete responses) with the thresholds held fixed,
+    π_ab the bivariate-normal probability of cell (a, b).
     In R: ``psych::polychoric(x)$rho`` (global thresholds, the default).
 
     References
     ----------
     Olsson, U. (1979). Maximum likelihood estimation of the polychoric correlation
     coefficient. Psychometrika, 44(4), 443-460.
+
+    Examples
+    --------
+    >>> x = pd.DataFrame({"a": [1, 2, 2, 3, 3, 3, 4, 4, 5, 5],
+    ...                   "b": [1, 1, 2, 3, 2, 4, 4, 5, 4, 5]})
+    >>> r = polychoric(x)
+    >>> bool(r.loc["a", "b"] > x.corr().loc["a", "b"])
+    True
     """
     x = data.to_numpy(dtype=float)
     if np.isnan(x).all():
@@ -189,7 +214,23 @@ def polychoric(data: pd.DataFrame) -> pd.DataFrame:
 
 
 def check_positive_definite(r: pd.DataFrame) -> None:
-    """Raise :class:`Degenerate` unless a correlation (or covariance) matrix can be inverted."""
+    """Raise :class:`~sqmreport._validation.Degenerate` unless a correlation (or covariance) matrix can be inverted.
+
+    Parameters
+    ----------
+    r : DataFrame
+        A square correlation or covariance matrix, labelled by item.
+
+    Raises
+    ------
+    Degenerate
+        ``no_variance`` (an item's variance is 0 or missing), ``collinear`` (two
+        items perfectly correlated, named) or ``singular``.
+
+    Notes
+    -----
+    Singular when the smallest eigenvalue is below 10⁻¹⁰ times the largest.
+    """
     diagonal = np.diag(r.to_numpy())
     if (diagonal <= 0).any() or np.isnan(diagonal).any():
         item = r.index[int(np.argmin(np.nan_to_num(diagonal, nan=-1)))]
@@ -226,6 +267,27 @@ class KMOResult:
 def kmo(data: pd.DataFrame, *, missing: str = "pairwise", correlation: str = "pearson") -> KMOResult:
     """Kaiser-Meyer-Olkin measure of sampling adequacy, overall and per item.
 
+    Parameters
+    ----------
+    data : DataFrame
+        Respondents × items.
+    missing : {"pairwise", "listwise"}
+        Pairwise-complete correlations (n = all rows, as psych) or complete cases only.
+    correlation : {"pearson", "polychoric"}
+        The correlations analysed (:func:`correlation_matrix`).
+
+    Returns
+    -------
+    KMOResult
+
+    Raises
+    ------
+    InputError
+        For an unknown ``missing`` or ``correlation``.
+    Degenerate
+        For an item without variance, two items never answered together, or a
+        singular correlation matrix.
+
     Notes
     -----
     With Q the partial correlations (the anti-image, from R⁻¹ scaled to unit
@@ -235,6 +297,15 @@ def kmo(data: pd.DataFrame, *, missing: str = "pairwise", correlation: str = "pe
     References
     ----------
     Kaiser, H. F. (1970). A second generation little jiffy. Psychometrika, 35(4), 401-415.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> f = rng.normal(size=(200, 2))
+    >>> x = pd.DataFrame(f.repeat(3, axis=1) + rng.normal(size=(200, 6)),
+    ...                  columns=["q1", "q2", "q3", "q4", "q5", "q6"])
+    >>> round(kmo(x).overall, 2)
+    0.66
     """
     r = correlation_matrix(data, missing=missing, correlation=correlation).matrix
     check_positive_definite(r)
@@ -270,10 +341,46 @@ class BartlettResult:
 def bartlett(data: pd.DataFrame, *, missing: str = "pairwise", correlation: str = "pearson") -> BartlettResult:
     """Bartlett's test that the correlation matrix is an identity matrix.
 
+    Parameters
+    ----------
+    data : DataFrame
+        Respondents × items.
+    missing : {"pairwise", "listwise"}
+        Pairwise-complete correlations (n = all rows, as psych) or complete cases only.
+    correlation : {"pearson", "polychoric"}
+        The correlations analysed (:func:`correlation_matrix`).
+
+    Returns
+    -------
+    BartlettResult
+
+    Raises
+    ------
+    InputError
+        For an unknown ``missing`` or ``correlation``.
+    Degenerate
+        For an item without variance, two items never answered together, or a
+        singular correlation matrix.
+
     Notes
     -----
     χ² = −(n − 1 − (2p + 5)/6) · ln|R|, df = p(p − 1)/2.
     In R: ``psych::cortest.bartlett(cor(x, use = "pairwise"), n = nrow(x))``.
+
+    References
+    ----------
+    Bartlett, M. S. (1951). The effect of standardization on a χ² approximation in
+    factor analysis. Biometrika, 38(3/4), 337-344.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> f = rng.normal(size=(200, 2))
+    >>> x = pd.DataFrame(f.repeat(3, axis=1) + rng.normal(size=(200, 6)),
+    ...                  columns=["q1", "q2", "q3", "q4", "q5", "q6"])
+    >>> b = bartlett(x)
+    >>> b.df, round(b.chi2, 1), b.n
+    (15, 319.2, 200)
     """
     corr = correlation_matrix(data, missing=missing, correlation=correlation)
     r, n = corr.matrix, corr.n_obs
@@ -289,20 +396,51 @@ def velicer_map(data: pd.DataFrame, *, missing: str = "pairwise", max_factors: i
                 correlation: str = "pearson") -> pd.DataFrame:
     """Velicer's minimum average partial (MAP) criterion for 1 … ``max_factors`` components.
 
+    Parameters
+    ----------
+    data : DataFrame
+        Respondents × items.
+    missing : {"pairwise", "listwise"}
+        Pairwise-complete correlations or complete cases only.
+    max_factors : int
+        The largest number of components tried (at most p − 1).
+    correlation : {"pearson", "polychoric"}
+        The correlations analysed (:func:`correlation_matrix`).
+
     Returns
     -------
     DataFrame
         ``factors, map``: the mean squared partial correlation after removing that
         many principal components; the recommended number minimises it.
 
+    Raises
+    ------
+    InputError
+        For an unknown ``missing`` or ``correlation``.
+    Degenerate
+        For an item without variance, two items never answered together, or a
+        singular correlation matrix.
+
     Notes
     -----
+    With C_m = R − A_m A_mᵀ (A_m the first m component loadings) and
+    R*_m = D^(−½) C_m D^(−½), D = diag(C_m): MAP_m = Σ_{j≠l} (r*_jl)² / (p(p − 1)).
     In R: ``psych::VSS(x, n = 8)$map``.
 
     References
     ----------
     Velicer, W. F. (1976). Determining the number of components from the matrix of
     partial correlations. Psychometrika, 41(3), 321-327.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> f = rng.normal(size=(200, 2))
+    >>> x = pd.DataFrame(f.repeat(3, axis=1) + rng.normal(size=(200, 6)),
+    ...                  columns=["q1", "q2", "q3", "q4", "q5", "q6"])
+    >>> m = velicer_map(x, max_factors=3)
+    >>> int(m.loc[m["map"].idxmin(), "factors"])
+    2
     """
     r = correlation_matrix(data, missing=missing, correlation=correlation).matrix
     check_positive_definite(r)
@@ -350,11 +488,20 @@ def parallel_analysis(data: pd.DataFrame, *, n_iter: int = 50, seed: int = 20240
                       correlation: str = "pearson") -> pd.DataFrame:
     """Horn's parallel analysis for components and factors, with a seeded generator.
 
-    Correlation matrices of ``n_iter`` random normal data sets of the same size
-    (drawn as Wishart matrices, which is exact and independent of n) are the chance
-    baseline, also for polychoric data; the observed eigenvalues of the correlation matrix (components) and of the
-    reduced correlation matrix with squared multiple correlations on its diagonal
-    (factors) are compared with the simulated ones.
+    Parameters
+    ----------
+    data : DataFrame
+        Respondents × items.
+    n_iter : int
+        Random data sets simulated.
+    seed : int
+        Seed of the generator (the same seed gives the same result).
+    missing : {"pairwise", "listwise"}
+        Pairwise-complete correlations or complete cases only.
+    quantile : float
+        The quantile of the simulated eigenvalues compared with the observed ones.
+    correlation : {"pearson", "polychoric"}
+        The correlations analysed (:func:`correlation_matrix`).
 
     Returns
     -------
@@ -363,10 +510,39 @@ def parallel_analysis(data: pd.DataFrame, *, n_iter: int = 50, seed: int = 20240
         simulated_fa`` (the ``quantile`` of the simulated values).  The number to
         retain is the count of leading observed values above the simulated ones.
 
+    Raises
+    ------
+    InputError
+        For an unknown ``missing`` or ``correlation``.
+    Degenerate
+        For an item without variance, two items never answered together, or a
+        singular correlation matrix.
+
+    Notes
+    -----
+    Correlation matrices of ``n_iter`` random normal data sets of the same size
+    (drawn as Wishart matrices, which is exact and independent of n) are the chance
+    baseline, also for polychoric data; the observed eigenvalues of the correlation
+    matrix (components) and of the reduced correlation matrix with squared multiple
+    correlations 1 − 1/diag(R⁻¹) on its diagonal (factors) are compared with the
+    simulated ones.  In R: ``psych::fa.parallel(x, n.iter = 50, quant = 0.95)``
+    (simulated, not resampled, data; the simulations differ, so the simulated
+    values agree with psych's only up to simulation error).
+
     References
     ----------
     Horn, J. L. (1965). A rationale and test for the number of factors in factor
     analysis. Psychometrika, 30(2), 179-185.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> f = rng.normal(size=(200, 2))
+    >>> x = pd.DataFrame(f.repeat(3, axis=1) + rng.normal(size=(200, 6)),
+    ...                  columns=["q1", "q2", "q3", "q4", "q5", "q6"])
+    >>> pa = parallel_analysis(x, n_iter=20)
+    >>> int((pa["observed_fa"] > pa["simulated_fa"]).cumprod().sum())
+    2
     """
     corr = correlation_matrix(data, missing=missing, correlation=correlation)
     r, n = corr.matrix, corr.n_obs
@@ -437,13 +613,16 @@ def fit_efa(data: pd.DataFrame, n_factors: int, *, method: str = "minres",
     data : DataFrame
         Respondents × items (NaN for missing).
     n_factors : int
+        Factors to extract, 1 … p − 1.
     method : {"minres", "ml", "principal"}
-        Minimum residual, maximum likelihood, or principal axis (psych's ``fm = "pa"``:
-        squared multiple correlations as starting communalities, iterated until
-        their sum changes by less than 0.001, at most 50 times).
+        Extraction: minimum residual, maximum likelihood, or principal axis (psych's
+        ``fm = "pa"``: squared multiple correlations as starting communalities,
+        iterated until their sum changes by less than 0.001, at most 50 times).
     rotation : {"oblimin", "promax", "varimax", "none"}
+        Oblique (oblimin, promax: factor correlations in ``phi``) or orthogonal.
     missing : {"pairwise", "listwise"}
-    cor : {"pearson", "polychoric"}
+        Pairwise-complete correlations (n = all rows, as psych) or complete cases only.
+    correlation : {"pearson", "polychoric"}
         The correlations analysed (psych's ``cor = "cor" | "poly"``).
 
     Returns
@@ -453,8 +632,10 @@ def fit_efa(data: pd.DataFrame, n_factors: int, *, method: str = "minres",
     Raises
     ------
     InputError
-        For a singular correlation matrix, too many factors for the items, or an
-        unknown method or rotation.
+        For too many factors for the items, or an unknown method, rotation,
+        ``missing`` or ``correlation``.
+    Degenerate
+        For an item without variance or a singular correlation matrix.
 
     Notes
     -----
@@ -463,6 +644,26 @@ def fit_efa(data: pd.DataFrame, n_factors: int, *, method: str = "minres",
     χ² = F · (n − 1 − (2p + 5)/6 − 2k/3), df = p(p − 1)/2 − pk + k(k − 1)/2,
     RMSEA = √max(χ²/(df·n) − 1/(n − 1), 0) with a 90% interval from the
     noncentral χ², TLI from the null model, BIC = χ² − df · ln n.
+
+    References
+    ----------
+    Revelle, W. psych: Procedures for Psychological, Psychometric, and Personality
+    Research (``fa``).  Harman, H. H., & Jones, W. H. (1966). Factor analysis by
+    minimizing residuals (minres). Psychometrika, 31(3), 351-368.  Tucker, L. R., &
+    Lewis, C. (1973). A reliability coefficient for maximum likelihood factor
+    analysis. Psychometrika, 38(1), 1-10.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> f = rng.normal(size=(200, 2))
+    >>> x = pd.DataFrame(f.repeat(3, axis=1) + rng.normal(size=(200, 6)),
+    ...                  columns=["q1", "q2", "q3", "q4", "q5", "q6"])
+    >>> efa = fit_efa(x, 2, rotation="varimax")
+    >>> efa.loadings.abs().idxmax(axis=1).tolist()
+    ['F1', 'F1', 'F1', 'F2', 'F2', 'F2']
+    >>> efa.fit["df"]
+    4.0
     """
     check_option("method", method, METHODS)
     check_option("rotation", rotation, ROTATIONS)
@@ -484,12 +685,52 @@ def pca(data: pd.DataFrame, n_components: int, *, rotation: str = "varimax",
         missing: str = "pairwise", correlation: str = "pearson") -> EFAResult:
     """Principal component analysis, as ``psych::principal``: an alternative extraction.
 
-    Component loadings are the eigenvectors of the correlation matrix scaled by
-    the square roots of their eigenvalues, then rotated.  The result has the
-    shape of :class:`EFAResult`; ``fit`` is empty (components are not a model of
-    the correlations) and ``method`` is ``"pca"``.
+    Parameters
+    ----------
+    data : DataFrame
+        Respondents × items.
+    n_components : int
+        Components to keep, 1 … p.
+    rotation : {"oblimin", "promax", "varimax", "none"}
+        Rotation of the kept components.
+    missing : {"pairwise", "listwise"}
+        Pairwise-complete correlations (n = all rows, as psych) or complete cases only.
+    correlation : {"pearson", "polychoric"}
+        The correlations analysed (:func:`correlation_matrix`).
 
+    Returns
+    -------
+    EFAResult
+        Its ``fit`` is empty (components are not a model of the correlations),
+        ``method`` is ``"pca"`` and ``heywood`` empty.
+
+    Raises
+    ------
+    InputError
+        For an ``n_components`` outside 1 … p, or an unknown option.
+    Degenerate
+        For an item without variance.
+
+    Notes
+    -----
+    Component loadings are the eigenvectors of the correlation matrix scaled by the
+    square roots of their eigenvalues, A = V Λ^½, then rotated.
     In R: ``psych::principal(x, nfactors, rotate = rotation)``.
+
+    References
+    ----------
+    Hotelling, H. (1933). Analysis of a complex of statistical variables into
+    principal components. Journal of Educational Psychology, 24(6), 417-441.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> f = rng.normal(size=(200, 2))
+    >>> x = pd.DataFrame(f.repeat(3, axis=1) + rng.normal(size=(200, 6)),
+    ...                  columns=["q1", "q2", "q3", "q4", "q5", "q6"])
+    >>> pc = pca(x, 2)
+    >>> pc.loadings.abs().idxmax(axis=1).tolist()
+    ['F1', 'F1', 'F1', 'F2', 'F2', 'F2']
     """
     check_option("rotation", rotation, ROTATIONS)
     corr = correlation_matrix(data, missing=missing, correlation=correlation)

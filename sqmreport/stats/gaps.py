@@ -31,14 +31,40 @@ def gap_table(actual: pd.Series, reference: pd.Series, *, dimension_of: dict) ->
     Parameters
     ----------
     actual, reference : Series
-        Item means indexed by item id (items missing from either are left out).
+        Item means indexed by item id (items missing from either, or NaN in
+        either, are left out).
     dimension_of : dict
         Item -> dimension, in instrument order.
 
     Returns
     -------
     DataFrame
-        ``level`` (item / dimension), ``id, dimension, actual, reference, gap``.
+        ``level`` (item / dimension), ``id, dimension, actual, reference, gap``: the
+        items in instrument order, then the dimensions that have an item.
+
+    Notes
+    -----
+    One sign rule for every gap of the model: gap = actual − reference, negative =
+    shortfall.  Gap 1 = M − E, gap 2 = S − M, gap 4 = D − C (module docstring).  A
+    dimension's actual and reference are the means of its items'.
+
+    References
+    ----------
+    Zeithaml, V. A., Berry, L. L., & Parasuraman, A. (1988). Communication and
+    control processes in the delivery of service quality. Journal of Marketing,
+    52(2), 35-48.
+
+    Examples
+    --------
+    >>> actual = pd.Series({"1": 5.0, "2": 6.0, "3": 4.0})
+    >>> reference = pd.Series({"1": 6.0, "2": 6.0, "3": 5.5})
+    >>> gap_table(actual, reference, dimension_of={"1": "a", "2": "a", "3": "b"})
+           level id dimension  actual  reference  gap
+    0       item  1         a     5.0        6.0 -1.0
+    1       item  2         a     6.0        6.0  0.0
+    2       item  3         b     4.0        5.5 -1.5
+    3  dimension  a         a     5.5        6.0 -0.5
+    4  dimension  b         b     4.0        5.5 -1.5
     """
     items = [i for i in dimension_of if i in actual.index and i in reference.index
              and pd.notna(actual[i]) and pd.notna(reference[i])]
@@ -148,7 +174,7 @@ class ServiceLevels:
 
 
 def service_levels(records: pd.DataFrame) -> ServiceLevels:
-    """Summarise service-level records against their targets.
+    """Summarise service-level records against their targets (gap 3, delivery).
 
     Parameters
     ----------
@@ -157,6 +183,44 @@ def service_levels(records: pd.DataFrame) -> ServiceLevels:
         (``higher`` or ``lower`` is better), ``target, actual``, optional ``unit``
         and ``kind`` (``on_time`` or ``error``, both as percentages, for the SQI);
         defect rows instead give ``units, opportunities, defects``.
+
+    Returns
+    -------
+    ServiceLevels
+
+    Raises
+    ------
+    InputError
+        For a defect row whose units or opportunities are not positive, or whose
+        defects exceed the opportunities (:func:`sigma_level`).
+
+    Notes
+    -----
+    Relative gap of a period = s · (actual − target) / |target|, s = −1 where lower is
+    better, so a negative gap is short of target; attainment = share of periods with
+    s · (actual − target) ≥ 0.  SQI = on-time rate × (1 − error rate).  Defects of an
+    indicator are pooled over its periods before :func:`sigma_level`.
+
+    References
+    ----------
+    Zeithaml, V. A., Berry, L. L., & Parasuraman, A. (1988). Communication and
+    control processes in the delivery of service quality. Journal of Marketing,
+    52(2), 35-48.
+
+    Examples
+    --------
+    >>> rec = pd.DataFrame({"dimension": ["reliability"] * 3,
+    ...                     "indicator": ["on time %", "on time %", "errors %"],
+    ...                     "direction": ["higher", "higher", "lower"],
+    ...                     "kind": ["on_time", "on_time", "error"],
+    ...                     "target": [95, 95, 2], "actual": [90, 96, 3]})
+    >>> r = service_levels(rec)
+    >>> r.indicators[["indicator", "actual", "attainment", "gap"]].round(3)
+       indicator  actual  attainment    gap
+    0  on time %    93.0         0.5 -0.021
+    1   errors %     3.0         0.0 -0.500
+    >>> round(r.sqi, 4)
+    0.9021
     """
     rec = records.copy()
     for col in ("unit", "kind"):

@@ -31,10 +31,38 @@ def respondent_gaps(expectation: pd.DataFrame, perception: pd.DataFrame, *,
                     dimension_of: dict) -> pd.DataFrame:
     """Each respondent's gap per dimension: the mean of P − E over the items answered in both forms.
 
+    Parameters
+    ----------
+    expectation, perception : DataFrame
+        Respondents × items, same index and columns, reverse-coded already; NaN
+        for no answer.
+    dimension_of : dict
+        Item -> dimension, in instrument order.
+
     Returns
     -------
     DataFrame
-        Respondents × dimensions, plus ``overall`` (the mean of all the respondent's item gaps).
+        Respondents × dimensions, plus ``overall`` (the mean of all the respondent's
+        item gaps); NaN where a respondent answered no item of a dimension in both forms.
+
+    Notes
+    -----
+    G_ij = P_ij − E_ij; SQ_id = mean of G_ij over the items j of dimension d
+    answered in both forms.  In R: ``rowMeans(P[, d] - E[, d], na.rm = TRUE)``.
+
+    References
+    ----------
+    Parasuraman, A., Zeithaml, V. A., & Berry, L. L. (1988). SERVQUAL: a multiple-item
+    scale for measuring consumer perceptions of service quality. Journal of
+    Retailing, 64(1), 12-40.
+
+    Examples
+    --------
+    >>> e = pd.DataFrame({"1": [6, 7, 6, 7], "2": [7, 6, 6, 5], "3": [5, 6, 7, 6]})
+    >>> p = pd.DataFrame({"1": [5, 6, 6, 5], "2": [6, 6, 4, 5], "3": [6, 6, 6, 7]})
+    >>> dims = {"1": "tangibles", "2": "tangibles", "3": "reliability"}
+    >>> respondent_gaps(e, p, dimension_of=dims)["tangibles"].tolist()
+    [-1.0, -0.5, -1.0, -1.0]
     """
     e, p = _paired(expectation, perception)
     gaps = p - e
@@ -52,26 +80,52 @@ def item_gaps(expectation: pd.DataFrame, perception: pd.DataFrame, *, dimension_
     Parameters
     ----------
     expectation, perception : DataFrame
-        Respondents × items.
+        Respondents × items, same index and columns, reverse-coded already; NaN
+        for no answer.
     dimension_of : dict
-        Item -> dimension.
+        Item -> dimension, in instrument order.
     confidence : float
-    correction : {"holm", "bonferroni", "bh"}
-        Multiple-comparison correction of the paired-t p-values across items.
+        Level of the t-interval of the gap, in (0, 1).
+    p_adjust : {"holm", "bonferroni", "bh", "none"}
+        Adjustment of the paired-t p-values across items
+        (:func:`~sqmreport.stats.descriptives.adjust_p`).
 
     Returns
     -------
     DataFrame
         ``item, dimension, expectation, perception, gap, gap_ci_low, gap_ci_high, t,
         p_value, p_adjusted, wilcoxon_p, n``; means over the respondents who
-        answered the item in both forms.
+        answered the item in both forms (``n``).
+
+    Raises
+    ------
+    InputError
+        For an unknown ``p_adjust`` or a ``confidence`` outside (0, 1).
 
     Notes
     -----
     Paired t: t = d̄ / (s_d / √n), CI d̄ ± t(1 − α/2, n − 1) s_d / √n.
     Wilcoxon signed-rank: zero differences dropped, normal approximation with
     continuity correction.  In R: ``t.test(p, e, paired = TRUE)``,
-    ``wilcox.test(p, e, paired = TRUE, exact = FALSE)``.
+    ``wilcox.test(p, e, paired = TRUE, exact = FALSE)``, ``p.adjust``.
+
+    References
+    ----------
+    Parasuraman, A., Zeithaml, V. A., & Berry, L. L. (1988). SERVQUAL: a multiple-item
+    scale for measuring consumer perceptions of service quality. Journal of
+    Retailing, 64(1), 12-40.
+
+    Examples
+    --------
+    >>> e = pd.DataFrame({"1": [6, 7, 6, 7], "2": [7, 6, 6, 5], "3": [5, 6, 7, 6]})
+    >>> p = pd.DataFrame({"1": [5, 6, 6, 5], "2": [6, 6, 4, 5], "3": [6, 6, 6, 7]})
+    >>> dims = {"1": "tangibles", "2": "tangibles", "3": "reliability"}
+    >>> g = item_gaps(e, p, dimension_of=dims)
+    >>> g[["item", "gap", "n"]]
+      item   gap  n
+    0    1 -1.00  4
+    1    2 -0.75  4
+    2    3  0.25  4
     """
     check_confidence(confidence)
     check_p_adjust(p_adjust)
@@ -108,11 +162,48 @@ def dimension_gaps(expectation: pd.DataFrame, perception: pd.DataFrame, *, dimen
     A respondent's dimension E and P are the means of the dimension's items
     answered in both forms, so that gap = P − E holds exactly.
 
+    Parameters
+    ----------
+    expectation, perception : DataFrame
+        Respondents × items, same index and columns, reverse-coded already; NaN
+        for no answer.
+    dimension_of : dict
+        Item -> dimension, in instrument order.
+    confidence : float
+        Level of the t-interval of the gap, in (0, 1).
+
     Returns
     -------
     DataFrame
         ``dimension, expectation, perception, gap, gap_ci_low, gap_ci_high, share_below, n``;
-        ``share_below`` is the share of respondents whose dimension gap is below 0.
+        ``share_below`` is the share of respondents whose dimension gap is below 0,
+        ``n`` the respondents with a dimension gap.
+
+    Raises
+    ------
+    InputError
+        For a ``confidence`` outside (0, 1).
+
+    Notes
+    -----
+    SQ_d = mean over respondents of SQ_id (see :func:`respondent_gaps`); interval
+    SQ_d ± t(1 − α/2, n − 1) s / √n.  In R: ``t.test(rowMeans(P[, d] - E[, d]))``.
+
+    References
+    ----------
+    Parasuraman, A., Zeithaml, V. A., & Berry, L. L. (1988). SERVQUAL: a multiple-item
+    scale for measuring consumer perceptions of service quality. Journal of
+    Retailing, 64(1), 12-40.
+
+    Examples
+    --------
+    >>> e = pd.DataFrame({"1": [6, 7, 6, 7], "2": [7, 6, 6, 5], "3": [5, 6, 7, 6]})
+    >>> p = pd.DataFrame({"1": [5, 6, 6, 5], "2": [6, 6, 4, 5], "3": [6, 6, 6, 7]})
+    >>> dims = {"1": "tangibles", "2": "tangibles", "3": "reliability"}
+    >>> dimension_gaps(e, p, dimension_of=dims)[["dimension", "gap", "share_below"]]
+         dimension    gap  share_below
+    0    tangibles -0.875         1.00
+    1  reliability  0.250         0.25
     """
     check_confidence(confidence)
     e, p = _paired(expectation, perception)
@@ -168,22 +259,44 @@ def servqual_summary(expectation: pd.DataFrame, perception: pd.DataFrame, *, dim
 
     Parameters
     ----------
+    expectation, perception : DataFrame
+        Respondents × items, same index and columns, reverse-coded already; NaN
+        for no answer.
+    dimension_of : dict
+        Item -> dimension, in instrument order.
     points : DataFrame, optional
         Each respondent's importance points per dimension (summing to 100):
         w_id = points / 100.
     weights : dict, optional
         Dimension -> weight for every respondent (normalised), when there are no points.
 
+    Returns
+    -------
+    ServqualSummary
+
     Notes
     -----
     SQ_id = respondent i's mean gap on dimension d.  Unweighted SERVQUAL = mean over
     dimensions of the mean over respondents of SQ_id.  Weighted: WSQ_i = Σ_d w_id SQ_id
-    over respondents with every SQ_id and points; the score is the mean of WSQ_i.
+    over respondents with every SQ_id and weight; the score is the mean of WSQ_i.
+    SERVPERF = mean over dimensions of the mean perception score (Cronin & Taylor 1992).
 
     References
     ----------
-    Parasuraman, A., Zeithaml, V. A., & Berry, L. L. (1988). SERVQUAL. Journal of
+    Parasuraman, A., Zeithaml, V. A., & Berry, L. L. (1988). SERVQUAL: a multiple-item
+    scale for measuring consumer perceptions of service quality. Journal of
     Retailing, 64(1), 12-40.
+    Cronin, J. J., & Taylor, S. A. (1992). Measuring service quality: a reexamination
+    and extension. Journal of Marketing, 56(3), 55-68.
+
+    Examples
+    --------
+    >>> e = pd.DataFrame({"1": [6, 7, 6, 7], "2": [7, 6, 6, 5], "3": [5, 6, 7, 6]})
+    >>> p = pd.DataFrame({"1": [5, 6, 6, 5], "2": [6, 6, 4, 5], "3": [6, 6, 6, 7]})
+    >>> dims = {"1": "tangibles", "2": "tangibles", "3": "reliability"}
+    >>> s = servqual_summary(e, p, dimension_of=dims)
+    >>> s.unweighted, s.servperf, s.share_below
+    (-0.3125, 5.8125, 1.0)
     """
     per_respondent = respondent_gaps(expectation, perception, dimension_of=dimension_of)
     dims = list(dict.fromkeys(dimension_of.values()))
@@ -214,6 +327,15 @@ def zone_of_tolerance(adequate: pd.DataFrame, desired: pd.DataFrame, perception:
                       dimension_of: dict) -> pd.DataFrame:
     """Measures of service adequacy (MSA) and superiority (MSS) per item and dimension.
 
+    Parameters
+    ----------
+    adequate, desired : DataFrame
+        Respondents × items: the minimum acceptable and the desired level of service.
+    perception : DataFrame
+        Respondents × items, same index and columns.
+    dimension_of : dict
+        Item -> dimension, in instrument order.
+
     Returns
     -------
     DataFrame
@@ -223,8 +345,29 @@ def zone_of_tolerance(adequate: pd.DataFrame, desired: pd.DataFrame, perception:
 
     Notes
     -----
-    MSA = P − adequate; MSS = P − desired (Parasuraman, Zeithaml & Berry 1994,
-    J. Retailing 70(3)).  Means over respondents who gave all three ratings.
+    MSA = P − adequate; MSS = P − desired.  Means over the respondents who gave all
+    three ratings of an item; a dimension's means are over respondents of their
+    item means.
+
+    References
+    ----------
+    Parasuraman, A., Zeithaml, V. A., & Berry, L. L. (1994). Alternative scales for
+    measuring service quality: a comparative assessment based on psychometric and
+    diagnostic criteria. Journal of Retailing, 70(3), 201-230.
+
+    Examples
+    --------
+    >>> e = pd.DataFrame({"1": [6, 7, 6, 7], "2": [7, 6, 6, 5], "3": [5, 6, 7, 6]})
+    >>> p = pd.DataFrame({"1": [5, 6, 6, 5], "2": [6, 6, 4, 5], "3": [6, 6, 6, 7]})
+    >>> dims = {"1": "tangibles", "2": "tangibles", "3": "reliability"}
+    >>> a = pd.DataFrame({"1": [4, 5, 4, 5], "2": [5, 4, 4, 4], "3": [4, 4, 5, 5]})
+    >>> zone_of_tolerance(a, e, p, dimension_of=dims)[["id", "msa", "mss", "zone"]]
+                id   msa    mss    zone
+    0            1  1.00 -1.000  inside
+    1            2  1.00 -0.750  inside
+    2            3  1.75  0.250   above
+    3    tangibles  1.00 -0.875  inside
+    4  reliability  1.75  0.250   above
     """
     both = adequate.notna() & desired.notna() & perception.notna()
     a, d, p = adequate.where(both), desired.where(both), perception.where(both)
@@ -245,6 +388,25 @@ def zone_of_tolerance(adequate: pd.DataFrame, desired: pd.DataFrame, perception:
 def difference_score_reliability(*, alpha_p: float, alpha_e: float, sd_p: float, sd_e: float,
                                  r_pe: float) -> float:
     """Reliability of a difference score D = P − E.
+
+    Parameters
+    ----------
+    alpha_p, alpha_e : float
+        Reliabilities (e.g. Cronbach's alpha) of the perception and the expectation score.
+    sd_p, sd_e : float
+        Their standard deviations.
+    r_pe : float
+        Their correlation.
+
+    Returns
+    -------
+    float
+        r_D, the reliability of P − E.
+
+    Raises
+    ------
+    InputError
+        When P − E has no variance (P and E identical).
 
     Notes
     -----
