@@ -23,6 +23,16 @@ _PATTERNS = [
 def mask_personal_data(text: str) -> str:
     """Replace e-mail addresses, identity numbers and phone numbers with a mask.
 
+    Parameters
+    ----------
+    text : str
+        A free-text answer (comment, complaint).
+
+    Returns
+    -------
+    str
+        The text with each match replaced by ``MASK``.
+
     Examples
     --------
     >>> mask_personal_data("请回电 138-1234-5678 或写信 li@example.com")
