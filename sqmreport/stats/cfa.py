@@ -85,8 +85,11 @@ def fit_cfa(data: pd.DataFrame, model: dict) -> CFAResult:
     Raises
     ------
     InputError
-        For an item not in the data, an item in two factors, a factor with fewer
-        than two items, too few complete cases, or an estimation that fails.
+        For an item not in the data, an item in two factors, or a factor with fewer
+        than two items.
+    Degenerate
+        For too few complete cases, a singular covariance matrix, or an estimation
+        that fails or does not converge.
 
     Notes
     -----
@@ -96,6 +99,23 @@ def fit_cfa(data: pd.DataFrame, model: dict) -> CFAResult:
     independence model; SRMR on residuals scaled by the observed standard
     deviations; ln L = −n/2 (p ln 2π + ln|Σ| + tr(SΣ⁻¹)), AIC = −2 ln L + 2q,
     BIC = −2 ln L + q ln n.
+
+    References
+    ----------
+    Rosseel, Y. (2012). lavaan: an R package for structural equation modeling.
+    Journal of Statistical Software, 48(2), 1-36.  Hu, L., & Bentler, P. M. (1999).
+    Cutoff criteria for fit indexes in covariance structure analysis. Structural
+    Equation Modeling, 6(1), 1-55.
+
+    Examples
+    --------
+    Fitting loads semopy, which takes seconds, so the example is not run:
+
+    >>> model = {"visual": ["x1", "x2", "x3"], "textual": ["x4", "x5", "x6"],
+    ...          "speed": ["x7", "x8", "x9"]}
+    >>> cfa = fit_cfa(holzinger_swineford, model)  # doctest: +SKIP
+    >>> round(cfa.fit["chi2"], 3), cfa.fit["df"]  # doctest: +SKIP
+    (85.306, 24)
     """
     items = [i for group in model.values() for i in group]
     missing = [i for i in items if i not in data.columns]

@@ -57,6 +57,21 @@ class ComplaintResult:
 def pareto(counts: pd.Series) -> pd.DataFrame:
     """Counts sorted largest first with their share and cumulative share.
 
+    Parameters
+    ----------
+    counts : Series
+        Count per category, indexed by category.
+
+    Returns
+    -------
+    DataFrame
+        ``category, n, share, cumulative``, largest first (ties in the given order).
+
+    Notes
+    -----
+    share = n / Σn; cumulative = running sum of the shares (the Pareto curve).
+    In R: ``qcc::pareto.chart(counts)``.
+
     Examples
     --------
     >>> pareto(pd.Series({"a": 2, "b": 6, "c": 2})).round(2).to_dict("list")
@@ -83,16 +98,47 @@ def analyse_complaints(log: pd.DataFrame, *, target_hours: float = 48, repeat_da
     Parameters
     ----------
     log : DataFrame
-        As :func:`load_complaints` returns it.
+        One row per complaint, as :func:`sqmreport.data.records.load_complaints`
+        returns it: ``received, closed`` (datetimes, NaT while open), ``channel,
+        category, resolved`` (1/0/NaN), ``satisfaction, customer, text``.
     target_hours : float
         Time within which a complaint should be closed.
     repeat_days : int
         Window for repeat complaints of the same customer.
     period : {"month", "quarter"}
+        The periods of the trend table.
     categories : dict, optional
         Category -> dimension id.
     gaps : Series, optional
         Dimension id -> gap (P − E), to rank the linked dimensions by shortfall.
+
+    Returns
+    -------
+    ComplaintResult
+
+    Raises
+    ------
+    InputError
+        For an unknown ``period``.
+
+    Notes
+    -----
+    Hours to close = (closed − received) in hours, over closed complaints; median and
+    90th percentile as R's ``quantile(x, c(.5, .9))`` (type 7).  A complaint is a
+    repeat when the same customer's previous complaint was at most ``repeat_days``
+    before it.
+
+    Examples
+    --------
+    >>> log = pd.DataFrame({
+    ...     "received": pd.to_datetime(["2024-01-02 09:00", "2024-01-05 10:00", "2024-02-01 08:00"]),
+    ...     "closed": pd.to_datetime(["2024-01-03 09:00", None, "2024-02-04 08:00"]),
+    ...     "channel": ["phone", "web", "phone"], "category": ["billing", "billing", "delay"],
+    ...     "resolved": [1.0, np.nan, 0.0], "satisfaction": [4, np.nan, 2.0],
+    ...     "customer": ["c1", "c2", "c1"], "text": ["", "", ""]})
+    >>> c = analyse_complaints(log)
+    >>> c.summary["complaints"], c.summary["open"], float(c.summary["median_hours"])
+    (3, 1, 48.0)
     """
     check_option("period", period, ("month", "quarter"))
     log = log.copy()

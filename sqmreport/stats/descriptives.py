@@ -430,7 +430,8 @@ class SegmentComparison:
     ----------
     tests : DataFrame
         One row per segment × measure: ``segment, measure, test, statistic, df1, df2,
-        p_value, p_adjusted (Holm, over all rows), effect_size, effect_measure, groups, n``.
+        p_value, p_adjusted`` (by ``p_adjust``, over all rows), ``effect_size, effect_measure``
+        (``eta_squared`` or ``epsilon_squared``), ``groups`` (tested), ``n`` (respondents tested).
     groups : DataFrame
         One row per segment × measure × group: ``segment, measure, value, n, mean,
         sd, ci_low, ci_high, suppressed`` (statistics NaN where suppressed).

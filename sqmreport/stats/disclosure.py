@@ -21,11 +21,23 @@ def suppress_small(counts: pd.Series, *, min_size: int) -> pd.Series:
     counts : Series
         Respondents per group of one breakdown (the values of one segment).
     min_size : int
+        The smallest group that may be shown.
 
     Returns
     -------
     Series of bool
         True for the groups to suppress.
+
+    Notes
+    -----
+    Primary suppression of every cell n < min_size, then complementary
+    suppression of the smallest shown cell while the suppressed cells sum to
+    less than min_size.  In R: ``sdcTable::protectTable`` does this (and more)
+    for whole tables.
+
+    References
+    ----------
+    Hundepool, A., et al. (2012). Statistical Disclosure Control. Wiley, ch. 5.
 
     Examples
     --------

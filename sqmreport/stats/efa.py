@@ -256,6 +256,7 @@ class KMOResult:
     Attributes
     ----------
     overall : float
+        The overall MSA, 0-1 (Kaiser: ≥ 0.6 mediocre, ≥ 0.8 meritorious).
     per_item : Series
         MSA of each item, by item name.
     """
@@ -327,7 +328,12 @@ class BartlettResult:
 
     Attributes
     ----------
-    chi2, df, p_value : float
+    chi2 : float
+        The test statistic.
+    df : int
+        p(p − 1)/2.
+    p_value : float
+        Upper tail of χ²(df).
     n : int
         Observations used.
     """
@@ -586,7 +592,9 @@ class EFAResult:
         ``chi2, df, p_value, rmsea, rmsea_ci_low, rmsea_ci_high`` (90%), ``tli, bic``,
         as ``psych::fa`` reports them.
     n_obs : int
+        Observations (see :func:`correlation_matrix`).
     method, rotation, missing : str
+        The options the solution was computed with (``method`` ``"pca"`` for :func:`pca`).
     heywood : list of str
         Items with a communality of 1 or more (a Heywood case).
     """

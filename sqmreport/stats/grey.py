@@ -47,6 +47,11 @@ def grey_relational(data: pd.DataFrame, *, cost: tuple = (), rho: float = 0.5,
     -------
     GreyResult
 
+    Raises
+    ------
+    InputError
+        For ρ outside (0, 1], a missing value, or fewer than two alternatives.
+
     Notes
     -----
     1. Normalise: benefit (x − min)/(max − min), cost (max − x)/(max − min); an
@@ -56,10 +61,22 @@ def grey_relational(data: pd.DataFrame, *, cost: tuple = (), rho: float = 0.5,
     4. ξ_i(k) = (Δmin + ρ Δmax) / (Δ_i(k) + ρ Δmax).
     5. Grade r_i = Σ_k w_k ξ_i(k).
 
+    There is no maintained R package; this follows Deng's definition step by step.
+
     References
     ----------
     Deng, J. L. (1982). Control problems of grey systems. Systems & Control
     Letters, 1(5), 288-294.
+
+    Examples
+    --------
+    >>> data = pd.DataFrame({"quality": [4.2, 3.8, 4.5], "complaints": [12, 5, 9]},
+    ...                     index=["north", "south", "east"])
+    >>> grey_relational(data, cost=("complaints",)).grades.round(4)
+      alternative   grade  rank
+    0        east  0.7333     1
+    1       south  0.6667     2
+    2       north  0.4359     3
     """
     if not 0 < rho <= 1:
         raise InputError(f"`rho` must be in (0, 1], got {rho!r}")

@@ -33,6 +33,21 @@ _BOUNDS = ((0.15, "N"), (0.50, "P"), (0.85, "L"))
 def rating(attainment: float) -> str:
     """The ISO/IEC 33020 rating of an attainment between 0 and 1.
 
+    Parameters
+    ----------
+    attainment : float
+        Share of the practice (or level) achieved, 0-1; NaN for not assessed.
+
+    Returns
+    -------
+    str
+        ``N`` (≤ 15 %), ``P`` (≤ 50 %), ``L`` (≤ 85 %), ``F`` (> 85 %), or ``""`` for NaN.
+
+    References
+    ----------
+    ISO/IEC 33020:2019. Information technology — Process assessment — Process
+    measurement framework for assessment of process capability.
+
     Examples
     --------
     >>> [rating(a) for a in (0.15, 0.16, 0.5, 0.85, 0.86)]
@@ -72,7 +87,7 @@ class MaturityResult:
 
 
 def assess(assessment: pd.DataFrame, *, scale: tuple = (0, 4)) -> MaturityResult:
-    """Score an assessment.
+    """Score a maturity assessment: a level per process area and for the organisation.
 
     Parameters
     ----------
@@ -80,6 +95,32 @@ def assess(assessment: pd.DataFrame, *, scale: tuple = (0, 4)) -> MaturityResult
         ``area, level, practice, rating``: one row per practice and assessor.
     scale : (min, max)
         The rating scale.
+
+    Returns
+    -------
+    MaturityResult
+
+    Notes
+    -----
+    Attainment of a practice = (mean rating − min) / (max − min); of a level = the
+    mean over its practices.  An area is at level k when level k is rated L or F and
+    every level below it F; the organisation is at its lowest area's level (module
+    docstring).
+
+    References
+    ----------
+    ISO/IEC 33020:2019. Process measurement framework for assessment of process
+    capability.  Paulk, M. C., Curtis, B., Chrissis, M. B., & Weber, C. V. (1993).
+    Capability maturity model, version 1.1. IEEE Software, 10(4), 18-27.
+
+    Examples
+    --------
+    >>> a = pd.DataFrame({"area": ["service desk"] * 4, "level": [2, 2, 3, 3],
+    ...                   "practice": ["log", "track", "define", "review"],
+    ...                   "rating": [4, 3, 2, 1]})
+    >>> m = assess(a)
+    >>> m.level, m.areas.loc[0, "rating_2"], m.areas.loc[0, "rating_3"]
+    (2, 'F', 'P')
     """
     lo, hi = scale
     data = assessment.assign(attainment=(assessment["rating"] - lo) / (hi - lo))

@@ -73,17 +73,25 @@ def cronbach_alpha(data: pd.DataFrame, *, reverse=(), missing: str = "pairwise",
     missing : {"pairwise", "listwise"}
         Pairwise-complete covariances (as psych does) or complete cases only.
     scale : (min, max), optional
+        The rating scale, for reversing.
     confidence : float
+        Level of Feldt's interval, in (0, 1).
 
     Returns
     -------
     AlphaResult
+        All NaN (with n and k) for fewer than two items.
+
+    Raises
+    ------
+    InputError
+        For an unknown ``missing`` or a ``confidence`` outside (0, 1).
 
     Notes
     -----
     α = k / (k − 1) · (1 − Σ σ²_j / Σ_jl σ_jl); standardized α = k r̄ / (1 + (k − 1) r̄),
     r̄ the mean correlation of the covariance matrix scaled to unit diagonal.
-    Feldt's interval: 1 − (1 − α) · F(1 − γ/2 or γ/2; n − 1, (n − 1)(k − 1)).
+    Feldt's interval: 1 − (1 − α) · F(1 − γ/2 or γ/2; n − 1, (n − 1)(k − 1)), γ = 1 − confidence.
     In R: ``psych::alpha(x)$total`` and ``$feldt``.
 
     References
@@ -92,6 +100,15 @@ def cronbach_alpha(data: pd.DataFrame, *, reverse=(), missing: str = "pairwise",
     Psychometrika, 16(3), 297-334.  Feldt, L. S., Woodruff, D. J., & Salih, F. A.
     (1987). Statistical inference for coefficient alpha. Applied Psychological
     Measurement, 11(1), 93-103.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> x = pd.DataFrame(rng.normal(size=(200, 1)) + rng.normal(size=(200, 3)),
+    ...                  columns=["q1", "q2", "q3"])
+    >>> a = cronbach_alpha(x)
+    >>> print(f"alpha = {a.alpha:.2f} [{a.ci_low:.2f}, {a.ci_high:.2f}], n = {a.n}, k = {a.k}")
+    alpha = 0.76 [0.69, 0.81], n = 200, k = 3
     """
     check_confidence(confidence)
     x = _keyed(data, reverse, scale, missing)
@@ -116,16 +133,50 @@ def item_total(data: pd.DataFrame, *, reverse=(), missing: str = "pairwise",
                scale: tuple | None = None) -> pd.DataFrame:
     """The SPSS-style item-total table: each item's correlation with the rest, alpha without it.
 
+    Parameters
+    ----------
+    data : DataFrame
+        Respondents × items.
+    reverse : sequence of str
+        Items to reverse before computing (x' = min + max − x, the ends from
+        ``scale`` or else the observed ends).
+    missing : {"pairwise", "listwise"}
+        Pairwise-complete covariances (as psych does) or complete cases only.
+    scale : (min, max), optional
+        The rating scale, for reversing.
+
     Returns
     -------
     DataFrame
         ``item, item_rest`` (correlation of the item with the sum of the other
         items), ``alpha_if_deleted``.
 
+    Raises
+    ------
+    InputError
+        For an unknown ``missing``.
+
     Notes
     -----
-    From the (pairwise) covariance matrix C: r_drop = (Σ_l C_il − C_ii) / √(C_ii · Σ C₋ᵢ₋ᵢ).
+    From the (pairwise) covariance matrix C: r_drop = (Σ_l C_il − C_ii) / √(C_ii · Σ C₋ᵢ₋ᵢ);
+    alpha if deleted is α of C without row and column i.
     In R: ``psych::alpha(x)$item.stats$r.drop`` and ``$alpha.drop$raw_alpha``.
+
+    References
+    ----------
+    Cronbach, L. J. (1951). Coefficient alpha and the internal structure of tests.
+    Psychometrika, 16(3), 297-334.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> x = pd.DataFrame(rng.normal(size=(200, 1)) + rng.normal(size=(200, 3)),
+    ...                  columns=["q1", "q2", "q3"])
+    >>> item_total(x).round(2)
+      item  item_rest  alpha_if_deleted
+    0   q1       0.56              0.71
+    1   q2       0.58              0.69
+    2   q3       0.63              0.63
     """
     x = _keyed(data, reverse, scale, missing)
     cov = x.cov().to_numpy()
@@ -144,14 +195,46 @@ def omega_total(data: pd.DataFrame, *, reverse=(), missing: str = "pairwise",
                 scale: tuple | None = None) -> float:
     """McDonald's omega total of a one-factor (congeneric) model.
 
+    Parameters
+    ----------
+    data : DataFrame
+        Respondents × items.
+    reverse : sequence of str
+        Items to reverse before computing (x' = min + max − x, the ends from
+        ``scale`` or else the observed ends).
+    missing : {"pairwise", "listwise"}
+        Pairwise-complete covariances (as psych does) or complete cases only.
+    scale : (min, max), optional
+        The rating scale, for reversing.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    InputError
+        For an unknown ``missing``.
+    Degenerate
+        For an item without variance or a singular correlation matrix.
+
     Notes
     -----
     ω_t = (ΣR − Σ u²_j) / ΣR, with R the item correlations and u² the uniquenesses
-    of a one-factor minres solution.  In R: ``psych::omega(x, nfactors = 1)$omega.tot``.
+    of a one-factor minres solution (:func:`~sqmreport.stats.efa.fit_efa`).
+    In R: ``psych::omega(x, nfactors = 1)$omega.tot``.
 
     References
     ----------
     McDonald, R. P. (1999). Test theory: A unified treatment. Erlbaum.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> x = pd.DataFrame(rng.normal(size=(200, 1)) + rng.normal(size=(200, 3)),
+    ...                  columns=["q1", "q2", "q3"])
+    >>> round(omega_total(x), 2)
+    0.76
     """
     from sqmreport.stats.efa import correlation_matrix, fit_efa
 

@@ -30,6 +30,27 @@ __all__ = ["ScorecardResult", "normalise", "scorecard"]
 def normalise(values, *, direction: str, target: float, worst: float | None = None) -> np.ndarray:
     """Score values 0–100 against a target.
 
+    Parameters
+    ----------
+    values : array-like of float
+        The indicator's values; NaN for none.
+    direction : {"benefit", "cost"}
+        Higher is better (benefit) or lower is better (cost).
+    target : float
+        The value that scores 100.
+    worst : float, optional
+        The value that scores 0 (linear scoring); without it, the attainment ratio.
+
+    Returns
+    -------
+    ndarray
+        Scores capped to 0–100; NaN where the value is NaN.
+
+    Notes
+    -----
+    With ``worst``: 100 (x − worst) / (target − worst).  Without: 100 x / target
+    (benefit) or 100 target / x (cost; 100 for x ≤ 0).  Capped to [0, 100].
+
     Examples
     --------
     >>> normalise([2, 4, 8], direction="cost", target=4).tolist()
@@ -92,6 +113,35 @@ def scorecard(kpi: pd.DataFrame, *, indicators: pd.DataFrame, weights: dict) -> 
     weights : dict
         Group -> weight (any positive total; rescaled to sum to 1).  Groups are
         reported in this order; a group with indicators but no weight weighs 0.
+
+    Returns
+    -------
+    ScorecardResult
+
+    Notes
+    -----
+    Group score = mean of its indicators' scores; index = Σ_g w_g s_g / Σ_g w_g over
+    the groups a unit has a score for; rank within the period (1 = best, ties the
+    lowest rank); change = index − the unit's index in its previous period.
+
+    References
+    ----------
+    Kaplan, R. S., & Norton, D. P. (1992). The balanced scorecard: measures that
+    drive performance. Harvard Business Review, 70(1), 71-79.
+
+    Examples
+    --------
+    >>> kpi = pd.DataFrame({"unit": ["IT", "HR", "IT", "HR"],
+    ...                     "period": ["2024Q1", "2024Q1", "2024Q2", "2024Q2"],
+    ...                     "response_h": [4, 8, 2, 6], "csat": [80, 90, 85, 88]})
+    >>> ind = pd.DataFrame({"id": ["response_h", "csat"], "group": ["speed", "satisfaction"],
+    ...                     "direction": ["cost", "benefit"], "target": [4, 90],
+    ...                     "worst": [np.nan, np.nan]})
+    >>> card = scorecard(kpi, indicators=ind, weights={"speed": 1, "satisfaction": 1})
+    >>> card.ranked()[["unit", "index", "rank"]].round(1)
+      unit  index  rank
+    0   IT   97.2   1.0
+    1   HR   82.2   2.0
     """
     total = sum(weights.values())
     weights = {g: w / total for g, w in weights.items()}

@@ -27,11 +27,22 @@ def _parts(result: CFAResult, factor: str):
 def composite_reliability(result: CFAResult) -> pd.Series:
     """Composite (construct) reliability of each factor.
 
+    Parameters
+    ----------
+    result : CFAResult
+        A fitted CFA (:func:`~sqmreport.stats.cfa.fit_cfa`).
+
+    Returns
+    -------
+    Series
+        CR per factor, named ``composite_reliability``.
+
     Notes
     -----
     CR = (Σλ)² φ / Σ S, the model's common variance over the observed variance
-    of the sum of the factor's items.  In R: ``semTools::compRelSEM(fit,
-    tau.eq = FALSE, obs.var = TRUE)``.
+    of the sum of the factor's items (S the ML sample covariances of its items,
+    λ the unstandardized loadings, φ the factor variance).  In R:
+    ``semTools::compRelSEM(fit, tau.eq = FALSE, obs.var = TRUE)``.
 
     References
     ----------
@@ -48,9 +59,19 @@ def composite_reliability(result: CFAResult) -> pd.Series:
 def average_variance_extracted(result: CFAResult) -> pd.Series:
     """Average variance extracted: the share of the items' variance the factor explains.
 
+    Parameters
+    ----------
+    result : CFAResult
+        A fitted CFA (:func:`~sqmreport.stats.cfa.fit_cfa`).
+
+    Returns
+    -------
+    Series
+        AVE per factor, named ``ave``.
+
     Notes
     -----
-    AVE = Σ λ² φ / Σ s²_j.  In R: ``semTools::AVE(fit)``.
+    AVE = Σ λ² φ / Σ s²_j, s²_j the items' observed (ML) variances.  In R: ``semTools::AVE(fit)``.
 
     References
     ----------
@@ -65,8 +86,29 @@ def average_variance_extracted(result: CFAResult) -> pd.Series:
 
 
 def fornell_larcker(result: CFAResult) -> pd.DataFrame:
-    """√AVE on the diagonal, factor correlations off it: each diagonal value should
-    exceed every correlation in its row and column (Fornell & Larcker 1981)."""
+    """The Fornell-Larcker table: √AVE on the diagonal, factor correlations off it.
+
+    Parameters
+    ----------
+    result : CFAResult
+        A fitted CFA (:func:`~sqmreport.stats.cfa.fit_cfa`).
+
+    Returns
+    -------
+    DataFrame
+        Factors × factors.
+
+    Notes
+    -----
+    Discriminant validity holds for a factor when its √AVE exceeds every correlation
+    in its row and column.  In R: ``sqrt(semTools::AVE(fit))`` beside
+    ``lavInspect(fit, "cor.lv")``.
+
+    References
+    ----------
+    Fornell, C., & Larcker, D. F. (1981). Evaluating structural equation models with
+    unobservable variables and measurement error. J. Marketing Research, 18(1), 39-50.
+    """
     table = result.factor_correlations.copy()
     root = np.sqrt(average_variance_extracted(result))
     for factor in table.index:
@@ -86,19 +128,38 @@ def htmt(data: pd.DataFrame, model: dict, *, geometric: bool = True,
         Factor -> items.
     geometric : bool
         HTMT2: geometric instead of arithmetic means (Roemer, Schuberth & Henseler 2021),
-        semTools' default.
+        semTools' default; it uses absolute correlations.
     absolute : bool
         Use absolute correlations.
 
+    Returns
+    -------
+    DataFrame
+        Factors × factors, 1 on the diagonal.
+
     Notes
     -----
-    HTMT_ij = mean heterotrait correlation / √(mean monotrait_i · mean monotrait_j).
+    HTMT_ij = mean heterotrait correlation / √(mean monotrait_i · mean monotrait_j),
+    the monotrait means over the off-diagonal correlations within a factor.
     In R: ``semTools::htmt(model, data)``.
 
     References
     ----------
     Henseler, J., Ringle, C. M., & Sarstedt, M. (2015). A new criterion for assessing
     discriminant validity. J. Academy of Marketing Science, 43(1), 115-135.
+    Roemer, E., Schuberth, F., & Henseler, J. (2021). HTMT2 - an improved criterion for
+    assessing discriminant validity in structural equation modeling. Industrial
+    Management & Data Systems, 121(12), 2637-2650.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> f = rng.normal(size=(200, 2))
+    >>> x = pd.DataFrame(f.repeat(3, axis=1) + rng.normal(size=(200, 6)),
+    ...                  columns=["q1", "q2", "q3", "q4", "q5", "q6"])
+    >>> h = htmt(x, {"A": ["q1", "q2", "q3"], "B": ["q4", "q5", "q6"]})
+    >>> bool(h.loc["A", "B"] < HTMT_THRESHOLD)
+    True
     """
     items = [i for group in model.values() for i in group]
     r = data[items].astype(float).dropna().corr()
@@ -123,9 +184,36 @@ def htmt(data: pd.DataFrame, model: dict, *, geometric: bool = True,
 
 
 def validity_table(result: CFAResult, data: pd.DataFrame) -> pd.DataFrame:
-    """One row per factor: CR, AVE, √AVE, its largest correlation, the largest HTMT,
-    and whether each criterion is met (CR ≥ 0.7, AVE ≥ 0.5, √AVE > every correlation,
-    HTMT < 0.85)."""
+    """Convergent and discriminant validity, one row per factor.
+
+    Parameters
+    ----------
+    result : CFAResult
+        A fitted CFA (:func:`~sqmreport.stats.cfa.fit_cfa`).
+    data : DataFrame
+        The respondents × items the CFA was fitted to (for the HTMT).
+
+    Returns
+    -------
+    DataFrame
+        ``factor, composite_reliability, ave, sqrt_ave, max_correlation`` (largest
+        absolute correlation with another factor), ``max_htmt``, and whether each
+        criterion is met: ``cr_ok`` (CR ≥ 0.7), ``ave_ok`` (AVE ≥ 0.5),
+        ``fornell_larcker_ok`` (√AVE > every correlation), ``htmt_ok`` (HTMT < 0.85).
+
+    Notes
+    -----
+    The cut-offs are the conventional ones (Fornell & Larcker 1981; Henseler et al.
+    2015); the table reports the values beside them.  In R: ``semTools::compRelSEM``,
+    ``semTools::AVE`` and ``semTools::htmt``.
+
+    References
+    ----------
+    Fornell, C., & Larcker, D. F. (1981). Evaluating structural equation models with
+    unobservable variables and measurement error. J. Marketing Research, 18(1), 39-50.
+    Henseler, J., Ringle, C. M., & Sarstedt, M. (2015). A new criterion for assessing
+    discriminant validity. J. Academy of Marketing Science, 43(1), 115-135.
+    """
     cr = composite_reliability(result)
     ave = average_variance_extracted(result)
     corr = result.factor_correlations.abs().mask(np.eye(len(cr), dtype=bool))

@@ -152,6 +152,12 @@ def compare_samples(x: np.ndarray, y: np.ndarray, *, pairs: tuple,
     -----
     As :func:`compare_means`.
 
+    References
+    ----------
+    Derrick, B., Toher, D., & White, P. (2017). How to compare the means of two
+    samples that include paired observations and independent observations.
+    The Quantitative Methods for Psychology, 13(2), 120-126.
+
     Examples
     --------
     >>> r = compare_samples(np.array([4.0, 5, 3, 4]), np.array([3.0, 4, 3, 2]),
