@@ -1,6 +1,15 @@
-"""The factor-analysis report's analysis: suitability, number of factors, EFA, reliability,
-CFA and validity, PCA, in one call.  Statistical degeneracy (a singular matrix, a
-fit that fails) is kept as a message for the report, never raised.
+"""The factor-analysis report's analysis, one function per section: suitability, number
+of factors, EFA, reliability, CFA and validity, PCA.
+
+Options are keyword arguments; None is the study file's setting
+(``analysis.factor_analysis``)::
+
+    factors = fa.factors(survey)
+    efa = fa.efa(survey, n_factors=factors.n_factors, rotation="varimax")
+
+Statistical degeneracy (a singular matrix, a fit that fails) is kept in the result's
+``problem`` for the report to explain, never raised.  :func:`analyse` runs every
+section as the study asks.
 """
 
 from __future__ import annotations
@@ -11,19 +20,391 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import linear_sum_assignment
 
-from sqmreport.stats import efa
 from sqmreport._validation import Degenerate, section
-from sqmreport.stats.cfa import CFAResult, fit_cfa
-from sqmreport.stats.reliability import cronbach_alpha, item_total, omega_total
 from sqmreport.data.survey import Survey
+from sqmreport.stats import efa as _efa
+from sqmreport.stats.cfa import FIT_CUTOFFS, CFAResult, fit_cfa
+from sqmreport.stats.reliability import cronbach_alpha, item_total, omega_total
 from sqmreport.stats.validity import fornell_larcker, htmt, validity_table
 
-__all__ = ["FactorReport", "analyse"]
+__all__ = ["CFA", "EFA", "PCA", "Factors", "FactorReport", "Reliability", "Suitability",
+           "analyse", "cfa", "cfa_verdict", "efa", "factors", "kmo_band", "pca", "reliability",
+           "suitability"]
+
+LOW_ALPHA = 0.7  # below this, a dimension's items are a weak scale
+
+
+def _settings(survey: Survey):
+    return survey.study.spec.analysis.factor_analysis
+
+
+def _data(survey: Survey) -> pd.DataFrame:
+    return survey.ratings[_settings(survey).form]
+
+
+def _or(value, default):
+    return default if value is None else value
+
+
+# -- suitability -----------------------------------------------------------------------
+
+def kmo_band(value: float) -> str:
+    """Kaiser's (1974) label for a KMO: marvelous, meritorious, middling, mediocre,
+    miserable or unacceptable."""
+    for limit, band in ((0.9, "marvelous"), (0.8, "meritorious"), (0.7, "middling"),
+                        (0.6, "mediocre"), (0.5, "miserable")):
+        if value >= limit:
+            return band
+    return "unacceptable"
 
 
 @dataclass(frozen=True)
+class Suitability:
+    """Whether the items suit factor analysis.
+
+    Attributes
+    ----------
+    correlation : DataFrame or None
+        The correlation matrix analysed.
+    kmo : KMOResult or None
+    bartlett : BartlettResult or None
+    band : str or None
+        Kaiser's label of the overall KMO (:func:`kmo_band`).
+    missing, correlation_method : str
+        The options used.
+    problem : Degenerate or None
+    """
+
+    correlation: pd.DataFrame | None
+    kmo: object
+    bartlett: object
+    band: str | None
+    missing: str
+    correlation_method: str
+    problem: Degenerate | None
+
+
+def suitability(survey: Survey, *, missing: str | None = None,
+                correlation: str | None = None) -> Suitability:
+    """The correlation matrix, Kaiser-Meyer-Olkin and Bartlett's test of sphericity."""
+    options = _settings(survey)
+    missing, correlation = _or(missing, options.missing), _or(correlation, options.correlation)
+    data = _data(survey)
+    problems = {}
+
+    def attempt(compute):
+        return section(problems, "suitability", compute)
+
+    corr = attempt(lambda: _efa.correlation_matrix(data, missing=missing,
+                                                   correlation=correlation).matrix)
+    kmo = attempt(lambda: _efa.kmo(data, missing=missing, correlation=correlation)) \
+        if corr is not None else None
+    bartlett = attempt(lambda: _efa.bartlett(data, missing=missing, correlation=correlation)) \
+        if kmo else None
+    band = kmo_band(kmo.overall) if kmo is not None else None
+    return Suitability(corr, kmo, bartlett, band, missing, correlation,
+                       problems.get("suitability"))
+
+
+# -- number of factors -----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Factors:
+    """How many factors to extract.
+
+    Attributes
+    ----------
+    parallel : DataFrame or None
+        :func:`~sqmreport.stats.efa.parallel_analysis` with ``map`` (Velicer) merged in.
+    suggested : dict
+        Number of factors by criterion: ``parallel``, ``map``, ``kaiser``, ``instrument``.
+    n_factors : int
+        The number to extract.
+    reason : str
+        Why: ``instrument``, ``parallel``, ``study`` (a number in the study file) or
+        ``given`` (a number given in the notebook).
+    n_iter, seed : int
+        Parallel analysis' simulations.
+    problem : Degenerate or None
+    """
+
+    parallel: pd.DataFrame | None
+    suggested: dict
+    n_factors: int
+    reason: str
+    n_iter: int
+    seed: int
+    problem: Degenerate | None
+
+
+def factors(survey: Survey, *, n_factors: int | str | None = None, n_iter: int | None = None,
+            seed: int | None = None, missing: str | None = None,
+            correlation: str | None = None) -> Factors:
+    """Parallel analysis, Velicer's MAP and Kaiser's rule; the number of factors to extract.
+
+    ``n_factors``: a number, ``"instrument"`` (its number of dimensions) or
+    ``"parallel"`` (as parallel analysis suggests); None: the study's setting.
+    """
+    options = _settings(survey)
+    missing, correlation = _or(missing, options.missing), _or(correlation, options.correlation)
+    n_iter, seed = _or(n_iter, options.parallel_iterations), _or(seed, survey.study.spec.analysis.seed)
+    data = _data(survey)
+    problems = {}
+    parallel = section(problems, "factors", lambda: _efa.parallel_analysis(
+        data, n_iter=n_iter, seed=seed, missing=missing, correlation=correlation))
+    suggested = {"instrument": len(survey.instrument.dimensions)}
+    if parallel is not None:
+        above = (parallel["observed_fa"] > parallel["simulated_fa"]).to_numpy()
+        suggested["parallel"] = int(np.argmin(above)) if not above.all() else len(above)
+        suggested["kaiser"] = int((parallel["observed_pc"] > 1).sum())
+        velicer = section(problems, "factors", lambda: _efa.velicer_map(
+            data, missing=missing, correlation=correlation, max_factors=min(12, data.shape[1] - 1)))
+        if velicer is not None:
+            parallel = parallel.merge(velicer.rename(columns={"factors": "factor"}), on="factor",
+                                      how="left")
+            suggested["map"] = int(velicer.loc[velicer["map"].idxmin(), "factors"])
+    wanted = _or(n_factors, options.n_factors)
+    if wanted == "instrument":
+        count, reason = suggested["instrument"], "instrument"
+    elif wanted == "parallel":
+        count, reason = suggested.get("parallel", suggested["instrument"]), "parallel"
+    elif isinstance(wanted, (int, np.integer)) and not isinstance(wanted, bool):
+        count, reason = int(wanted), "study" if n_factors is None else "given"
+    else:
+        raise ValueError(f"`n_factors` must be a number, 'instrument' or 'parallel', got {wanted!r}")
+    count = max(1, min(count, data.shape[1] - 1))
+    return Factors(parallel, suggested, count, reason, n_iter, seed, problems.get("factors"))
+
+
+def _n_factors(survey: Survey, n_factors) -> int:
+    """A number of factors as given, or as the study asks (parallel analysis only when needed)."""
+    wanted = _or(n_factors, _settings(survey).n_factors)
+    if wanted == "parallel":
+        return factors(survey, n_factors="parallel").n_factors
+    if wanted == "instrument":
+        wanted = len(survey.instrument.dimensions)
+    if not isinstance(wanted, (int, np.integer)) or isinstance(wanted, bool):
+        raise ValueError(f"`n_factors` must be a number, 'instrument' or 'parallel', got {wanted!r}")
+    return max(1, min(int(wanted), _data(survey).shape[1] - 1))
+
+
+# -- exploratory factor analysis ---------------------------------------------------------
+
+@dataclass(frozen=True)
+class EFA:
+    """An exploratory factor analysis and how it recovers the instrument's dimensions.
+
+    Attributes
+    ----------
+    solution : EFAResult or None
+    matching : DataFrame or None
+        Factor -> the instrument dimension it recovers: ``factor, dimension, items,
+        recovered`` (the dimension's items whose largest loading is on this factor).
+    flags : DataFrame or None
+        Per item: ``item, dimension, primary, loading, cross_loading, weak``.
+    odd : DataFrame or None
+        The flagged rows (cross-loading or weak).
+    n_factors : int
+    method, rotation, missing, correlation : str
+    threshold : float
+        Loadings below this are weak (and blanked in the tables).
+    problem : Degenerate or None
+    heywood : Degenerate or None
+        A Heywood case (a communality of 1 or more), when there is one.
+    """
+
+    solution: object
+    matching: pd.DataFrame | None
+    flags: pd.DataFrame | None
+    odd: pd.DataFrame | None
+    n_factors: int
+    method: str
+    rotation: str
+    missing: str
+    correlation: str
+    threshold: float
+    problem: Degenerate | None
+    heywood: Degenerate | None
+
+
+def efa(survey: Survey, *, n_factors: int | str | None = None, method: str | None = None,
+        rotation: str | None = None, missing: str | None = None, correlation: str | None = None,
+        threshold: float | None = None) -> EFA:
+    """Fit an EFA (``minres``, ``ml`` or ``principal``; rotation ``oblimin``, ``promax``,
+    ``varimax`` or ``none``) and match its factors to the instrument's dimensions.
+
+    ``n_factors`` as :func:`factors` (pass ``factors(...).n_factors`` to reuse its count).
+    """
+    options = _settings(survey)
+    method, rotation = _or(method, options.method), _or(rotation, options.rotation)
+    missing, correlation = _or(missing, options.missing), _or(correlation, options.correlation)
+    threshold = _or(threshold, options.loading_threshold)
+    k = _n_factors(survey, n_factors)
+    data = _data(survey)
+    dims = survey.instrument.dimension_of()
+    problems = {}
+    solution = section(problems, "efa", lambda: _efa.fit_efa(
+        data, k, method=method, rotation=rotation, missing=missing, correlation=correlation))
+    matching = flags = odd = heywood = None
+    if solution is not None:
+        matching = _match_dimensions(solution.loadings, dims)
+        flags = _flags(solution.loadings, dims, threshold)
+        odd = flags[flags["cross_loading"] | flags["weak"]]
+        if solution.heywood:
+            heywood = Degenerate("heywood", "Heywood case", items=", ".join(solution.heywood))
+    return EFA(solution, matching, flags, odd, k, method, rotation, missing, correlation,
+               threshold, problems.get("efa"), heywood)
+
+
+@dataclass(frozen=True)
+class PCA:
+    """Principal components (``result`` an :class:`~sqmreport.stats.efa.EFAResult`)."""
+
+    result: object
+    rotation: str
+    threshold: float
+    problem: Degenerate | None
+
+
+def pca(survey: Survey, *, n_components: int | str | None = None, rotation: str | None = None,
+        missing: str | None = None, correlation: str | None = None,
+        threshold: float | None = None) -> PCA:
+    """Principal components, as many as :func:`factors` would extract; varimax-rotated
+    when there are several (``rotation`` None)."""
+    options = _settings(survey)
+    missing, correlation = _or(missing, options.missing), _or(correlation, options.correlation)
+    k = _n_factors(survey, n_components)
+    rotation = _or(rotation, "varimax" if k > 1 else "none")
+    problems = {}
+    result = section(problems, "pca", lambda: _efa.pca(
+        _data(survey), k, rotation=rotation, missing=missing, correlation=correlation))
+    return PCA(result, rotation, _or(threshold, options.loading_threshold), problems.get("pca"))
+
+
+# -- reliability -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Reliability:
+    """Internal consistency of each dimension's items.
+
+    Attributes
+    ----------
+    table : DataFrame
+        Per dimension: ``dimension, k, alpha, std_alpha, alpha_ci_low, alpha_ci_high,
+        omega_total, n``.
+    item_total : DataFrame
+        ``dimension, item, item_rest, alpha_if_deleted``.
+    low : DataFrame
+        The dimensions whose alpha is below ``threshold``.
+    threshold : float
+    missing : str
+    problems : dict
+        ``omega:<dimension>`` -> why omega could not be computed.
+    """
+
+    table: pd.DataFrame
+    item_total: pd.DataFrame
+    low: pd.DataFrame
+    threshold: float
+    missing: str
+    problems: dict
+
+
+def reliability(survey: Survey, *, missing: str | None = None,
+                threshold: float = LOW_ALPHA) -> Reliability:
+    """Cronbach's alpha with its interval, omega total, and item-total statistics."""
+    missing = _or(missing, _settings(survey).missing)
+    data = _data(survey)
+    instrument = survey.instrument
+    problems = {}
+    rows, totals = [], []
+    for dim in instrument.dimension_ids:
+        members = instrument.items_of(dim)
+        a = cronbach_alpha(data[members], missing=missing)
+        omega = section(problems, f"omega:{dim}",
+                        lambda m=members: omega_total(data[m], missing=missing)) \
+            if len(members) >= 3 else np.nan
+        rows.append({"dimension": dim, "k": len(members), "alpha": a.alpha,
+                     "std_alpha": a.std_alpha, "alpha_ci_low": a.ci_low,
+                     "alpha_ci_high": a.ci_high, "omega_total": omega, "n": a.n})
+        if len(members) >= 2:
+            totals.append(item_total(data[members], missing=missing).assign(dimension=dim))
+    table = pd.DataFrame(rows)
+    items = pd.concat(totals, ignore_index=True)[["dimension", "item", "item_rest",
+                                                  "alpha_if_deleted"]]
+    return Reliability(table, items, table[table["alpha"] < threshold], threshold, missing,
+                       problems)
+
+
+# -- confirmatory factor analysis and validity ----------------------------------------------
+
+def cfa_verdict(fit: dict) -> str:
+    """``good`` (CFI ≥ .95, RMSEA ≤ .06, SRMR ≤ .08), ``acceptable`` (≥ .90, ≤ .08, ≤ .10)
+    or ``poor`` (Hu & Bentler 1999)."""
+    if fit["cfi"] >= 0.95 and fit["rmsea"] <= 0.06 and fit["srmr"] <= 0.08:
+        return "good"
+    if fit["cfi"] >= 0.90 and fit["rmsea"] <= 0.08 and fit["srmr"] <= 0.10:
+        return "acceptable"
+    return "poor"
+
+
+@dataclass(frozen=True)
+class CFA:
+    """The instrument's model fitted by CFA, with convergent and discriminant validity.
+
+    Attributes
+    ----------
+    result : CFAResult or None
+    fit : DataFrame or None
+        ``measure, value, cutoff, met``: each fit index beside its conventional cut-off
+        (``met`` None where there is none).
+    verdict : str or None
+        :func:`cfa_verdict`.
+    validity : DataFrame or None
+        :func:`~sqmreport.stats.validity.validity_table`.
+    fornell_larcker, htmt : DataFrame or None
+    problem : Degenerate or None
+    heywood : Degenerate or None
+    """
+
+    result: CFAResult | None
+    fit: pd.DataFrame | None
+    verdict: str | None
+    validity: pd.DataFrame | None
+    fornell_larcker: pd.DataFrame | None
+    htmt: pd.DataFrame | None
+    problem: Degenerate | None
+    heywood: Degenerate | None
+
+
+def cfa(survey: Survey) -> CFA:
+    """Fit the instrument's dimensions as a CFA model (ML, as lavaan) and judge its fit."""
+    data = _data(survey)
+    instrument = survey.instrument
+    model = {d: instrument.items_of(d) for d in instrument.dimension_ids}
+    problems = {}
+    result = section(problems, "cfa", lambda: fit_cfa(data, model))
+    if result is None:
+        return CFA(None, None, None, None, None, None, problems.get("cfa"), None)
+    f = result.fit
+    rows = []
+    for key in ("chi2", "df", "p_value", "cfi", "tli", "rmsea", "rmsea_ci_low", "rmsea_ci_high",
+                "srmr", "aic", "bic"):
+        op, cut = FIT_CUTOFFS.get(key, ("", np.nan))
+        met = (f[key] >= cut if op == ">=" else f[key] <= cut) if op else None
+        shown = f"{op.replace('>=', '≥').replace('<=', '≤')} {cut:g}" if op else ""
+        rows.append({"measure": key, "value": f[key], "cutoff": shown, "met": met})
+    heywood = (Degenerate("heywood", "Heywood case", items=", ".join(result.heywood))
+               if result.heywood else None)
+    return CFA(result, pd.DataFrame(rows), cfa_verdict(f), validity_table(result, data),
+               fornell_larcker(result), htmt(data, model), None, heywood)
+
+
+# -- the whole report ------------------------------------------------------------------
+
+@dataclass(frozen=True)
 class FactorReport:
-    """What the factor-analysis report shows.
+    """What the factor-analysis report shows, with the study's options.
 
     Attributes
     ----------
@@ -33,26 +414,14 @@ class FactorReport:
     kmo : KMOResult or None
     bartlett : BartlettResult or None
     parallel : DataFrame or None
-        :func:`~sqmreport.stats.efa.parallel_analysis` with ``map`` (Velicer) merged in.
     suggested : dict
-        Number of factors by criterion: ``parallel``, ``map``, ``kaiser``, ``instrument``.
     n_factors : int
-        The number extracted.
     efa : EFAResult or None
-    matching : DataFrame or None
-        Factor -> the instrument dimension it recovers: ``factor, dimension, items,
-        recovered`` (the dimension's items whose largest loading is on this factor).
-    flags : DataFrame or None
-        Per item: ``item, dimension, primary, loading, cross_loading, weak``.
+    matching, flags : DataFrame or None
     pca : EFAResult or None
-    reliability : DataFrame
-        Per dimension: ``dimension, k, alpha, std_alpha, alpha_ci_low, alpha_ci_high,
-        omega_total, n``.
-    item_total : DataFrame
-        ``dimension, item, item_rest, alpha_if_deleted``.
+    reliability, item_total : DataFrame
     cfa : CFAResult or None
-    validity : DataFrame or None
-    fornell_larcker, htmt : DataFrame or None
+    validity, fornell_larcker, htmt : DataFrame or None
     problems : dict
         Section -> the :class:`~sqmreport._validation.Degenerate` that stopped it
         (``heywood`` and ``cfa_heywood`` flag Heywood cases).
@@ -79,78 +448,20 @@ class FactorReport:
 
 
 def analyse(survey: Survey) -> FactorReport:
-    """Compute every statistic of the factor-analysis report."""
-    spec = survey.study.spec
-    options = spec.analysis.factor_analysis
-    instrument = survey.instrument
-    data = survey.ratings[options.form]
-    dims = instrument.dimension_of()
-    cor = options.correlation  # feeds every EFA step; reliability and the CFA use Pearson
-    problems = {}
-
-    def attempt(name, compute):
-        return section(problems, name, compute)
-
-    corr = attempt("suitability", lambda: efa.correlation_matrix(data, missing=options.missing, correlation=cor).matrix)
-    kmo = attempt("suitability", lambda: efa.kmo(data, missing=options.missing, correlation=cor)) if corr is not None else None
-    bartlett = attempt("suitability", lambda: efa.bartlett(data, missing=options.missing, correlation=cor)) if kmo else None
-
-    parallel = attempt("factors", lambda: efa.parallel_analysis(
-        data, n_iter=options.parallel_iterations, seed=spec.analysis.seed, missing=options.missing,
-        correlation=cor))
-    suggested = {"instrument": len(instrument.dimensions)}
-    if parallel is not None:
-        above = (parallel["observed_fa"] > parallel["simulated_fa"]).to_numpy()
-        suggested["parallel"] = int(np.argmin(above)) if not above.all() else len(above)
-        suggested["kaiser"] = int((parallel["observed_pc"] > 1).sum())
-        velicer = attempt("factors", lambda: efa.velicer_map(data, missing=options.missing, correlation=cor,
-                                                              max_factors=min(12, data.shape[1] - 1)))
-        if velicer is not None:
-            parallel = parallel.merge(velicer.rename(columns={"factors": "factor"}), on="factor",
-                                      how="left")
-            suggested["map"] = int(velicer.loc[velicer["map"].idxmin(), "factors"])
-    wanted = options.n_factors
-    n_factors = (suggested["instrument"] if wanted == "instrument"
-                 else suggested.get("parallel", suggested["instrument"]) if wanted == "parallel" else wanted)
-    n_factors = max(1, min(n_factors, data.shape[1] - 1))
-
-    solution = attempt("efa", lambda: efa.fit_efa(data, n_factors, method=options.method,
-                                                 rotation=options.rotation, missing=options.missing,
-                                                 correlation=cor))
-    matching = flags = None
-    if solution is not None:
-        matching = _match_dimensions(solution.loadings, dims)
-        flags = _flags(solution.loadings, dims, options.loading_threshold)
-        if solution.heywood:
-            problems["heywood"] = Degenerate("heywood", "Heywood case", items=", ".join(solution.heywood))
-    pca = attempt("pca", lambda: efa.pca(data, n_factors, rotation="varimax" if n_factors > 1 else "none",
-                                        missing=options.missing, correlation=cor))
-
-    reliability, totals = [], []
-    for dim in instrument.dimension_ids:
-        members = instrument.items_of(dim)
-        a = cronbach_alpha(data[members], missing=options.missing)
-        omega = attempt(f"omega:{dim}", lambda m=members: omega_total(data[m], missing=options.missing)) \
-            if len(members) >= 3 else np.nan
-        reliability.append({"dimension": dim, "k": len(members), "alpha": a.alpha,
-                            "std_alpha": a.std_alpha, "alpha_ci_low": a.ci_low,
-                            "alpha_ci_high": a.ci_high, "omega_total": omega, "n": a.n})
-        if len(members) >= 2:
-            totals.append(item_total(data[members], missing=options.missing).assign(dimension=dim))
-    item_table = pd.concat(totals, ignore_index=True)[["dimension", "item", "item_rest", "alpha_if_deleted"]]
-
-    model = {d: instrument.items_of(d) for d in instrument.dimension_ids}
-    cfa = attempt("cfa", lambda: fit_cfa(data, model))
-    validity = fl = ratio = None
-    if cfa is not None:
-        validity = validity_table(cfa, data)
-        fl = fornell_larcker(cfa)
-        ratio = htmt(data, model)
-        if cfa.heywood:
-            problems["cfa_heywood"] = Degenerate("heywood", "Heywood case", items=", ".join(cfa.heywood))
-    return FactorReport(data, corr, kmo, bartlett, parallel, suggested, n_factors, solution,
-                        matching, flags, pca, pd.DataFrame(reliability), item_table, cfa, validity,
-                        fl, ratio, problems)
+    """Every section of the factor-analysis report, with the study's options."""
+    suit, count = suitability(survey), factors(survey)
+    fitted = efa(survey, n_factors=count.n_factors)
+    components = pca(survey, n_components=count.n_factors)
+    alphas, model = reliability(survey), cfa(survey)
+    problems = {name: problem for name, problem in (
+        ("suitability", suit.problem), ("factors", count.problem), ("efa", fitted.problem),
+        ("heywood", fitted.heywood), ("pca", components.problem), ("cfa", model.problem),
+        ("cfa_heywood", model.heywood)) if problem is not None}
+    problems.update(alphas.problems)
+    return FactorReport(_data(survey), suit.correlation, suit.kmo, suit.bartlett, count.parallel,
+                        count.suggested, count.n_factors, fitted.solution, fitted.matching,
+                        fitted.flags, components.result, alphas.table, alphas.item_total,
+                        model.result, model.validity, model.fornell_larcker, model.htmt, problems)
 
 
 def _match_dimensions(loadings: pd.DataFrame, dimension_of: dict) -> pd.DataFrame:
@@ -176,5 +487,3 @@ def _flags(loadings: pd.DataFrame, dimension_of: dict, threshold: float) -> pd.D
         "primary": absolute.idxmax(axis=1).to_numpy(), "loading": absolute.max(axis=1).to_numpy(),
         "cross_loading": (absolute >= threshold).sum(axis=1).to_numpy() > 1,
         "weak": absolute.max(axis=1).to_numpy() < threshold})
-
-

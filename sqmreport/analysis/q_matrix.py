@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sqmreport.stats.drivers import crosshair, importance_performance
+from sqmreport.stats.drivers import crosshair as _crosshair
+from sqmreport.stats.drivers import importance_performance
 
 __all__ = ["item_q_matrix"]
 
 
-def item_q_matrix(survey) -> tuple[pd.DataFrame | None, str | None]:
+def item_q_matrix(survey, *, importance: str | None = None,
+                  crosshair: str | None = None) -> tuple[pd.DataFrame | None, str | None]:
     """The items of a survey in the importance-performance matrix, as its study asks.
 
     Importance comes from ``analysis.q_matrix.importance``: ``expectation`` (mean
@@ -22,6 +24,10 @@ def item_q_matrix(survey) -> tuple[pd.DataFrame | None, str | None]:
     Parameters
     ----------
     survey : Survey
+    importance : str, optional
+        ``expectation``, ``stated`` or ``derived``; None: the study's setting.
+    crosshair : str, optional
+        Where the axes are cut (``midpoint``, ``mean``, ``median``); None: the study's setting.
 
     Returns
     -------
@@ -32,7 +38,8 @@ def item_q_matrix(survey) -> tuple[pd.DataFrame | None, str | None]:
         no measure of importance.
     """
     spec = survey.study.spec.analysis.q_matrix
-    source = spec.importance
+    source = spec.importance if importance is None else importance
+    rule = spec.crosshair if crosshair is None else crosshair
     if source is None:  # the most direct measure the survey has
         source = ("expectation" if survey.has("expectation")
                   else "stated" if survey.importance is not None
@@ -49,13 +56,13 @@ def item_q_matrix(survey) -> tuple[pd.DataFrame | None, str | None]:
         importance = pd.Series({i: points[d] for i, d in dimension_of.items()})
     else:
         importance = perception.corrwith(survey.overall)
-    importance_rule = spec.crosshair if (spec.crosshair != "midpoint" or on_scale) else "mean"
+    importance_rule = rule if (rule != "midpoint" or on_scale) else "mean"
     performance = perception.mean()
-    importance_cut = crosshair(importance, importance_rule, scale=on_scale)
-    performance_cut = crosshair(performance, spec.crosshair, scale=survey.scale)
+    importance_cut = _crosshair(importance, rule=importance_rule, scale=on_scale)
+    performance_cut = _crosshair(performance, rule=rule, scale=survey.scale)
     table = importance_performance(importance, performance, importance_cut=importance_cut,
                                    performance_cut=performance_cut)
     table.insert(1, "dimension", table["item"].map(dimension_of))
     table["importance_cut"], table["performance_cut"] = importance_cut, performance_cut
-    table["importance_rule"], table["performance_rule"] = importance_rule, spec.crosshair
+    table["importance_rule"], table["performance_rule"] = importance_rule, rule
     return table, source

@@ -1,9 +1,16 @@
-"""The satisfaction report's analysis: everything the report shows, computed in one call.
+"""The satisfaction report's analysis, one function per section.
 
-:func:`analyse` runs the statistics of :mod:`sqmreport.stats.descriptives`,
-:mod:`sqmreport.stats.drivers` and :mod:`sqmreport.stats.grey` on a :class:`~sqmreport.data.survey.Survey`
-as its study file asks (the words of its findings are the presentation layer's:
-:func:`sqmreport.present.views.satisfaction.findings`).
+Each function takes the :class:`~sqmreport.data.survey.Survey` and the section's
+options as keyword arguments; an option left at None is the study file's setting
+(``analysis:`` in ``study.yml``), so a notebook cell shows what it computes and can
+change it::
+
+    segments = sat.segments(survey, test="kruskal")   # the rest as the study says
+    show.segments(rep, segments)
+
+Each returns a frozen result that carries the options it used (the report's notes
+state them).  :func:`analyse` runs them all as the study asks.  The words are the
+presentation layer's (:mod:`sqmreport.present.views.satisfaction`).
 """
 
 from __future__ import annotations
@@ -13,49 +20,350 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sqmreport.stats import descriptives as desc
+from sqmreport._validation import Degenerate, section
 from sqmreport.analysis.q_matrix import item_q_matrix
+from sqmreport.data.survey import Survey
+from sqmreport.stats import descriptives as desc
 from sqmreport.stats.drivers import DriverResult, key_drivers
 from sqmreport.stats.grey import GreyResult, grey_relational
-from sqmreport._validation import section
-from sqmreport.data.survey import Survey
 
-__all__ = ["SatisfactionResult", "analyse"]
+__all__ = ["CSI", "NPS", "Dimensions", "Drivers", "Grey", "Items", "QMatrix", "Response",
+           "SatisfactionResult", "Segments", "analyse", "comments", "csi", "dimensions",
+           "drivers", "grey", "items", "nps", "q_matrix", "response", "segments"]
 
+
+def _or(value, default):
+    return default if value is None else value
+
+
+def _scores(survey: Survey) -> pd.DataFrame:
+    return desc.dimension_scores(survey.ratings["perception"],
+                                 dimension_of=survey.instrument.dimension_of())
+
+
+# -- response and sample ---------------------------------------------------------------
 
 @dataclass(frozen=True)
-class SatisfactionResult:
-    """What the satisfaction report shows.
+class Response:
+    """Response and sample profile.
 
     Attributes
     ----------
-    response : DataFrame
-        ``sent, returned, usable, response_rate`` (one row; sent/returned NaN when
+    table : DataFrame
+        ``sent, returned, usable, response_rate`` (one row; sent and returned NaN when
         the study does not say).
     profile : DataFrame
         Sample profile by segment (:func:`~sqmreport.stats.descriptives.segment_profile`).
-    items : DataFrame
-        Perception items: ``item, dimension`` and :func:`~sqmreport.stats.descriptives.describe`.
+    min_size : int
+        Groups smaller than this are suppressed.
+    """
+
+    table: pd.DataFrame
+    profile: pd.DataFrame
+    min_size: int
+
+
+def response(survey: Survey, *, min_size: int | None = None) -> Response:
+    """Questionnaires sent, returned and usable; the sample by segment.
+
+    ``min_size`` defaults to the study's ``min_group_size``.
+    """
+    spec = survey.study.spec
+    min_size = _or(min_size, spec.min_group_size)
+    q = spec.questionnaires
+    sent = q.sent if q else np.nan
+    returned = q.returned if q else np.nan
+    table = pd.DataFrame([{"sent": sent, "returned": returned, "usable": survey.n,
+                           "response_rate": returned / sent if q else np.nan}])
+    return Response(table, desc.segment_profile(survey.segments, min_size=min_size), min_size)
+
+
+# -- items and dimensions --------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Items:
+    """Perception items described.
+
+    Attributes
+    ----------
+    table : DataFrame
+        ``item, dimension`` and :func:`~sqmreport.stats.descriptives.describe`.
     distribution : DataFrame
         Share of answers per scale point, items × points.
-    dimensions : DataFrame
-        Dimension scores (mean of a respondent's items) described like items.
+    scale : tuple
+        The rating scale ``(low, high)``.
+    confidence : float
+    """
+
+    table: pd.DataFrame
+    distribution: pd.DataFrame
+    scale: tuple
+    confidence: float
+
+
+def items(survey: Survey, *, confidence: float | None = None) -> Items:
+    """Each perception item: n, mean, sd, interval, top and bottom box; answer shares."""
+    confidence = _or(confidence, survey.study.spec.analysis.confidence)
+    perception = survey.ratings["perception"]
+    table = desc.describe(perception, scale=survey.scale, confidence=confidence)
+    table.insert(0, "dimension", table["variable"].map(survey.instrument.dimension_of()))
+    table = table.rename(columns={"variable": "item"})
+    return Items(table, desc.distribution(perception, scale=survey.scale), survey.scale,
+                 confidence)
+
+
+@dataclass(frozen=True)
+class Dimensions:
+    """Dimension scores (the mean of a respondent's items) and overall satisfaction.
+
+    Attributes
+    ----------
+    table : DataFrame
+        ``dimension`` and :func:`~sqmreport.stats.descriptives.describe` of the scores.
     overall : DataFrame or None
-        Overall satisfaction described.
+        Overall satisfaction described (None when the survey does not ask it).
+    scale, overall_scale : tuple
+        The rating scale and overall satisfaction's scale (None without it).
+    confidence : float
+    """
+
+    table: pd.DataFrame
+    overall: pd.DataFrame | None
+    scale: tuple
+    overall_scale: tuple | None
+    confidence: float
+
+
+def dimensions(survey: Survey, *, confidence: float | None = None) -> Dimensions:
+    """Dimension scores and overall satisfaction described."""
+    spec = survey.study.spec
+    confidence = _or(confidence, spec.analysis.confidence)
+    table = desc.describe(_scores(survey), scale=None, confidence=confidence).rename(
+        columns={"variable": "dimension"})
+    overall = overall_scale = None
+    if survey.overall is not None:
+        overall_scale = (spec.overall.scale.min, spec.overall.scale.max)
+        overall = desc.describe(survey.overall.to_frame("overall"), scale=overall_scale,
+                                confidence=confidence)
+    return Dimensions(table, overall, survey.scale, overall_scale, confidence)
+
+
+# -- indices ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CSI:
+    """The customer satisfaction index over the dimension scores.
+
+    Attributes
+    ----------
+    index : CSIResult
+    weighted : bool
+        True when the components have the study's (or given) weights, False when equal.
+    scale : tuple
+    confidence : float
+    """
+
+    index: desc.CSIResult
+    weighted: bool
+    scale: tuple
+    confidence: float
+
+
+def csi(survey: Survey, *, weights: dict | str | None = None,
+        confidence: float | None = None) -> CSI:
+    """The CSI (0-100) of the dimension scores.
+
+    ``weights``: dimension -> weight, ``"equal"``, or None for the study's
+    ``analysis.csi_weights`` (equal when it gives none).
+    """
+    options = survey.study.spec.analysis
+    confidence = _or(confidence, options.confidence)
+    weights = options.csi_weights if weights is None else (None if weights == "equal" else weights)
+    index = desc.csi(_scores(survey), scale=survey.scale, weights=weights, confidence=confidence)
+    return CSI(index, bool(weights), survey.scale, confidence)
+
+
+@dataclass(frozen=True)
+class NPS:
+    """The net promoter score (``result`` None when the survey has no recommend question)."""
+
+    result: desc.NPSResult | None
+    scale: tuple
+    confidence: float
+
+
+def nps(survey: Survey, *, confidence: float | None = None) -> NPS:
+    """Net promoter score with its interval."""
+    confidence = _or(confidence, survey.study.spec.analysis.confidence)
+    result = (desc.nps(survey.recommend, confidence=confidence)
+              if survey.recommend is not None else None)
+    return NPS(result, survey.scale, confidence)
+
+
+# -- segments --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Segments:
+    """Dimension scores (and overall satisfaction) compared across each segment's groups.
+
+    Attributes
+    ----------
+    comparison : SegmentComparison or None
+        None when the study has no segments.
+    significant : DataFrame or None
+        The rows of ``comparison.tests`` whose adjusted p-value is below 1 − confidence.
+    test, p_adjust : str
+    confidence : float
+    min_size : int
+    scale : tuple
+    """
+
+    comparison: desc.SegmentComparison | None
+    significant: pd.DataFrame | None
+    test: str
+    p_adjust: str
+    confidence: float
+    min_size: int
+    scale: tuple
+
+
+def segments(survey: Survey, *, test: str | None = None, p_adjust: str | None = None,
+             confidence: float | None = None, min_size: int | None = None) -> Segments:
+    """Compare the measures across segments (``welch``, ``anova`` or ``kruskal``).
+
+    Options default to the study's ``analysis.segment_test``, ``analysis.p_adjust``,
+    ``analysis.confidence`` and ``min_group_size``.
+    """
+    spec = survey.study.spec
+    test = _or(test, spec.analysis.segment_test)
+    p_adjust = _or(p_adjust, spec.analysis.p_adjust)
+    confidence = _or(confidence, spec.analysis.confidence)
+    min_size = _or(min_size, spec.min_group_size)
+    comparison = significant = None
+    if not survey.segments.empty:
+        measures = _scores(survey)
+        if survey.overall is not None:
+            measures["overall"] = survey.overall
+        comparison = desc.compare_segments(measures, survey.segments, min_size=min_size,
+                                           test=test, p_adjust=p_adjust, confidence=confidence)
+        significant = comparison.tests[comparison.tests["p_adjusted"] < 1 - confidence]
+    return Segments(comparison, significant, test, p_adjust, confidence, min_size, survey.scale)
+
+
+# -- drivers and priorities ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Drivers:
+    """Dimension scores as drivers of overall satisfaction.
+
+    ``result`` is None without overall satisfaction, or when ``problem`` says why it
+    could not be computed.
+    """
+
+    result: DriverResult | None
+    problem: Degenerate | None
+    confidence: float
+
+
+def drivers(survey: Survey, *, confidence: float | None = None) -> Drivers:
+    """Key drivers: correlations and relative weights of the dimension scores."""
+    confidence = _or(confidence, survey.study.spec.analysis.confidence)
+    problems = {}
+    result = None
+    if survey.overall is not None:
+        result = section(problems, "drivers", lambda: key_drivers(
+            _scores(survey), survey.overall, confidence=confidence))
+    return Drivers(result, problems.get("drivers"), confidence)
+
+
+@dataclass(frozen=True)
+class QMatrix:
+    """Items in the importance-performance matrix (:func:`~sqmreport.analysis.q_matrix.item_q_matrix`).
+
+    ``table`` and ``source`` are None when the survey has no measure of importance.
+    """
+
+    table: pd.DataFrame | None
+    source: str | None
+
+
+def q_matrix(survey: Survey, *, importance: str | None = None,
+             crosshair: str | None = None) -> QMatrix:
+    """The importance-performance matrix; options default to ``analysis.q_matrix``."""
+    return QMatrix(*item_q_matrix(survey, importance=importance, crosshair=crosshair))
+
+
+@dataclass(frozen=True)
+class Grey:
+    """Segment groups ranked on their dimension scores by grey relational analysis.
+
+    Attributes
+    ----------
+    result : GreyResult or None
+    segment : str or None
+        The segment whose groups are ranked (None when the study has no segments).
+    problem : Degenerate or None
+    min_size : int
+        Groups smaller than this are left out.
+    """
+
+    result: GreyResult | None
+    segment: str | None
+    problem: Degenerate | None
+    min_size: int
+
+
+def grey(survey: Survey, *, segment: str | None = None, min_size: int | None = None) -> Grey:
+    """Grey relational grades of a segment's groups (``analysis.grey_segment`` by default,
+    else the first segment)."""
+    spec = survey.study.spec
+    min_size = _or(min_size, spec.min_group_size)
+    if survey.segments.empty:
+        return Grey(None, None, None, min_size)
+    segment = segment or spec.analysis.grey_segment or survey.segments.columns[0]
+    if segment not in survey.segments.columns:
+        raise ValueError(f"`segment` must be one of {', '.join(map(repr, survey.segments.columns))}, "
+                         f"got {segment!r}")
+    groups = survey.segments[segment]
+    # A grade says nothing about the groups left out, so only small groups are dropped.
+    counts = groups.value_counts()
+    keep = counts.index[counts >= min_size]
+    table = _scores(survey).groupby(groups).mean().loc[lambda t: t.index.isin(keep)]
+    if len(table) < 2 or table.isna().any().any():
+        return Grey(None, segment, None, min_size)
+    problems = {}
+    result = section(problems, "grey", lambda: grey_relational(table))
+    return Grey(result, segment, problems.get("grey"), min_size)
+
+
+def comments(survey: Survey) -> pd.Series | None:
+    """The free-text comments, masked at read time (None when the survey has none)."""
+    return survey.comments
+
+
+# -- the whole report ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SatisfactionResult:
+    """What the satisfaction report shows, with the study's options.
+
+    Attributes
+    ----------
+    response, profile : DataFrame
+        :class:`Response`'s ``table`` and ``profile``.
+    items, distribution : DataFrame
+        :class:`Items`'s ``table`` and ``distribution``.
+    dimensions : DataFrame
+    overall : DataFrame or None
     csi : CSIResult
-        Index over the dimension scores, weights from ``analysis.csi_weights`` or equal.
     nps : NPSResult or None
     segments : SegmentComparison or None
-        Dimension scores (and overall satisfaction) by segment.
     drivers : DriverResult or None
-        Dimension scores as drivers of overall satisfaction.
     q_matrix : DataFrame or None
-        Items in the importance-performance matrix, with ``importance_cut`` and
-        ``performance_cut`` columns and the importance source in ``q_source``.
+    q_source : str or None
     grey : GreyResult or None
-        Segment groups ranked on their dimension scores; ``grey_segment`` names the segment.
+    grey_segment : str or None
     comments : Series or None
-        Masked free-text comments.
     problems : dict
         Section -> the :class:`~sqmreport._validation.Degenerate` that stopped it.
     """
@@ -79,71 +387,14 @@ class SatisfactionResult:
 
 
 def analyse(survey: Survey) -> SatisfactionResult:
-    """Compute every statistic of the satisfaction report for ``survey``."""
-    spec = survey.study.spec
-    options = spec.analysis
-    instrument = survey.instrument
-    level = options.confidence
-    perception = survey.ratings["perception"]
-    dim_of = instrument.dimension_of()
-
-    sent = spec.questionnaires.sent if spec.questionnaires else np.nan
-    returned = spec.questionnaires.returned if spec.questionnaires else np.nan
-    response = pd.DataFrame([{"sent": sent, "returned": returned, "usable": survey.n,
-                              "response_rate": returned / sent if spec.questionnaires else np.nan}])
-
-    items = desc.describe(perception, scale=survey.scale, confidence=level)
-    items.insert(0, "dimension", items["variable"].map(dim_of))
-    items = items.rename(columns={"variable": "item"})
-    scores = desc.dimension_scores(perception, dim_of)
-    dimensions = desc.describe(scores, scale=None, confidence=level).rename(
-        columns={"variable": "dimension"})
-
-    overall = None
-    if survey.overall is not None:
-        overall = desc.describe(survey.overall.to_frame("overall"),
-                                scale=(spec.overall.scale.min, spec.overall.scale.max),
-                                confidence=level)
-    index = desc.csi(scores, scale=survey.scale, weights=options.csi_weights, confidence=level)
-    promoter = desc.nps(survey.recommend, confidence=level) if survey.recommend is not None else None
-
-    measures = scores.copy()
-    if survey.overall is not None:
-        measures["overall"] = survey.overall
-    segments = None
-    if not survey.segments.empty:
-        segments = desc.compare_segments(measures, survey.segments, min_size=spec.min_group_size,
-                                         test=options.segment_test, confidence=level)
-
-    problems = {}
-    drivers = None
-    if survey.overall is not None:
-        drivers = section(problems, "drivers",
-                          lambda: key_drivers(scores, survey.overall, confidence=level))
-    q_matrix, q_source = item_q_matrix(survey)
-    grey, grey_segment = section(problems, "grey", lambda: _grey(survey, scores)) or (None, None)
-
+    """Every section of the satisfaction report, with the study's options."""
+    resp, it, dims = response(survey), items(survey), dimensions(survey)
+    seg, drv, q, gr = segments(survey), drivers(survey), q_matrix(survey), grey(survey)
+    problems = {name: part.problem for name, part in (("drivers", drv), ("grey", gr))
+                if part.problem is not None}
     return SatisfactionResult(
-        response=response,
-        profile=desc.segment_profile(survey.segments, min_size=spec.min_group_size),
-        items=items, distribution=desc.distribution(perception, scale=survey.scale),
-        dimensions=dimensions, overall=overall, csi=index, nps=promoter, segments=segments,
-        drivers=drivers, q_matrix=q_matrix, q_source=q_source, grey=grey,
-        grey_segment=grey_segment, comments=survey.comments, problems=problems)
-
-
-def _grey(survey: Survey, scores: pd.DataFrame):
-    if survey.segments.empty:
-        return None, None
-    spec = survey.study.spec
-    seg = spec.analysis.grey_segment or survey.segments.columns[0]
-    groups = survey.segments[seg]
-    # A grade says nothing about the groups left out, so only small groups are dropped.
-    counts = groups.value_counts()
-    keep = counts.index[counts >= spec.min_group_size]
-    table = scores.groupby(groups).mean().loc[lambda t: t.index.isin(keep)]
-    if len(table) < 2 or table.isna().any().any():
-        return None, seg
-    return grey_relational(table), seg
-
-
+        response=resp.table, profile=resp.profile, items=it.table, distribution=it.distribution,
+        dimensions=dims.table, overall=dims.overall, csi=csi(survey).index,
+        nps=nps(survey).result, segments=seg.comparison, drivers=drv.result, q_matrix=q.table,
+        q_source=q.source, grey=gr.result, grey_segment=gr.segment, comments=comments(survey),
+        problems=problems)

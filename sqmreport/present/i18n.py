@@ -7,7 +7,24 @@ from importlib import resources
 
 import yaml
 
-__all__ = ["text", "has_text"]
+__all__ = ["LOCALE_FILES", "MissingText", "has_text", "text"]
+
+LOCALE_FILES = "sqmreport/present/locales/zh.yml and sqmreport/present/locales/en.yml"
+
+
+class MissingText(KeyError):
+    """A text the locale files do not have.
+
+    A :class:`KeyError` (code that looks texts up may catch it as one) whose message
+    names the key and both locale files, not just the key.
+    """
+
+    def __init__(self, key: str, message: str | None = None):
+        super().__init__(message or f"no text {key!r} in {LOCALE_FILES}: add it to both files")
+        self.key = key
+
+    def __str__(self) -> str:
+        return self.args[0]
 
 
 @cache
@@ -19,6 +36,8 @@ def _catalogue(language: str) -> dict:
 def _lookup(language: str, key: str):
     node = _catalogue(language)
     for part in key.split("."):
+        if not isinstance(node, dict) or part not in node:
+            raise MissingText(key)
         node = node[part]
     return node
 
@@ -33,6 +52,11 @@ def has_text(language: str, key: str) -> bool:
 
 def text(language: str, key: str, **values) -> str:
     """The text stored under a dotted ``key``, formatted with ``values``.
+
+    Raises
+    ------
+    MissingText
+        When neither locale file has ``key`` (a :class:`KeyError` naming both files).
 
     Examples
     --------

@@ -12,6 +12,7 @@ import base64
 import copy
 import html
 import io
+from collections.abc import Mapping
 from pathlib import Path
 
 import matplotlib
@@ -21,11 +22,15 @@ import pandas as pd
 
 from sqmreport.present import page as _page
 from sqmreport._clock import now
-from sqmreport.present.i18n import has_text, text
+from sqmreport.present.i18n import LOCALE_FILES, MissingText, has_text, text
 from sqmreport.present.plots import report_style
 from sqmreport.data.survey import Survey
 
-__all__ = ["Report"]
+__all__ = ["Report", "Text"]
+
+#: A text given in the notebook: one string, or one per report language (``{"zh": ..., "en": ...}``).
+Text = str | Mapping[str, str]
+_LANGUAGES = ("zh", "en")
 
 _INTEGER = {"n", "usable", "sent", "returned", "groups", "rank", "df1", "priority_rank",
             "periods", "defects", "units", "factor", "factors", "k", "items", "recovered",
@@ -92,6 +97,7 @@ class Report:
         self.report = report
         self._ns = _NAMESPACES[report]
         self.tables_dir = Path(tables_dir) if tables_dir else None
+        self._findings: list[str] = []  # shared with the copies :meth:`under` makes
         if self.tables_dir:
             self.tables_dir.mkdir(parents=True, exist_ok=True)
         # Like seaborn.set_theme: the notebook's kernel draws every figure in the report's look.
@@ -121,7 +127,11 @@ class Report:
 
     # -- blocks --------------------------------------------------------------------------
     def header(self) -> None:
-        """The title block: report title, study, client, fieldwork, instrument."""
+        """The title block: report title, study, client, fieldwork, instrument.
+
+        It carries the placeholders of the table of contents and of the key findings,
+        which :meth:`summary` displays at the end of the notebook and the build moves here.
+        """
         spec = self.study.spec
         rows = [(self.t("title_block.client"), spec.client),
                 (self.t("title_block.fieldwork"), spec.fieldwork),
@@ -137,19 +147,70 @@ class Report:
             logo = f'<img class="logo" alt="" src="data:{mime};base64,{data}">'
         _display(f'<header class="title-block">{logo}'
                  f'<p class="kicker">{html.escape(self.t(f"reports.{self.report}"))}</p>'
-                 f'<h1>{html.escape(spec.title)}</h1><dl>{facts}</dl></header>{_page.TOC}')
+                 f'<h1>{html.escape(spec.title)}</h1><dl>{facts}</dl></header>{_page.TOC}{_page.FINDINGS}')
 
-    def section(self, key: str) -> None:
-        """A numbered section heading (the table of contents is built from these)."""
-        _display(f'<h2 id="{key}">{html.escape(self.t(f"{self._ns}sections.{key}"))}</h2>')
+    def section(self, key: str, heading: Text | None = None) -> None:
+        """A numbered section heading (the table of contents is built from these).
+
+        ``heading`` gives the heading's text in the notebook (a string, or one per
+        language); without it the text is ``sections.<key>`` of the locale files.
+        """
+        words = self._words(f"{self._ns}sections.{key}", heading, None,
+                            f'rep.section("{key}", heading="...")', "heading")
+        _display(f'<h2 id="{html.escape(key)}">{html.escape(words)}</h2>')
+
+    def _words(self, key: str, given, values: dict | None, how: str, what: str) -> str:
+        """A title, note or heading: the text given in the notebook, else the locale text."""
+        if isinstance(given, str):
+            return given
+        if isinstance(given, Mapping) and given and set(given) <= set(_LANGUAGES):
+            if self.language not in given:
+                raise ValueError(f"the {what} {dict(given)!r} has no text for the study's "
+                                 f"language {self.language!r}")
+            return given[self.language]
+        if given is not None and not isinstance(given, Mapping):
+            raise TypeError(f"the {what} must be a string or a dict of one string per language "
+                            f"({', '.join(_LANGUAGES)}), got {given!r}")
+        # A dict of other keys: placeholder values for the locale text (the older form of ``values``).
+        try:
+            return self.t(key, **{**(values or {}), **(given or {})})
+        except MissingText:
+            raise MissingText(key, f"no text {key!r} in {LOCALE_FILES}: add it to both files, "
+                                   f"or give the {what} in the notebook: {how}") from None
 
     def html(self, markup: str) -> None:
         """Show markup the caller built (and escaped)."""
         _display(markup)
 
     def findings(self, sentences: list[str]) -> None:
+        """Show a list of sentences as findings, here."""
         items = "".join(f"<li>{html.escape(s)}</li>" for s in sentences)
         _display(f'<ul class="findings">{items}</ul>')
+
+    def add_findings(self, sentences) -> None:
+        """Keep key findings (plain sentences) for the summary; each view adds its own."""
+        self._findings.extend(sentences)
+
+    @property
+    def collected_findings(self) -> list[str]:
+        """The findings the sections shown so far have added, in order."""
+        return list(self._findings)
+
+    def summary(self, heading: Text | None = None) -> None:
+        """The key findings the sections added, as the report's summary.
+
+        Call it in the notebook's last cell: it displays the findings between
+        :data:`~sqmreport.present.page.FINDINGS_BEGIN` and ``FINDINGS_END``, and the
+        build moves that block to the placeholder :meth:`header` left under the title.
+        With no findings, only the two markers are displayed (no empty heading).
+        """
+        block = ""
+        if self._findings:
+            words = self._words(f"{self._ns}sections.summary", heading, None,
+                                'rep.summary(heading="...")', "heading")
+            items = "".join(f"<li>{html.escape(s)}</li>" for s in self._findings)
+            block = f'<h2 id="summary">{html.escape(words)}</h2><ul class="findings">{items}</ul>'
+        _display(f"{_page.FINDINGS_BEGIN}{block}{_page.FINDINGS_END}")
 
     def problem(self, exc) -> None:
         """Explain, in the study's language, why a section could not be computed."""
@@ -169,8 +230,9 @@ class Report:
                          lineterminator="\n")
 
     def table(self, name: str, frame: pd.DataFrame, *, key: str | None = None,
-              columns: list | None = None, title: dict | None = None, note: dict | None = None,
-              csv: bool = True, labels: dict | None = None, groups=None) -> None:
+              columns: list | None = None, title: Text | None = None, note: Text | None = None,
+              values: dict | None = None, csv: bool = True, labels: dict | None = None,
+              groups=None) -> None:
         """Show a titled, explained table and write it to ``tables/<name>.csv``.
 
         Parameters
@@ -182,8 +244,13 @@ class Report:
             Tidy, unrounded; written as it is (UTF-8 with BOM, for Excel).
         columns : list of str, optional
             Columns to show, in order (default: all).
-        title, note : dict, optional
-            Values for the placeholders of the title and note texts.
+        title, note : str or dict, optional
+            The title and the note (what the table shows, its scale and n) given in the
+            notebook: a string, or one per language (``{"zh": ..., "en": ...}``).  Without
+            them the texts are ``tables.<key>.title`` and ``.note`` of the locale files; a
+            text neither given nor there is an error naming both locale files.
+        values : dict, optional
+            Values for the placeholders of the locale title and note texts.
         labels : dict, optional
             Column -> header, for columns without a locale header.
         csv : bool
@@ -205,8 +272,9 @@ class Report:
             for flag, row in zip(flags, shown.itertuples(index=False)))
         head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
         key = f"{self._ns}tables.{key or name}"
-        caption = html.escape(self.t(f"{key}.title", **(title or {})))
-        explain = html.escape(self.t(f"{key}.note", **(note or {})))
+        how = f'rep.table("{name}", frame, title="...", note="...")'
+        caption = html.escape(self._words(f"{key}.title", title, values, how, "title"))
+        explain = html.escape(self._words(f"{key}.note", note, values, how, "note"))
         _display(f'<figure class="table"><figcaption>{caption}</figcaption>'
                  f'<div class="scroll"><table><thead><tr>{head}</tr></thead>'
                  f'<tbody>{body}</tbody></table></div><p class="note">{explain}</p></figure>')
@@ -219,16 +287,23 @@ class Report:
                 return self.t(key)
         return column
 
-    def figure(self, name: str, ax, *, title: dict | None = None, note: dict | None = None) -> None:
-        """Show a titled, explained figure (embedded PNG) and close it."""
+    def figure(self, name: str, ax, *, title: Text | None = None, note: Text | None = None,
+               values: dict | None = None) -> None:
+        """Show a titled, explained figure (embedded PNG) and close it.
+
+        ``title``, ``note`` and ``values`` as in :meth:`table`; the locale texts are
+        ``figures.<name>.title`` and ``.note``.
+        """
+        key = f"{self._ns}figures.{name}"
+        how = f'rep.figure("{name}", ax, title="...", note="...")'
+        caption = html.escape(self._words(f"{key}.title", title, values, how, "title"))
+        explain = html.escape(self._words(f"{key}.note", note, values, how, "note"))
         fig = ax.figure if hasattr(ax, "figure") else ax
         buffer = io.BytesIO()
         with matplotlib.rc_context(report_style(self.language)):
             fig.savefig(buffer, format="png", metadata={"Software": None})
         plt.close(fig)
         data = base64.b64encode(buffer.getvalue()).decode()
-        caption = html.escape(self.t(f"{self._ns}figures.{name}.title", **(title or {})))
-        explain = html.escape(self.t(f"{self._ns}figures.{name}.note", **(note or {})))
         _display(f'<figure class="chart"><figcaption>{caption}</figcaption>'
                  f'<img alt="{caption}" src="data:image/png;base64,{data}">'
                  f'<p class="note">{explain}</p></figure>')

@@ -1,172 +1,181 @@
-"""Sections of the satisfaction report, and its key findings in plain words."""
+"""Sections of the satisfaction report, and their key findings in plain words.
+
+Each view takes the result of its section's function in
+:mod:`sqmreport.analysis.satisfaction`, shows it, and adds its findings to the
+report's summary (:meth:`~sqmreport.present.report.Report.summary`)::
+
+    items = sat.items(survey)
+    show.items(rep, items)
+"""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
+from sqmreport.analysis import satisfaction as sat
+from sqmreport.data.survey import Survey, reversed_items
 from sqmreport.present import plots
-from sqmreport.present.report import Report
-from sqmreport.analysis.satisfaction import SatisfactionResult
-from sqmreport.data.survey import Survey
 from sqmreport.present.i18n import text
-from sqmreport.data.survey import reversed_items
-from sqmreport.present.views.tracking import findings as tracking_findings
+from sqmreport.present.report import Report
 
-__all__ = ["comments", "csi", "dimensions", "drivers", "grey", "items", "method", "nps",
-           "q_matrix", "response", "segments", "summary"]
-
-
-def _scale_note(rep: Report) -> dict:
-    low, high = rep.survey.scale
-    level = rep.study.spec.analysis.confidence * 100
-    return {"low": low, "high": high, "level": level}
+__all__ = ["comments", "csi", "dimensions", "drivers", "findings", "grey", "items", "method",
+           "nps", "q_matrix", "response", "segments", "summary"]
 
 
-def summary(rep: Report, result: SatisfactionResult, tracking=None) -> None:
-    """Key findings; with ``tracking`` (:func:`sqmreport.analysis.tracking.analyse`) also those of
-    the earlier waves and the operations data the study has."""
-    rep.section("summary")
-    extra = tracking_findings(tracking, rep.survey, "satisfaction") if tracking is not None else []
-    rep.findings(findings(result, rep.survey) + extra)
+def _scale_note(scale: tuple, confidence: float) -> dict:
+    low, high = scale
+    return {"low": low, "high": high, "level": confidence * 100}
 
 
-def response(rep: Report, result: SatisfactionResult) -> None:
+def summary(rep: Report) -> None:
+    """The key findings the sections shown so far added (the notebook's last cell)."""
+    rep.summary()
+
+
+def response(rep: Report, response: sat.Response) -> None:
     rep.section("response")
-    rep.table("response_rate", result.response)
-    if result.profile.empty:
+    rep.table("response_rate", response.table)
+    rep.add_findings(_response_findings(response.table, rep.language))
+    if response.profile.empty:
         rep.note("notes.no_segments")
         return
-    profile = result.profile.copy()
+    profile = response.profile.copy()
     profile["segment_label"] = profile["segment"].map(lambda s: survey_segment_label(rep.survey, s))
     profile["value"] = profile["value"].fillna("—")
     rep.table("sample_profile", profile, columns=["segment_label", "value", "n", "share"],
               labels={"segment_label": rep.t("columns.segment")},
-              note={"min_size": rep.study.spec.min_group_size})
+              values={"min_size": response.min_size})
 
 
-def items(rep: Report, result: SatisfactionResult) -> None:
+def items(rep: Report, items: sat.Items) -> None:
     rep.section("items")
-    low, high = rep.survey.scale
-    table = result.items.copy()
+    low, high = items.scale
+    table = items.table.copy()
     table.insert(1, "label", table["item"].map(rep.item_label))
     table["dimension_label"] = table["dimension"].map(rep.dimension_name)
-    note = {**_scale_note(rep), "top2": f"{high - 1:g}–{high:g}", "bottom2": f"{low:g}–{low + 1:g}"}
+    values = {**_scale_note(items.scale, items.confidence), "top2": f"{high - 1:g}–{high:g}",
+              "bottom2": f"{low:g}–{low + 1:g}"}
     rep.table("item_descriptives", table,
               columns=["label", "dimension_label", "n", "mean", "sd", "ci_low", "ci_high",
                        "top_box", "bottom_box"],
-              labels={"dimension_label": rep.t("columns.dimension")}, note=note)
-    shares = result.distribution.rename(index=rep.item_label)
+              labels={"dimension_label": rep.t("columns.dimension")}, values=values)
+    shares = items.distribution.rename(index=rep.item_label)
     rep.figure("item_distribution", plots.plot_distribution(shares, language=rep.language),
-               note=_scale_note(rep))
+               values=_scale_note(items.scale, items.confidence))
 
 
-def dimensions(rep: Report, result: SatisfactionResult) -> None:
+def dimensions(rep: Report, dimensions: sat.Dimensions) -> None:
     rep.section("dimensions")
-    table = result.dimensions.copy()
+    note = _scale_note(dimensions.scale, dimensions.confidence)
+    table = dimensions.table.copy()
     table.insert(1, "label", table["dimension"].map(rep.dimension_name))
     rep.table("dimension_descriptives", table,
               columns=["label", "n", "mean", "sd", "ci_low", "ci_high"],
-              labels={"label": rep.t("columns.dimension")}, note=_scale_note(rep))
+              labels={"label": rep.t("columns.dimension")}, values=note)
     rep.figure("dimension_means",
-               plots.plot_means(table, language=rep.language, scale=rep.survey.scale),
-               note=_scale_note(rep))
-    if result.overall is not None:
-        spec = rep.study.spec.overall
-        overall = result.overall.assign(variable=rep.t("measures.overall"))
+               plots.plot_means(table, language=rep.language, scale=dimensions.scale), values=note)
+    if dimensions.overall is not None:
+        low, high = dimensions.overall_scale
+        overall = dimensions.overall.assign(variable=rep.t("measures.overall"))
         rep.table("overall", overall, columns=["variable", "n", "mean", "sd", "ci_low", "ci_high",
                                                "top_box", "bottom_box"],
-                  labels={"variable": rep.t("columns.measure")},
-                  note={"low": spec.scale.min, "high": spec.scale.max})
+                  labels={"variable": rep.t("columns.measure")}, values={"low": low, "high": high})
+    rep.add_findings(_dimension_findings(dimensions.table, rep.survey))
 
 
-def csi(rep: Report, result: SatisfactionResult) -> None:
+def csi(rep: Report, csi: sat.CSI) -> None:
     rep.section("csi")
-    c = result.csi
+    c = csi.index
     table = c.components.copy()
     table.insert(1, "label", table["component"].map(rep.dimension_name))
     total = pd.DataFrame([{"component": "csi", "label": "CSI", "weight": table["weight"].sum(),
                            "mean": np.nan, "score": c.index, "n": np.nan,
                            "ci_low": c.ci_low, "ci_high": c.ci_high}])
     table = pd.concat([table.assign(ci_low=np.nan, ci_high=np.nan), total], ignore_index=True)
-    weights = "weights.study" if rep.study.spec.analysis.csi_weights else "weights.equal"
+    weights = "weights.study" if csi.weighted else "weights.equal"
     rep.table("csi", table, columns=["label", "weight", "mean", "score", "ci_low", "ci_high"],
               labels={"label": rep.t("columns.component"), "weight": rep.t("columns.weight_csi")},
-              note={**_scale_note(rep), "weights": rep.t(weights)})
+              values={**_scale_note(csi.scale, csi.confidence), "weights": rep.t(weights)})
+    rep.add_findings(_csi_findings(c, rep.language))
 
 
-def nps(rep: Report, result: SatisfactionResult) -> None:
+def nps(rep: Report, nps: sat.NPS) -> None:
     rep.section("nps")
-    if result.nps is None:
+    if nps.result is None:
         rep.note("notes.no_recommend")
         return
-    n = result.nps
+    n = nps.result
     table = pd.DataFrame([{"nps": n.nps, "ci_low": n.ci_low, "ci_high": n.ci_high,
                            "promoters": n.promoters, "passives": n.passives,
                            "detractors": n.detractors, "n": n.n}])
-    rep.table("nps", table, note=_scale_note(rep))
+    rep.table("nps", table, values=_scale_note(nps.scale, nps.confidence))
     rep.figure("nps", plots.plot_nps(n, language=rep.language))
+    rep.add_findings(_nps_findings(n, rep.language))
 
 
-def segments(rep: Report, result: SatisfactionResult) -> None:
+def segments(rep: Report, segments: sat.Segments) -> None:
     rep.section("segments")
-    if result.segments is None:
+    if segments.comparison is None:
         rep.note("notes.no_segments")
         return
-    spec = rep.study.spec
-    tests = result.segments.tests.copy()
+    tests = segments.comparison.tests.copy()
     tests.insert(0, "segment_label", tests["segment"].map(lambda s: survey_segment_label(rep.survey, s)))
     tests.insert(1, "measure_label", tests["measure"].map(lambda m: measure_label(rep.survey, m)))
-    test = spec.analysis.segment_test
     effect = tests["effect_measure"].iloc[0]
     rep.table("segment_tests", tests,
               columns=["segment_label", "measure_label", "groups", "n", "statistic", "df1", "df2",
                        "p_value", "p_adjusted", "effect_size"],
               labels={"segment_label": rep.t("columns.segment"),
                       "measure_label": rep.t("columns.measure")},
-              note={"test_name": rep.t(f"tests.{test}"), "effect_name": rep.t(f"effects.{effect}"),
-                    "min_size": spec.min_group_size})
-    groups = result.segments.groups
-    low, high = rep.survey.scale
+              values={"test_name": rep.t(f"tests.{segments.test}"),
+                      "effect_name": rep.t(f"effects.{effect}"), "min_size": segments.min_size})
+    groups = segments.comparison.groups
+    low, high = segments.scale
     for seg, block in groups.groupby("segment", sort=False):
         label = survey_segment_label(rep.survey, seg)
         wide = block.pivot(index="value", columns="measure", values="mean")
-        wide = wide[[m for m in block["measure"].unique()]]
+        wide = wide[list(block["measure"].unique())]
         counts = block.drop_duplicates("value").set_index("value")["n"]
         table = wide.rename(columns=lambda m: measure_label(rep.survey, m)).reset_index()
         table.insert(1, "n", table["value"].map(counts))
-        rep.table(f"segment_means_{seg}", table, key="segment_means", title={"segment": label},
-                  note={"low": low, "high": high, "min_size": spec.min_group_size},
+        rep.table(f"segment_means_{seg}", table, key="segment_means",
+                  values={"segment": label, "low": low, "high": high,
+                          "min_size": segments.min_size},
                   labels={"value": label})
         heat = wide.drop(columns=[c for c in ["overall"] if c in wide.columns])
         heat = heat.rename(columns=rep.dimension_name).rename_axis(index=None, columns=None)
-        rep.figure("segment_heatmap",
-                   plots.plot_heatmap(heat, language=rep.language),
-                   title={"segment": label}, note={"min_size": spec.min_group_size})
+        rep.figure("segment_heatmap", plots.plot_heatmap(heat, language=rep.language),
+                   values={"segment": label, "min_size": segments.min_size})
+    rep.add_findings(_segment_findings(segments.significant, rep.survey))
 
 
-def drivers(rep: Report, result: SatisfactionResult) -> None:
+def drivers(rep: Report, drivers: sat.Drivers) -> None:
     rep.section("drivers")
-    if "drivers" in result.problems:
-        rep.problem(result.problems["drivers"])
+    if drivers.problem is not None:
+        rep.problem(drivers.problem)
         return
-    if result.drivers is None:
+    if drivers.result is None:
         rep.note("notes.no_overall")
         return
-    d = result.drivers
+    d = drivers.result
     table = d.table.copy()
     table.insert(1, "label", table["driver"].map(rep.dimension_name))
-    note = {"level": rep.study.spec.analysis.confidence * 100, "r2": d.r_squared * 100, "n": d.n}
     rep.table("drivers", table.sort_values("rank"),
               columns=["label", "r", "r_ci_low", "r_ci_high", "weight", "share", "rank"],
-              labels={"label": rep.t("columns.dimension")}, note=note)
+              labels={"label": rep.t("columns.dimension")},
+              values={"level": drivers.confidence * 100, "r2": d.r_squared * 100, "n": d.n})
     rep.figure("drivers", plots.plot_drivers(table, language=rep.language),
-               note={"r2": d.r_squared * 100})
+               values={"r2": d.r_squared * 100})
+    rep.add_findings(_driver_findings(d, rep.survey))
 
 
-def q_matrix(rep: Report, result: SatisfactionResult) -> None:
+def q_matrix(rep: Report, q_matrix: sat.QMatrix) -> None:
     rep.section("q_matrix")
-    q = result.q_matrix
+    q = q_matrix.table
+    if q is None:
+        rep.note("notes.no_importance")
+        return
     table = q.copy()
     table.insert(1, "label", table["item"].map(rep.item_label))
     table["action"] = table["quadrant"].map(lambda k: rep.t(f"quadrants.{k}"))
@@ -174,40 +183,42 @@ def q_matrix(rep: Report, result: SatisfactionResult) -> None:
     rep.table("importance_performance", table, key="q_matrix",
               columns=["label", "importance", "performance", "action"],
               labels={"action": rep.t("columns.quadrant")},
-              note={"source": rep.t(f"q_sources.{result.q_source}"), "rule": rep.t(f"rules.{rule}")})
+              values={"source": rep.t(f"q_sources.{q_matrix.source}"),
+                      "rule": rep.t(f"rules.{rule}")})
     points = table.assign(label=table["item"])
     rep.figure("q_matrix", plots.plot_q_matrix(points, language=rep.language,
                                                importance_cut=q["importance_cut"].iloc[0],
                                                performance_cut=q["performance_cut"].iloc[0]))
+    rep.add_findings(_improve_findings(q, rep.survey))
 
 
-def grey(rep: Report, result: SatisfactionResult) -> None:
+def grey(rep: Report, grey: sat.Grey) -> None:
     rep.section("grey")
-    min_size = rep.study.spec.min_group_size
-    label = survey_segment_label(rep.survey, result.grey_segment) if result.grey_segment else ""
-    if "grey" in result.problems:
-        rep.problem(result.problems["grey"])
+    label = survey_segment_label(rep.survey, grey.segment) if grey.segment else ""
+    if grey.problem is not None:
+        rep.problem(grey.problem)
         return
-    if result.grey is None:
-        rep.note("notes.no_segments" if result.grey_segment is None else "notes.no_grey",
-                 segment=label, min_size=min_size)
+    if grey.result is None:
+        rep.note("notes.no_segments" if grey.segment is None else "notes.no_grey",
+                 segment=label, min_size=grey.min_size)
         return
-    coefficients = result.grey.coefficients
-    table = result.grey.grades.merge(coefficients, left_on="alternative", right_index=True)
+    coefficients = grey.result.coefficients
+    table = grey.result.grades.merge(coefficients, left_on="alternative", right_index=True)
     names = {d: rep.dimension_name(d) for d in coefficients.columns}
-    rep.table("grey", table, title={"segment": label}, note={"min_size": min_size},
+    rep.table("grey", table, values={"segment": label, "min_size": grey.min_size},
               labels={"alternative": label, **names})
 
 
-def comments(rep: Report, result: SatisfactionResult) -> None:
+def comments(rep: Report, comments: pd.Series | None) -> None:
     rep.section("comments")
-    if result.comments is None or result.comments.empty:
+    if comments is None or comments.empty:
         rep.note("notes.no_comments")
         return
-    rep.quotes(result.comments)
+    rep.quotes(comments)
 
 
-def method(rep: Report, result: SatisfactionResult) -> None:
+def method(rep: Report) -> None:
+    """How the data were treated: missing codes, reverse-keyed items, the interval level."""
     rep.section("method")
     spec = rep.study.spec
     none = rep.t("notes.none")
@@ -217,48 +228,78 @@ def method(rep: Report, result: SatisfactionResult) -> None:
 
 
 # -- findings ---------------------------------------------------------------------------
+# One piece per section; the views add them to the report as they show the section.
 
-def findings(result: SatisfactionResult, survey: Survey) -> list[str]:
-    """The report's key findings, as plain-language sentences in the study's language."""
-    lang = survey.language
-    inst = survey.instrument
-    out = []
-    r = result.response.iloc[0]
+def _response_findings(table: pd.DataFrame, lang: str) -> list[str]:
+    r = table.iloc[0]
     if not np.isnan(r["response_rate"]):
-        out.append(text(lang, "findings.response", returned=int(r["returned"]),
-                        sent=int(r["sent"]), rate=r["response_rate"] * 100, usable=int(r["usable"])))
-    else:
-        out.append(text(lang, "findings.sample", usable=int(r["usable"])))
-    c = result.csi
-    out.append(text(lang, "findings.csi", csi=c.index, low=c.ci_low, high=c.ci_high))
-    dims = result.dimensions.set_index("dimension")["mean"]
+        return [text(lang, "findings.response", returned=int(r["returned"]), sent=int(r["sent"]),
+                     rate=r["response_rate"] * 100, usable=int(r["usable"]))]
+    return [text(lang, "findings.sample", usable=int(r["usable"]))]
+
+
+def _csi_findings(c, lang: str) -> list[str]:
+    return [text(lang, "findings.csi", csi=c.index, low=c.ci_low, high=c.ci_high)]
+
+
+def _dimension_findings(table: pd.DataFrame, survey: Survey) -> list[str]:
+    lang, inst = survey.language, survey.instrument
+    dims = table.set_index("dimension")["mean"]
     best, worst = dims.idxmax(), dims.idxmin()
-    out.append(text(lang, "findings.dimensions", best=inst.dimension(best).name(lang),
-                    best_mean=dims[best], worst=inst.dimension(worst).name(lang),
-                    worst_mean=dims[worst]))
+    return [text(lang, "findings.dimensions", best=inst.dimension(best).name(lang),
+                 best_mean=dims[best], worst=inst.dimension(worst).name(lang),
+                 worst_mean=dims[worst])]
+
+
+def _nps_findings(n, lang: str) -> list[str]:
+    return [text(lang, "findings.nps", nps=n.nps, low=n.ci_low, high=n.ci_high,
+                 promoters=n.promoters * 100, detractors=n.detractors * 100)]
+
+
+def _driver_findings(d, survey: Survey) -> list[str]:
+    lang = survey.language
+    top = d.table.sort_values("rank").iloc[0]
+    return [text(lang, "findings.drivers",
+                 driver=survey.instrument.dimension(top["driver"]).name(lang),
+                 share=top["share"] * 100, r2=d.r_squared * 100)]
+
+
+def _improve_findings(q: pd.DataFrame, survey: Survey) -> list[str]:
+    lang, inst = survey.language, survey.instrument
+    improve = q.query("quadrant == 'improve'")
+    labels = [inst.items[inst.item_ids.index(i)].label(lang) for i in improve["item"]]
+    if not labels:
+        return []
+    return [text(lang, "findings.improve", n=len(labels),
+                 items=text(lang, "list_sep").join(labels[:5]))]
+
+
+def _segment_findings(significant: pd.DataFrame, survey: Survey) -> list[str]:
+    lang = survey.language
+    if not len(significant):
+        return [text(lang, "findings.no_segments")]
+    largest = significant.sort_values("effect_size", ascending=False).iloc[0]
+    return [text(lang, "findings.segments", n=len(significant),
+                 segment=survey_segment_label(survey, largest["segment"]),
+                 measure=measure_label(survey, largest["measure"]))]
+
+
+def findings(result: sat.SatisfactionResult, survey: Survey) -> list[str]:
+    """The report's key findings (of :func:`~sqmreport.analysis.satisfaction.analyse`), as
+    plain-language sentences in the study's language."""
+    lang = survey.language
+    out = _response_findings(result.response, lang) + _csi_findings(result.csi, lang)
+    out += _dimension_findings(result.dimensions, survey)
     if result.nps is not None:
-        n = result.nps
-        out.append(text(lang, "findings.nps", nps=n.nps, low=n.ci_low, high=n.ci_high,
-                        promoters=n.promoters * 100, detractors=n.detractors * 100))
+        out += _nps_findings(result.nps, lang)
     if result.drivers is not None:
-        top = result.drivers.table.sort_values("rank").iloc[0]
-        out.append(text(lang, "findings.drivers", driver=inst.dimension(top["driver"]).name(lang),
-                        share=top["share"] * 100, r2=result.drivers.r_squared * 100))
+        out += _driver_findings(result.drivers, survey)
     if result.q_matrix is not None:
-        improve = result.q_matrix.query("quadrant == 'improve'")
-        labels = [inst.items[inst.item_ids.index(i)].label(lang) for i in improve["item"]]
-        if labels:
-            out.append(text(lang, "findings.improve", n=len(labels),
-                            items=text(lang, "list_sep").join(labels[:5])))
+        out += _improve_findings(result.q_matrix, survey)
     if result.segments is not None:
-        sig = result.segments.tests.query("p_adjusted < 0.05")
-        if len(sig):
-            worst_row = sig.sort_values("effect_size", ascending=False).iloc[0]
-            out.append(text(lang, "findings.segments", n=len(sig),
-                            segment=survey_segment_label(survey, worst_row["segment"]),
-                            measure=measure_label(survey, worst_row["measure"])))
-        else:
-            out.append(text(lang, "findings.no_segments"))
+        confidence = survey.study.spec.analysis.confidence
+        tests = result.segments.tests
+        out += _segment_findings(tests[tests["p_adjusted"] < 1 - confidence], survey)
     return out
 
 

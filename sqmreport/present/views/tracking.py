@@ -1,8 +1,9 @@
 """Sections for tracking and operations, shared by the satisfaction and gap reports.
 
-Each section shows only when the study has its data: a study without earlier
-waves, KPIs, complaints or a maturity assessment gets reports that never
-mention them.
+Each view takes the result of its section's function in :mod:`sqmreport.analysis.tracking`
+(``track.waves(rep, trk.waves(survey))``) and shows only when the study has its data: a
+study without earlier waves, KPIs, complaints or a maturity assessment gets reports that
+never mention them.  Each adds its findings to the report's summary.
 """
 
 from __future__ import annotations
@@ -11,18 +12,17 @@ import html
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from sqmreport.present import plots
 from sqmreport.data.instruments import _pick, _texts
 from sqmreport.stats.maturity import LEVELS
 from sqmreport.present.report import Report
 from sqmreport.data.study import GROUPS
-from sqmreport.analysis.tracking import TrackingResult
+from sqmreport.analysis.tracking import Part, TrackingResult, Waves
 from sqmreport.data.survey import Survey
 from sqmreport.present.i18n import text
 
-__all__ = ["complaints", "maturity", "scorecard", "waves"]
+__all__ = ["complaints", "findings", "maturity", "scorecard", "waves"]
 
 # Which measures each report follows over time.
 _FORMS = {"satisfaction": ("perception", ("dimension", "overall")),
@@ -39,31 +39,32 @@ def _measure_label(rep: Report, kind: str, measure: str) -> str:
     return rep.dimension_name(measure)
 
 
-def _begin(rep: Report, tracking: TrackingResult, part: str) -> Report | None:
+def _begin(rep: Report, part: Part) -> Report | None:
     """Open the section of ``part``: its heading, with the texts of the tracking namespace.
 
     None when the study has no data for it (then not even a heading: the report does not
     mention it) or when the data could not be used (then the reason is shown instead).
     """
-    if getattr(tracking, part) is None and part not in tracking.problems:
+    if not part.shown:
         return None
     rep = rep.under("tracking_")
-    rep.section(part)
-    if part in tracking.problems:
-        rep.problem(tracking.problems[part])
+    rep.section(part.name)
+    if part.problem is not None:
+        rep.problem(part.problem)
         return None
     return rep
 
 
-def waves(rep: Report, tracking: TrackingResult) -> None:
+def waves(rep: Report, waves: Waves) -> None:
     """This wave against the earlier ones: scores over time, changes, items, last actions."""
-    rep = _begin(rep, tracking, "waves")
+    rep = _begin(rep, waves)
     if rep is None:
         return
-    w = tracking.waves
+    w = waves.result
     form, kinds = _FORMS[rep.report]
     spec = rep.study.spec
-    level = spec.analysis.confidence * 100
+    level = waves.confidence * 100
+    correction = rep.t(f"corrections.{waves.p_adjust}")
     owner = next(r for r in spec.reports if r in _FORMS)
     if rep.report == owner:
         rep.write_table("waves", w.table)
@@ -79,45 +80,38 @@ def waves(rep: Report, tracking: TrackingResult) -> None:
               columns=["label", "previous_mean", "current_mean", "change", "ci_low", "ci_high",
                        "p_adjusted", "test_name", "n_paired"],
               labels={"label": rep.t("columns.measure")},
-              title={"previous": w.previous, "current": w.current, "unit": unit},
-              note={"level": level, "correction": rep.t(f"corrections.{spec.analysis.p_adjust}")})
+              values={"previous": w.previous, "current": w.current, "unit": unit,
+                      "level": level, "correction": correction})
 
-    trend = w.trend(form, kinds).copy()
+    trend = waves.trend(form, kinds)
     trend["label"] = [_measure_label(rep, k, m) for k, m in zip(trend["kind"], trend["measure"])]
-    half = stats.t.ppf(0.5 + spec.analysis.confidence / 2, np.maximum(trend["n"] - 1, 1))
-    se = trend["sd"] / np.sqrt(trend["n"])
-    trend["ci_low"], trend["ci_high"] = trend["mean"] - half * se, trend["mean"] + half * se
-    trend["wave"] = pd.Categorical(trend["wave"], categories=w.order, ordered=True)
-    trend = trend.sort_values(["wave"], kind="stable")
-    trend["wave"] = trend["wave"].astype(str)
     rep.figure("wave_trend", plots.plot_waves(trend, language=rep.language,
-                                                  ylabel=unit[:1].upper() + unit[1:]),
-               title={"unit": unit}, note={"level": level})
+                                              ylabel=unit[:1].upper() + unit[1:]),
+               values={"unit": unit, "level": level})
     rep.figure("wave_changes", plots.plot_changes(changes, language=rep.language),
-               title={"previous": w.previous, "unit": unit}, note={"level": level})
+               values={"previous": w.previous, "unit": unit, "level": level})
 
     items = w.changes(form, "item").dropna(subset=["change"])
-    alpha = 1 - spec.analysis.confidence
-    moved = items[items["p_adjusted"] < alpha].copy()
+    moved = waves.significant(form, "item")
     if moved.empty:
         rep.note("tracking_notes.no_item_changes", previous=w.previous, n=len(items))
     else:
         moved = moved.sort_values("change", ascending=False)
         moved.insert(0, "label", moved["measure"].map(rep.item_label))
         moved["direction_label"] = np.where(moved["change"] > 0, rep.t("tracking_verdicts.improved"),
-                                      rep.t("tracking_verdicts.worsened"))
+                                            rep.t("tracking_verdicts.worsened"))
         rep.table("wave_items", moved, csv=False,
                   columns=["label", "previous_mean", "current_mean", "change", "ci_low",
                            "ci_high", "p_adjusted", "direction_label"],
                   labels={"label": rep.t("columns.item")},
-                  title={"previous": w.previous, "unit": unit},
-                  note={"n": len(items), "level": level,
-                        "correction": rep.t(f"corrections.{spec.analysis.p_adjust}")})
+                  values={"previous": w.previous, "unit": unit, "n": len(items), "level": level,
+                          "correction": correction})
     if w.only_current or w.only_previous:
         none = rep.t("notes.none")
         rep.note("tracking_notes.not_compared", previous=w.previous,
                  new=rep.t("list_sep").join(map(rep.item_label, w.only_current)) or none,
                  dropped=rep.t("list_sep").join(w.only_previous) or none)
+    rep.add_findings(_wave_findings(w, waves.significant(form, kinds), rep.survey, rep.report))
 
     actions = w.actions.copy()
     if actions.empty:
@@ -129,16 +123,15 @@ def waves(rep: Report, tracking: TrackingResult) -> None:
               columns=["label", "previous_mean", "current_mean", "change", "ci_low", "ci_high",
                        "p_adjusted", "verdict_label"],
               labels={"label": rep.t("columns.item")},
-              title={"previous": w.previous},
-              note={"level": level, "correction": rep.t(f"corrections.{spec.analysis.p_adjust}")})
+              values={"previous": w.previous, "level": level, "correction": correction})
 
 
-def scorecard(rep: Report, tracking: TrackingResult) -> None:
+def scorecard(rep: Report, scorecard: Part) -> None:
     """The internal-service scorecard: units ranked on a weighted 0-100 index."""
-    rep = _begin(rep, tracking, "scorecard")
+    rep = _begin(rep, scorecard)
     if rep is None:
         return
-    card = tracking.scorecard
+    card = scorecard.result
     spec = rep.study.spec.scorecard
     lang = rep.language
     group_names = {g: rep.t(f"tracking_groups.{g}") for g in GROUPS}
@@ -159,10 +152,9 @@ def scorecard(rep: Report, tracking: TrackingResult) -> None:
               columns=["rank", "unit"] + groups + ["index", "change"],
               labels={"unit": rep.t("tracking_columns.unit"),
                       **{g: rep.t(f"tracking_groups_short.{g}") for g in groups}},
-              title={"period": card.latest},
-              note={"weights": rep.t("list_sep").join(
-                  f"{group_names[g]} {weights[g] * 100:.0f}%" for g in groups),
-                    "periods": len(card.periods)})
+              values={"period": card.latest, "periods": len(card.periods),
+                      "weights": rep.t("list_sep").join(
+                          f"{group_names[g]} {weights[g] * 100:.0f}%" for g in groups)})
     if not ranked["complete"].all():
         rep.note("tracking_notes.incomplete",
                  units=rep.t("list_sep").join(ranked.loc[~ranked["complete"], "unit"]))
@@ -170,20 +162,21 @@ def scorecard(rep: Report, tracking: TrackingResult) -> None:
     rep.figure("internal_scorecard",
                plots.plot_scorecard(shown, {g: (weights[g], group_names[g]) for g in groups},
                                     language=lang),
-               title={"period": card.latest})
+               values={"period": card.latest})
     if len(card.periods) > 1:
         wide = card.scores.pivot(index="unit", columns="period", values="index")
         wide = wide.loc[ranked["unit"], card.periods].reset_index()
         rep.table("scorecard_trend", wide, csv=False,
                   labels={"unit": rep.t("tracking_columns.unit")})
+    rep.add_findings(_scorecard_findings(card, rep.language))
 
 
-def complaints(rep: Report, tracking: TrackingResult) -> None:
+def complaints(rep: Report, complaints: Part) -> None:
     """Complaint volumes (Pareto), resolution, time to close, repeats, links to the gaps."""
-    rep = _begin(rep, tracking, "complaints")
+    rep = _begin(rep, complaints)
     if rep is None:
         return
-    c = tracking.complaints
+    c = complaints.result
     settings = rep.study.spec.complaints
     s = c.summary
     overview = pd.DataFrame([{"complaints": s["complaints"], "open": s["open"],
@@ -195,7 +188,7 @@ def complaints(rep: Report, tracking: TrackingResult) -> None:
     overview = overview.dropna(axis=1, how="all")
     scale = settings.satisfaction_scale
     rep.table("complaints_overview", overview, csv=False,
-              note={"target": settings.target_hours, "days": settings.repeat_days,
+              values={"target": settings.target_hours, "days": settings.repeat_days,
                     "low": scale.min, "high": scale.max})
 
     table = c.categories.copy()
@@ -208,13 +201,13 @@ def complaints(rep: Report, tracking: TrackingResult) -> None:
                                        "repeat_share", "satisfaction", "dimension_label"]
                        if col == "dimension_label" or table[col].notna().any()],
               labels={"dimension_label": rep.t("columns.dimension")},
-              note={"target": settings.target_hours, "days": settings.repeat_days})
+              values={"target": settings.target_hours, "days": settings.repeat_days})
     rep.figure("complaints_pareto",
                plots.plot_pareto(table.assign(label=table["category"]), language=rep.language))
 
     rep.table("complaints_channels", c.channels)
     rep.table("complaints_periods", c.periods,
-              title={"period": rep.t(f"tracking_periods.{settings.period}")})
+              values={"period": rep.t(f"tracking_periods.{settings.period}")})
     if c.dimensions is not None:
         dims = c.dimensions.copy()
         dims.insert(0, "label", dims["dimension"].map(rep.dimension_name))
@@ -228,6 +221,7 @@ def complaints(rep: Report, tracking: TrackingResult) -> None:
         explain = html.escape(rep.t("tracking_tables.complaint_texts.note"))
         rep.html(f'<figure class="quotes"><figcaption>{caption}</figcaption><ul>{items}</ul>'
                  f'<p class="note">{explain}</p></figure>')
+    rep.add_findings(_complaint_findings(c, rep.survey))
 
 
 def _with_total(c) -> pd.DataFrame:
@@ -240,12 +234,13 @@ def _with_total(c) -> pd.DataFrame:
     return pd.concat([c.categories, pd.DataFrame([total])], ignore_index=True)
 
 
-def maturity(rep: Report, tracking: TrackingResult) -> None:
+def maturity(rep: Report, maturity: Part) -> None:
     """Maturity level per process area and overall, with what the next level requires."""
-    rep = _begin(rep, tracking, "maturity")
+    rep = _begin(rep, maturity)
     if rep is None:
         return
-    m = tracking.maturity
+    m = maturity.result
+    rep.add_findings(_maturity_findings(m, rep.language))
     names = {k: rep.t(f"tracking_levels.{v}") for k, v in LEVELS.items()}
     rep.note("tracking_notes.maturity_overall", level=m.level, name=names[m.level],
              areas=len(m.areas))
@@ -272,13 +267,10 @@ def maturity(rep: Report, tracking: TrackingResult) -> None:
 
 # -- findings ---------------------------------------------------------------------------
 
-def findings(result: TrackingResult, survey: Survey, report: str) -> list[str]:
-    """Plain-language findings of the tracking parts a report shows (satisfaction: waves,
-    scorecard, complaints; gap_model: waves, maturity)."""
+def _wave_findings(w, significant: pd.DataFrame, survey: Survey, report: str) -> list[str]:
     lang = survey.language
-    inst = survey.instrument
     sep = text(lang, "list_sep")
-    out = []
+    inst = survey.instrument
 
     def name(kind, measure):
         if kind == "overall":
@@ -287,44 +279,58 @@ def findings(result: TrackingResult, survey: Survey, report: str) -> list[str]:
             return text(lang, "tracking_columns.servqual")
         return inst.dimension(measure).name(lang)
 
-    w = result.waves
-    if w is not None:
-        alpha = 1 - survey.study.spec.analysis.confidence
-        form, kinds = (("perception", ("dimension", "overall")) if report == "satisfaction"
-                       else ("gap", ("dimension", "servqual")))
-        changes = w.changes(form, kinds)
-        up = changes[(changes["p_adjusted"] < alpha) & (changes["change"] > 0)]
-        down = changes[(changes["p_adjusted"] < alpha) & (changes["change"] < 0)]
-        if len(up):
-            out.append(text(lang, "tracking_findings.up", previous=w.previous,
-                             measures=sep.join(name(k, m) for k, m in zip(up["kind"], up["measure"]))))
-        if len(down):
-            out.append(text(lang, "tracking_findings.down", previous=w.previous,
-                             measures=sep.join(name(k, m) for k, m in zip(down["kind"], down["measure"]))))
-        if not len(up) and not len(down):
-            out.append(text(lang, "tracking_findings.no_change", previous=w.previous))
-        if report == "satisfaction" and len(w.actions):
-            out.append(text(lang, "tracking_findings.actions", previous=w.previous,
-                            n=len(w.actions), improved=int((w.actions["verdict"] == "improved").sum())))
-    if report == "satisfaction" and result.scorecard is not None:
-        ranked = result.scorecard.ranked()
-        best, worst = ranked.iloc[0], ranked.iloc[-1]
-        out.append(text(lang, "tracking_findings.scorecard", period=result.scorecard.latest,
-                        best=best["unit"], best_index=best["index"], worst=worst["unit"],
-                        worst_index=worst["index"]))
-    if report == "satisfaction" and result.complaints is not None:
-        c = result.complaints
-        top = c.categories.iloc[0]
-        out.append(text(lang, "tracking_findings.complaints", n=c.summary["complaints"],
-                        top=top["category"], share=top["share"] * 100,
-                        within=c.summary["within_target"] * 100,
-                        target=survey.study.spec.complaints.target_hours))
-    if report == "gap_model" and result.maturity is not None:
-        m = result.maturity
-        weakest = m.areas.sort_values(["level", "attainment"]).iloc[0]
-        out.append(text(lang, "tracking_findings.maturity", level=m.level,
-                        name=text(lang, f"tracking_levels.{LEVELS[m.level]}"),
-                        area=weakest["area"]))
+    out = []
+    up = significant[significant["change"] > 0]
+    down = significant[significant["change"] < 0]
+    if len(up):
+        out.append(text(lang, "tracking_findings.up", previous=w.previous,
+                        measures=sep.join(name(k, m) for k, m in zip(up["kind"], up["measure"]))))
+    if len(down):
+        out.append(text(lang, "tracking_findings.down", previous=w.previous,
+                        measures=sep.join(name(k, m) for k, m in zip(down["kind"], down["measure"]))))
+    if not len(up) and not len(down):
+        out.append(text(lang, "tracking_findings.no_change", previous=w.previous))
+    if report == "satisfaction" and len(w.actions):
+        out.append(text(lang, "tracking_findings.actions", previous=w.previous,
+                        n=len(w.actions), improved=int((w.actions["verdict"] == "improved").sum())))
     return out
 
 
+def _scorecard_findings(card, lang: str) -> list[str]:
+    ranked = card.ranked()
+    best, worst = ranked.iloc[0], ranked.iloc[-1]
+    return [text(lang, "tracking_findings.scorecard", period=card.latest, best=best["unit"],
+                 best_index=best["index"], worst=worst["unit"], worst_index=worst["index"])]
+
+
+def _complaint_findings(c, survey: Survey) -> list[str]:
+    top = c.categories.iloc[0]
+    return [text(survey.language, "tracking_findings.complaints", n=c.summary["complaints"],
+                 top=top["category"], share=top["share"] * 100,
+                 within=c.summary["within_target"] * 100,
+                 target=survey.study.spec.complaints.target_hours)]
+
+
+def _maturity_findings(m, lang: str) -> list[str]:
+    weakest = m.areas.sort_values(["level", "attainment"]).iloc[0]
+    return [text(lang, "tracking_findings.maturity", level=m.level,
+                 name=text(lang, f"tracking_levels.{LEVELS[m.level]}"), area=weakest["area"])]
+
+
+def findings(result: TrackingResult, survey: Survey, report: str) -> list[str]:
+    """Plain-language findings of the tracking parts a report shows (satisfaction: waves,
+    scorecard, complaints; gap_model: waves, maturity), from
+    :func:`sqmreport.analysis.tracking.analyse`."""
+    out = []
+    if result.waves is not None:
+        spec = survey.study.spec.analysis
+        part = Waves("waves", result.waves, None, spec.confidence, spec.p_adjust)
+        form, kinds = _FORMS[report]
+        out += _wave_findings(result.waves, part.significant(form, kinds), survey, report)
+    if report == "satisfaction" and result.scorecard is not None:
+        out += _scorecard_findings(result.scorecard, survey.language)
+    if report == "satisfaction" and result.complaints is not None:
+        out += _complaint_findings(result.complaints, survey)
+    if report == "gap_model" and result.maturity is not None:
+        out += _maturity_findings(result.maturity, survey.language)
+    return out
