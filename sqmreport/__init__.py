@@ -8,6 +8,11 @@ The statistics a researcher uses by name are here, loaded on first use so that
     sq.cronbach_alpha(survey.ratings["perception"][items]).alpha
     sq.fit_efa(data, 5, rotation="oblimin").loadings
 
+``docs/api.md`` lists every name with what it computes and its R equivalent.  Data
+come first, options are keyword-only and have one name across the package
+(``p_adjust``, ``correlation``, ``missing``, ``confidence``); results are tidy
+DataFrames or frozen dataclasses.
+
 The package is layered, imports flowing one way (``docs/architecture.md``):
 ``data`` reads and checks inputs, ``stats`` computes (pure functions), ``analysis``
 assembles what a report needs from a study's options, ``present`` shows it, ``build``
@@ -57,21 +62,20 @@ _API = {
     "build": "build.render",
 }
 _RENAMED = {"assess_maturity": "assess"}
-# Modules whose names the 0.1 documentation gave (``sqmreport.efa.kmo`` ...).
-_MODULES = {"efa": "stats.efa", "reliability": "stats.reliability", "cfa": "stats.cfa"}
+# Modules whose names the 0.1 documentation gave (``sqmreport.efa.kmo`` ...): thin
+# aliases of ``sqmreport.stats.<name>`` (``sqmreport/efa.py`` ...).
+_MODULES = ("efa", "reliability", "cfa")
 
 __all__ = ["InputError", "__version__", *sorted(_API)]
 
 
 def __getattr__(name):
-    import sys
     from importlib import import_module
 
     if name in _API:
         value = getattr(import_module(f"sqmreport.{_API[name]}"), _RENAMED.get(name, name))
-    elif name in _MODULES:  # ``sqmreport.efa`` is ``sqmreport.stats.efa``, by attribute
-        value = import_module(f"sqmreport.{_MODULES[name]}")
-        sys.modules.setdefault(f"sqmreport.{name}", value)  # and, from then on, by import
+    elif name in _MODULES:  # ``sqmreport.efa``: the 0.1 name of ``sqmreport.stats.efa``
+        value = import_module(f"sqmreport.{name}")
     else:
         raise AttributeError(f"module 'sqmreport' has no attribute {name!r}")
     globals()[name] = value

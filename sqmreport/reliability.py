@@ -1,0 +1,10 @@
+"""``sqmreport.reliability``: the name the 0.1 documentation gave :mod:`sqmreport.stats.reliability`.
+
+Its public names are the very objects of :mod:`sqmreport.stats.reliability` (not copies), so
+``from sqmreport.reliability import ...`` keeps working.  New code: ``import sqmreport as sq``.
+"""
+
+from sqmreport.stats import reliability as _module
+
+__all__ = list(_module.__all__)
+globals().update({name: getattr(_module, name) for name in __all__})
