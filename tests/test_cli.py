@@ -66,3 +66,14 @@ def test_jobs_must_be_at_least_one(write_study):
     done = run("build", str(write_study()), "--jobs", "0")
     assert done.returncode == 2
     assert done.stderr == "error: --jobs must be at least 1, not 0\n"
+
+
+def test_warnings_are_printed_even_without_progress(capsys):
+    from sqmreport.build.cli import _progress
+
+    log = _progress(False)  # stderr is not a terminal here
+    log("reports/demo/satisfaction.html: building")
+    log("warning: study.yml: satisfaction.ipynb, cell 7 (print(x)): printed output is not shown "
+        "in the report")
+    assert capsys.readouterr().err == ("warning: study.yml: satisfaction.ipynb, cell 7 (print(x)): "
+                                       "printed output is not shown in the report\n")

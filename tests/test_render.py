@@ -3,6 +3,7 @@
 import hashlib
 import html
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -170,7 +171,7 @@ def test_the_notebook_runs_with_its_default_parameters(tmp_path, report):
 
     papermill.execute_notebook(str(REPO / "sqmreport" / "notebooks" / f"{report}.ipynb"),
                                str(tmp_path / "out.ipynb"), cwd=str(REPO / "sqmreport" / "notebooks"),
-                               progress_bar=False, kernel_manager_class="sqmreport.build.render.LocalKernelManager")
+                               progress_bar=False)
     nb = nbformat.read(tmp_path / "out.ipynb", as_version=4)
     streams = [o for c in nb.cells for o in c.get("outputs", []) if o["output_type"] == "stream"]
     assert streams == []  # no warnings, no prints
@@ -193,13 +194,25 @@ def study_copy(tmp_path):
 
 def _notebooks_with(tmp_path, source: str, cell: int = 3):
     """A copy of the notebooks with one cell's source replaced."""
+    def edit(nb):
+        nb.cells[cell].source = source
+
+    return _notebooks_edited(tmp_path, edit)
+
+
+def _notebooks_edited(tmp_path, edit, report: str = "satisfaction"):
+    """A copy of the notebooks with ``edit(nb)`` applied to one report's notebook."""
     folder = tmp_path / "notebooks"
     shutil.copytree(REPO / "sqmreport" / "notebooks", folder)
-    path = folder / "satisfaction.ipynb"
+    path = folder / f"{report}.ipynb"
     nb = nbformat.read(path, as_version=4)
-    nb.cells[cell].source = source
+    edit(nb)
     nbformat.write(nb, path)
     return folder
+
+
+def _last_code_cell(nb) -> int:
+    return max(i for i, c in enumerate(nb.cells) if c.cell_type == "code")
 
 
 def test_a_failing_notebook_leaves_the_previous_report(tmp_path, study_copy):
@@ -238,7 +251,139 @@ def test_unknown_or_missing_parameters_are_errors(tmp_path):
 
 def test_build_stamp_records_each_report(demo):
     stamps = json.loads((demo["out"] / "zh" / ".build.json").read_text())
-    assert set(stamps) == {"satisfaction", "gap_model", "factor_analysis"}
+    assert set(stamps["reports"]) == {"satisfaction", "gap_model", "factor_analysis"}
+    gap, factors = stamps["reports"]["gap_model"], stamps["reports"]["factor_analysis"]
+    assert gap["notebook"].keys() == {"gap_model.ipynb"}
+    assert {"survey.csv", "promises.csv", "maturity.csv"} <= set(gap["inputs"])
+    assert set(factors["inputs"]) == {"study.yml", "survey.csv"}
+    assert "analysis.factor_analysis" in factors["options"]
+    assert "analysis.factor_analysis" not in gap["options"]
+    assert "scorecard" in stamps["reports"]["satisfaction"]["options"]
+    assert set(stamps["index"]["options"]) == {"title", "client", "language", "reports"}
+
+
+def test_every_study_key_is_declared_by_a_report(study_copy):
+    """A new study-file key must be placed in REPORT_INPUTS (until then it rebuilds all)."""
+    from sqmreport.build.render import _input_files, _options, _undeclared
+    from sqmreport.data.study import load_study
+
+    study = load_study(study_copy / "study.yml")
+    assert _undeclared(_options(study.spec), "options") == []
+    assert _undeclared(_input_files(study), "data") == []
+
+
+def test_a_change_rebuilds_only_the_reports_that_depend_on_it(tmp_path, study_copy):
+    import os
+
+    out = tmp_path / "out"
+    path = study_copy / "study.yml"
+    assert [b.rebuilt for b in build(path, out=out)] == [True, True, True]
+    index = (out / "index.html").stat().st_mtime_ns
+    promises = study_copy / "promises.csv"
+    promises.write_bytes(promises.read_bytes() + b"\n")  # used by the gap report only
+    assert [b.rebuilt for b in build(path, out=out)] == [False, True, False]
+    spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+    spec.setdefault("analysis", {})["factor_analysis"] = {"loading_threshold": 0.35}
+    path.write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
+    assert [b.rebuilt for b in build(path, out=out)] == [False, False, True]
+    assert (out / "index.html").stat().st_mtime_ns == index  # its title and list unchanged
+    survey = study_copy / "survey.csv"
+    survey.write_bytes(survey.read_bytes() + b"\n")
+    assert [b.rebuilt for b in build(path, out=out)] == [True, True, True]
+    assert not [p for p in os.listdir(out) if p.endswith(".partial")]
+
+
+def test_reports_are_written_with_the_umask_like_any_file(tmp_path):
+    """No os.umask in the package: the mode comes from creating the file with 0666."""
+    import os
+
+    from sqmreport.build.render import _write_atomic
+
+    from pathlib import Path
+
+    status = Path("/proc/self/status").read_text() if os.path.exists("/proc/self/status") else ""
+    mask = int(re.search(r"Umask:\s*(\d+)", status).group(1), 8) if "Umask" in status else None
+    _write_atomic(tmp_path / "page.html", b"x")
+    if mask is not None:
+        assert (tmp_path / "page.html").stat().st_mode & 0o777 == 0o666 & ~mask
+    sources = [p.read_text(encoding="utf-8") for p in (REPO / "sqmreport").rglob("*.py")]
+    assert not [s for s in sources if "os.umask(" in s or "os.chdir(" in s.replace(
+        'os.chdir(request["cwd"])', "")]  # the forked kernel's own directory, in the child
+
+
+def test_load_survey_returns_a_remembered_survey_while_its_files_are_unchanged(tmp_path,
+                                                                               study_copy):
+    import os
+
+    from sqmreport.data.survey import load_survey, remember
+
+    path = study_copy / "study.yml"
+    survey = load_survey(path)
+    remember(survey)
+    assert load_survey(path) is survey
+    assert load_survey(str(path)) is survey
+    os.utime(study_copy / "survey.csv", ns=(0, 0))  # as if edited since
+    assert load_survey(path) is not survey
+
+
+@pytest.mark.parametrize("fork", ["fork", "no fork"])
+def test_a_dead_kernel_shows_its_last_words(tmp_path, study_copy, monkeypatch, fork):
+    if fork == "no fork":
+        monkeypatch.setenv("SQMREPORT_NO_FORK", "1")
+    crash = ("import os, sys\nprint('the kernel is going down', file=sys.__stderr__, flush=True)\n"
+             "os._exit(3)")
+    broken = _notebooks_with(tmp_path, crash, cell=5)
+    with pytest.raises(BuildError, match=r"satisfaction.ipynb, cell \d+: the kernel died; its last "
+                                         r"words on stderr:\n(.*\n)*the kernel is going down"):
+        build(study_copy / "study.yml", out=tmp_path / "out", notebooks=broken,
+              reports=["satisfaction"])
+    assert not (tmp_path / "out" / "satisfaction.html").exists()
+
+
+def test_narrative_and_lost_output(tmp_path, study_copy):
+    """Markdown cells reach the page (tagged ones in their language), raw HTML as text;
+    output that does not reach the page is a warning naming the cell."""
+    def edit(nb):
+        nb.cells[0].metadata["tags"] = ["remove-cell"]  # the researchers' notes
+        last = _last_code_cell(nb)
+        md = nbformat.v4.new_markdown_cell
+        code = nbformat.v4.new_code_cell
+        nb.cells[last:last] = [
+            md("## Our view\n\nThe **waiting time** matters most. <script>alert(1)</script> "
+               "<b>bold?</b> [x](javascript:alert(1))"),
+            md("只在中文报告中出现的段落。", metadata={"tags": ["lang-zh"]}),
+            md("Only in the English report.", metadata={"tags": ["lang-en"]}),
+            md("Secret researcher note.", metadata={"tags": ["remove-cell"]}),
+            code("print('hello')"),
+            code("survey.ratings['perception'].head()"),
+            code("print('hidden on purpose')", metadata={"tags": ["remove-output"]}),
+            code("import sys\nprint('careful', file=sys.stderr)"),
+        ]
+
+    notebooks = _notebooks_edited(tmp_path, edit)
+    lines = []
+    build(study_copy / "study.yml", out=tmp_path / "out", notebooks=notebooks,
+          reports=["satisfaction"], log=lines.append)
+    page = (tmp_path / "out" / "satisfaction.html").read_text(encoding="utf-8")
+    assert "Researchers&#39; notes" not in page and "Researchers' notes" not in page
+    assert "Secret researcher note" not in page and "Only in the English report" not in page
+    assert "只在中文报告中出现的段落。" in page
+    assert "The <strong>waiting time</strong> matters most." in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script" not in page
+    assert "&lt;b&gt;bold?&lt;/b&gt;" in page and "javascript:" not in page
+    ids = re.findall(r'<h2 id="([^"]+)"', page)
+    assert ids.count("note-our-view") == 1 and set(SECTIONS["satisfaction"]) <= set(ids)
+    assert ids.index("note-our-view") > ids.index("comments")  # where the cell is
+    assert '<a href="#note-our-view">Our view</a>' in page  # in the table of contents
+    warnings = [line for line in lines if line.startswith("warning: ")
+                and any(w in line for w in ("hello", "head()", "careful", "on purpose"))]
+    source = str(study_copy / "study.yml")
+    assert [w.split(": ", 2)[1] for w in warnings] == [source] * 3
+    assert re.search(r"satisfaction.ipynb, cell \d+ \(print\('hello'\)\): printed output is not "
+                     r"shown in the report", warnings[0])
+    assert "(survey.ratings['perception'].head()): the value of its last line" in warnings[1]
+    assert "stderr output is not shown in the report (careful)" in warnings[2]
+    assert not [w for w in warnings if "hidden on purpose" in w]
 
 
 def test_gap_report_names_the_gaps_in_chinese(demo):
@@ -305,22 +450,29 @@ def test_factor_report_recovers_the_dimensions_in_both_languages(demo):
 
 @pytest.mark.parametrize("how", ["SIGINT", "SIGTERM", "SIGKILL"])
 def test_an_interrupted_build_keeps_the_previous_report(tmp_path, study_copy, how):
+    import os
     import signal
     import time
+    import uuid
 
     out = tmp_path / "out"
     build(study_copy / "study.yml", out=out, reports=["satisfaction"])
     before = {p.relative_to(out): _sha(p) for p in out.rglob("*") if p.is_file()}
+    # A mark in the build's environment, which its template and kernels inherit: they are
+    # found even once the build is gone and they are no longer this process's descendants.
+    token = f"{uuid.uuid4().hex}"
     process = subprocess.Popen([sys.executable, "-m", "sqmreport", "build", str(study_copy / "study.yml"),
                                 "--out", str(out), "--report", "satisfaction", "--force",
                                 "--progress"],
-                               cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                               cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "SQMREPORT_TEST_TOKEN": token})
     # Wait for the notebook to start, not for a fixed time: builds differ in speed.
     steps = []
     while not (steps and steps[-1].endswith(": building\n")):
         steps.append(process.stderr.readline())
         assert steps[-1], "the build ended before its notebook started"
     time.sleep(1.0)  # the kernel is running the notebook
+    assert _kernel_processes(token)  # the check sees the build's kernel processes
     process.send_signal(getattr(signal, how))
     _, stderr = process.communicate(timeout=60)
     assert process.returncode != 0
@@ -332,27 +484,67 @@ def test_an_interrupted_build_keeps_the_previous_report(tmp_path, study_copy, ho
     assert after == before  # nothing changed, nothing partial
     # ... and nothing left running: the kernel template and its kernels are gone too.
     deadline = time.monotonic() + 5
-    while _kernel_processes() and time.monotonic() < deadline:
+    while _kernel_processes(token) and time.monotonic() < deadline:
         time.sleep(0.2)
-    assert _kernel_processes() == []
+    assert _kernel_processes(token) == []
 
 
-def _kernel_processes() -> list[str]:
-    """Command lines of running kernel templates and kernels (this machine, this user)."""
-    import os
+def _kernel_processes(token: str | None = None) -> list[str]:
+    """Command lines of kernel templates and kernels of this test: this process's
+    descendants, and processes whose environment carries ``token`` (a build's, whose
+    processes outlive it).  Kernels of other programs (a JupyterLab beside the tests) are
+    not counted."""
     from pathlib import Path
 
-    found = []
+    mine = os.getpid()
+    parents, lines, marked = {}, {}, set()
     for proc in Path("/proc").glob("[0-9]*"):
         try:
-            if proc.stat().st_uid != os.getuid():
-                continue
+            stat = (proc / "stat").read_text()
+            parents[int(proc.name)] = int(stat[stat.rindex(")") + 2:].split()[1])
             line = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-        except OSError:
+            if token and f"SQMREPORT_TEST_TOKEN={token}".encode() in (proc / "environ").read_bytes():
+                marked.add(int(proc.name))
+        except (OSError, ValueError):
             continue
         if "sqmreport.build.forkserver" in line or "ipykernel_launcher" in line:
-            found.append(line)
-    return found
+            lines[int(proc.name)] = line
+
+    def ours(pid: int) -> bool:
+        seen = set()
+        while pid > 1 and pid not in seen:
+            if pid == mine or pid in marked:
+                return True
+            seen.add(pid)
+            pid = parents.get(pid, 0)
+        return False
+
+    return [line for pid, line in lines.items() if ours(pid)]
+
+
+def test_the_process_check_ignores_kernels_of_other_programs():
+    """A kernel that is not the tests' (a JupyterLab's, say) is not counted."""
+    import signal
+    import time
+    from pathlib import Path
+
+    # Started through a shell that exits at once: the process is not a descendant of this one.
+    started = subprocess.run(["sh", "-c", f"{sys.executable} -c 'import time; time.sleep(60)' "
+                              "-m ipykernel_launcher -f other.json >/dev/null 2>&1 & echo $!"],
+                             capture_output=True, text=True, check=True, env={"PATH": os.environ["PATH"]})
+    pid = int(started.stdout.split()[0])
+    try:
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:  # until it runs under its own command line
+            try:
+                if b"ipykernel_launcher" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                    break
+            except OSError:
+                pass
+            time.sleep(0.05)
+        assert _kernel_processes("no-such-token") == []
+    finally:
+        os.kill(pid, signal.SIGKILL)
 
 
 def test_a_dead_kernel_template_falls_back_to_ordinary_kernels(tmp_path):

@@ -1,7 +1,8 @@
 """``sqmreport build | validate``: the command line.
 
 User mistakes end with one line on stderr and exit code 2; a failed notebook
-with exit code 1; an interrupted build with 130.  Heavy imports wait until a
+with exit code 1; an interrupted build with 130.  A cell's output that does not reach
+the report is a ``warning:`` line on stderr (the build goes on).  Heavy imports wait until a
 command needs them, so ``--help`` and ``validate`` start quickly.
 """
 
@@ -111,11 +112,15 @@ def _build(args) -> int:
 
 
 def _progress(wanted: bool):
-    """Progress lines on a terminal (or when asked); nothing when stderr is a file or a
-    pipe (make, CI)."""
-    if not (wanted or sys.stderr.isatty()):
-        return None
-    return lambda line: print(line, file=sys.stderr, flush=True)
+    """Warnings always; progress lines on a terminal (or when asked), not when stderr is a
+    file or a pipe (make, CI)."""
+    shown = wanted or sys.stderr.isatty()
+
+    def log(line: str) -> None:
+        if shown or line.startswith("warning: "):
+            print(line, file=sys.stderr, flush=True)
+
+    return log
 
 
 if __name__ == "__main__":

@@ -8,6 +8,13 @@ build checks the data, and each kernel is a fork of it: the same interpreter, th
 modules, a fresh namespace, its own sockets.  The notebook cannot tell the difference
 (the build's tests compare both ways byte for byte).
 
+jupyter_client reaches the template through a kernel provisioner
+(:class:`sqmreport.build.provisioner.ForkProvisioner`, its documented extension point):
+the provisioner connects to the template's Unix socket (:attr:`ForkServer.address`),
+sends the kernel's command line, environment and working directory, and passes the
+kernel's standard output and error as file descriptors, so that what a kernel writes
+there lands in the build's scratch log, not in /dev/null.
+
 POSIX only; :func:`available` says whether it can be used, and the build falls back to
 ordinary kernels otherwise.  The template exits when the build closes its stdin (also
 when the build is killed); each kernel exits when the template does, through
@@ -18,13 +25,14 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
+import socket
 import subprocess
 import sys
-import threading
-import time
+import tempfile
 
-__all__ = ["ForkServer", "ForkedProcess", "available", "start"]
+__all__ = ["ForkServer", "available", "spawn", "start"]
 
 # What every report notebook imports: loaded once in the template.  (What only one report
 # needs, such as semopy for the CFA, is left to its kernel: the kernels wait for the
@@ -35,6 +43,7 @@ WARM_MODULES = (
     "sqmreport.analysis.factor_analysis", "sqmreport.analysis.tracking", "sqmreport.present.views.satisfaction",
     "sqmreport.present.views.gap_model", "sqmreport.present.views.factor_analysis", "sqmreport.present.views.tracking",
 )
+_MESSAGE = 1 << 20  # the largest request: a kernel's command line and environment
 
 
 def available() -> bool:
@@ -42,47 +51,7 @@ def available() -> bool:
     system frameworks is unsafe) and not switched off with ``SQMREPORT_NO_FORK=1``."""
     if os.environ.get("SQMREPORT_NO_FORK", "") not in ("", "0"):
         return False
-    return hasattr(os, "fork") and sys.platform != "darwin"
-
-
-class ForkedProcess:
-    """Enough of :class:`subprocess.Popen` for jupyter_client's local provisioner to manage
-    a kernel that is the template's child, not ours."""
-
-    stdin = stdout = stderr = None
-
-    def __init__(self, pid: int):
-        self.pid = pid
-        self.returncode = None
-
-    def poll(self):
-        if self.returncode is None:
-            try:
-                os.kill(self.pid, 0)
-            except ProcessLookupError:
-                self.returncode = 0  # the template reaps it; its status is not ours to read
-        return self.returncode
-
-    def wait(self, timeout=None):
-        deadline = None if timeout is None else time.monotonic() + timeout
-        while self.poll() is None:
-            if deadline is not None and time.monotonic() > deadline:
-                raise subprocess.TimeoutExpired(str(self.pid), timeout)
-            time.sleep(0.02)
-        return self.returncode
-
-    def send_signal(self, signum):
-        if self.poll() is None:
-            try:
-                os.kill(self.pid, signum)
-            except ProcessLookupError:
-                pass
-
-    def terminate(self):
-        self.send_signal(signal.SIGTERM)
-
-    def kill(self):
-        self.send_signal(signal.SIGKILL)
+    return hasattr(os, "fork") and hasattr(socket, "send_fds") and sys.platform != "darwin"
 
 
 def start() -> ForkServer | None:
@@ -95,28 +64,32 @@ def start() -> ForkServer | None:
 
 
 class ForkServer:
-    """The template process of one build (all the studies of a batch share it);
-    :meth:`spawn` forks a kernel from it."""
+    """The template process of one build (all the studies of a batch share it).
+
+    Attributes
+    ----------
+    address : str
+        Its Unix socket, in a folder of its own that only this user can read; the
+        provisioner's ``template`` option.
+    log : str
+        What the template itself writes to stderr (an import that failed, say).
+    """
 
     def __init__(self, env: dict):
-        self._lock = threading.Lock()
         self.closed = False
-        self._process = subprocess.Popen(
-            [sys.executable, "-m", "sqmreport.build.forkserver"], stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, start_new_session=True)
-
-    def spawn(self, connection_file: str, env: dict, cwd: str) -> int:
-        """Fork a kernel listening on ``connection_file``; return its pid."""
-        if self.closed:
-            raise RuntimeError("the kernel template was stopped")
-        request = json.dumps({"connection_file": connection_file, "env": env, "cwd": cwd})
-        with self._lock:
-            self._process.stdin.write(request.encode() + b"\n")
-            self._process.stdin.flush()
-            answer = self._process.stdout.readline()
-        if not answer:
-            raise RuntimeError("the kernel template exited")
-        return json.loads(answer)["pid"]
+        self._folder = tempfile.mkdtemp(prefix="sqmreport-template-")
+        self.address = os.path.join(self._folder, "template.sock")
+        self.log = os.path.join(self._folder, "template.log")
+        # Listening before the template starts: a kernel asked for while the template still
+        # imports waits for it; once the template is gone, asking fails at once.
+        with socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET) as server, \
+                open(self.log, "wb") as log:
+            server.bind(self.address)
+            server.listen(16)
+            self._process = subprocess.Popen(
+                [sys.executable, "-m", "sqmreport.build.forkserver", str(server.fileno())],
+                stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=log, env=env,
+                start_new_session=True, pass_fds=[server.fileno()])
 
     def close(self) -> None:
         """Stop the template (at once: it may still be importing).  Its kernels have been
@@ -127,54 +100,112 @@ class ForkServer:
         self.closed = True
         self._process.kill()
         self._process.wait()
-        for stream in (self._process.stdin, self._process.stdout):
-            try:
-                stream.close()
-            except OSError:
-                pass
+        try:
+            self._process.stdin.close()
+        except OSError:
+            pass
+        shutil.rmtree(self._folder, ignore_errors=True)
 
 
-def _serve() -> None:
-    """The template: import, then fork a kernel for each request on stdin."""
+def spawn(address: str, argv: list, env: dict, cwd: str, fds: tuple) -> int:
+    """Ask the template at ``address`` for a kernel; return its pid.
+
+    ``argv`` is the kernel's command line as jupyter_client formatted it (``python -m
+    ipykernel_launcher -f <connection file> ...``), ``fds`` its stdin, stdout and stderr.
+
+    Raises
+    ------
+    OSError
+        The template is not there (stopped, or never started).
+    RuntimeError
+        It could not fork.
+    """
+    request = json.dumps({"argv": list(argv), "env": dict(env), "cwd": str(cwd)}).encode()
+    with socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET) as conn:
+        conn.connect(address)
+        socket.send_fds(conn, [request], list(fds))
+        answer = conn.recv(_MESSAGE)  # waits while the template is still importing
+    if not answer:
+        raise RuntimeError("the kernel template exited")
+    answer = json.loads(answer)
+    if "pid" not in answer:
+        raise RuntimeError(f"the kernel template could not fork: {answer.get('error')}")
+    return answer["pid"]
+
+
+def _serve(listening: int) -> None:
+    """The template: import, then fork a kernel for each request on the socket, until
+    stdin closes."""
     import importlib
+    import selectors
 
+    server = socket.socket(fileno=listening)  # bound by ForkServer, before the imports
     for name in WARM_MODULES:
         importlib.import_module(name)
     from sqmreport.present.plots import report_style
 
     report_style("zh")  # registers the CJK font with matplotlib once, for every kernel
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # kernels are reaped as they exit
-    requests, answers = sys.stdin.buffer, sys.stdout.buffer
-    for line in requests:
-        request = json.loads(line)
-        pid = os.fork()
-        if pid == 0:
-            _kernel(request)  # never returns
-        answers.write(json.dumps({"pid": pid}).encode() + b"\n")
-        answers.flush()
+    events = selectors.DefaultSelector()
+    events.register(sys.stdin.fileno(), selectors.EVENT_READ, "stdin")
+    events.register(server, selectors.EVENT_READ, "socket")
+    while True:
+        for key, _ in events.select():
+            if key.data == "stdin":
+                if not os.read(sys.stdin.fileno(), 4096):
+                    return  # the build is gone
+                continue
+            conn, _ = server.accept()
+            with conn:
+                message, fds, _, _ = socket.recv_fds(conn, _MESSAGE, 3)
+                try:
+                    pid = os.fork()
+                except OSError as exc:
+                    conn.send(json.dumps({"error": str(exc)}).encode())
+                    pid = None
+                if pid == 0:
+                    events.close()
+                    server.close()
+                    _kernel(json.loads(message), fds)  # never returns
+                for fd in fds:
+                    os.close(fd)
+                if pid is not None:
+                    conn.send(json.dumps({"pid": pid}).encode())
 
 
-def _kernel(request: dict) -> None:
-    """In the forked child: become an IPython kernel on the requested connection file."""
+def _kernel(request: dict, fds: list) -> None:
+    """In the forked child: become an IPython kernel with the requested command line."""
     try:
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         os.setsid()
-        devnull = os.open(os.devnull, os.O_RDWR)
-        for fd in (0, 1, 2):
-            os.dup2(devnull, fd)
+        for target, fd in zip((0, 1, 2), fds):
+            os.dup2(fd, target)
+        for fd in fds:
+            if fd > 2:
+                os.close(fd)
         os.environ.clear()
         os.environ.update(request["env"])
         os.chdir(request["cwd"])
+        # The arguments after ``-m ipykernel_launcher``, as jupyter_client formatted them.
+        argv = request["argv"]
+        args = argv[argv.index("ipykernel_launcher") + 1:] if "ipykernel_launcher" in argv else argv[1:]
         # Exit with the template.  (ipykernel reads JPY_PARENT_PID when it is imported, which
         # here was before the fork, so the parent is given on the command line.)
-        sys.argv = ["ipykernel_launcher", "-f", request["connection_file"],
-                    f"--IPKernelApp.parent_handle={os.getppid()}"]
+        sys.argv = ["ipykernel_launcher", *args, f"--IPKernelApp.parent_handle={os.getppid()}"]
         from ipykernel.kernelapp import IPKernelApp
 
         IPKernelApp.launch_instance()
-    finally:
-        os._exit(0)
+    except SystemExit as exc:
+        sys.stderr.flush()
+        os._exit(exc.code if isinstance(exc.code, int) else 0)
+    except BaseException:
+        import traceback
+
+        traceback.print_exc()  # into the kernel's log
+        sys.stderr.flush()
+        os._exit(1)
+    os._exit(0)
 
 
 if __name__ == "__main__":
-    _serve()
+    _serve(int(sys.argv[1]))

@@ -1,16 +1,22 @@
-"""Building a study's reports: papermill runs each notebook, nbconvert exports it.
+"""Building a study's reports: nbclient runs each notebook, nbconvert exports it.
 
 :func:`build` validates the study before any notebook runs, executes each
-report's notebook in a scratch directory, exports self-contained HTML (no code,
-no streams, nothing fetched from the network) with a provenance footer, and
-moves every file into place atomically: a failed or interrupted build leaves the
-previous report as it was.  A report whose inputs, notebook and library are
-unchanged is not rebuilt.
+report's notebook in a scratch directory (:mod:`sqmreport.build.execute`), exports
+self-contained HTML (the displayed HTML and the markdown narrative; no code, no
+streams, nothing fetched from the network) with a provenance footer, and moves every
+file into place atomically: a failed or interrupted build leaves the previous report
+as it was.
+
+Dependencies: each report records in the stamp (``.build.json``) the input files, the
+study-file options (:data:`sqmreport.analysis.REPORT_INPUTS`) and the notebook it was
+built from, with the library; a report is rebuilt when one of these changed, and the
+index page when the study's title, client, language or list of reports did.
 
 Speed: the notebooks run in parallel, each kernel forked from a template process
 that imported the libraries while the build checked the data
-(:mod:`sqmreport.build.forkserver`), and each starts from the survey the build has
-already read and checked (a pickle in a private scratch folder), not from the
+(:mod:`sqmreport.build.forkserver`, through the kernel provisioner of
+:mod:`sqmreport.build.provisioner`), and each starts from the survey the build has
+already read and checked (handed to the kernel before the first cell), not from the
 raw file.  :func:`build_studies` builds a batch of studies in one process, with one
 template for all of them.
 """
@@ -36,13 +42,15 @@ from pathlib import Path
 
 from sqmreport import __version__
 from sqmreport._clock import now
-from sqmreport.present.fonts import font_face
-from sqmreport.present.page import FONT_FACE, TOC
-from sqmreport.present.i18n import text
 from sqmreport._validation import InputError
+from sqmreport.analysis import REPORT_INPUTS
 from sqmreport.data.check import check as check_inputs
-from sqmreport.data.study import Study, load_study
-from sqmreport.data.survey import SURVEY_CACHE, load_survey
+from sqmreport.data.study import Data, Study, StudySpec, load_study
+from sqmreport.data.survey import load_survey
+from sqmreport.present import page as _page
+from sqmreport.present.fonts import font_face
+from sqmreport.present.i18n import text
+from sqmreport.present.page import FONT_FACE, TOC
 
 __all__ = ["BuildError", "NOTEBOOKS", "build", "build_studies", "check_parameters"]
 
@@ -51,66 +59,12 @@ NOTEBOOKS = PACKAGE / "notebooks"
 TEMPLATES = PACKAGE / "present" / "templates"
 PARAMETERS = ("study", "tables_dir")
 _VERSIONS = ("sqmreport", "numpy", "pandas", "scipy", "matplotlib", "seaborn",
-             "factor_analyzer", "papermill", "nbconvert")
+             "factor_analyzer", "papermill", "nbclient", "nbconvert")
 _STAMP = ".build.json"
+_STAMP_VERSION = 2
+INDEX_OPTIONS = ("title", "client", "language", "reports")  # what the index page shows
 LARGE = 250_000  # respondents from which at most two notebooks (kernels) run at once
 _PARTIAL = ".partial"  # a file being written; a build killed at that instant leaves one
-
-
-def __getattr__(name):
-    # Defined lazily: jupyter_client is imported only when a report is built.
-    if name == "LocalKernelManager":
-        from jupyter_client.manager import AsyncKernelManager
-
-        class LocalKernelManager(AsyncKernelManager):
-            """A kernel reached through local socket files, not TCP ports: no port
-            clashes between parallel builds, nothing listening on the network.  Its
-            own process output (not the cells', which the notebook keeps) is discarded,
-            so an interrupted build prints one line, not the kernel's traceback."""
-
-            socket_dir = None  # set per build: each kernel's sockets in its own scratch folder
-            extra_env = {}  # set per build: where the checked survey is cached
-            template = None  # set per build: a ForkServer to fork the kernel from
-
-            def __init__(self, **kwargs):
-                if self.socket_dir:  # concurrent kernels must not pick the same socket files
-                    kwargs.setdefault("ip", os.path.join(self.socket_dir, "kernel"))
-                super().__init__(transport="ipc", **kwargs)
-
-            async def start_kernel(self, **kwargs):
-                import subprocess
-
-                kwargs.setdefault("stdout", subprocess.DEVNULL)
-                kwargs.setdefault("stderr", subprocess.DEVNULL)
-                # semopy's optimisation path depends on set iteration order: a fixed hash
-                # seed makes the same inputs give byte-identical tables.
-                kwargs["env"] = {**kwargs.get("env", os.environ), "PYTHONHASHSEED": "0",
-                                 **self.extra_env}
-                return await super().start_kernel(**kwargs)
-
-            async def _async_launch_kernel(self, kernel_cmd, **kw):
-                if self.template is None:
-                    return await super()._async_launch_kernel(kernel_cmd, **kw)
-                import asyncio
-
-                from sqmreport.build.forkserver import ForkedProcess
-
-                env = {k: v for k, v in (kw.get("env") or os.environ).items()}
-                cwd = str(kw.get("cwd") or os.getcwd())
-                try:
-                    pid = await asyncio.to_thread(self.template.spawn, self.connection_file,
-                                                  env, cwd)
-                except (OSError, RuntimeError):  # the template is gone: start it the usual way
-                    return await super()._async_launch_kernel(kernel_cmd, **kw)
-                provisioner = self.provisioner
-                provisioner.process = ForkedProcess(pid)
-                provisioner.pid = provisioner.pgid = pid
-                provisioner.cwd = cwd
-                self._reconcile_connection_info(provisioner.connection_info)
-
-        globals()[name] = LocalKernelManager
-        return LocalKernelManager
-    raise AttributeError(name)
 
 
 class BuildError(RuntimeError):
@@ -193,6 +147,10 @@ def build_studies(study_paths, *, out=None, reports=None, force: bool = False,
         if other is not plan:
             raise InputError(f"{other.source} and {plan.source} both build into {plan.out}/: "
                              "give the studies different names")
+    for plan in plans:
+        if not plan.todo and plan.index_todo:  # no report to build, only the index page
+            plan.folder.mkdir(parents=True, exist_ok=True)
+            _write_study(plan)
     waiting = [plan for plan in plans if plan.todo]
     if waiting:
         widest = max(len(plan.todo) for plan in waiting)
@@ -211,13 +169,11 @@ class _Plan:
     source: str  # the study file as given
     study: Study
     out: Path  # as given, for messages
-    # The same, absolute: papermill's file handling changes the process's working directory
-    # while it reads and writes, to where it was when a build started (maybe an earlier one).
-    folder: Path
+    folder: Path  # the same, absolute: the process's working directory is not the build's
     wanted: list
-    inputs: list
-    todo: dict  # report -> (notebook, key)
-    stamps: dict
+    todo: dict  # report -> (notebook, what it depends on: see `_dependencies`)
+    stamps: dict  # as read from the stamp, updated as reports are written
+    index_todo: dict | None = None  # what the index page depends on, if it is to be written
     built: dict = field(default_factory=dict)  # report -> (page, tables)
     rebuilt: list = field(default_factory=list)
     left: int = 0  # notebooks not yet done
@@ -229,7 +185,8 @@ class _Plan:
 
 
 def _plan(study_path, out, reports, force: bool, notebooks: Path, library: str, log) -> _Plan:
-    """Read a study file and find which of its reports are to be (re)built."""
+    """Read a study file and find which of its reports (and whether its index page) are to
+    be (re)built."""
     study = load_study(study_path)
     wanted = reports or study.spec.reports
     unknown = [r for r in wanted if r not in study.spec.reports]
@@ -237,23 +194,117 @@ def _plan(study_path, out, reports, force: bool, notebooks: Path, library: str, 
         raise InputError(f"report {unknown[0]!r} is not among the study's reports "
                          f"({', '.join(study.spec.reports)})", file=study.path.name)
     out = Path(out) if out is not None else Path("reports") / study.name
-    inputs = _input_digests(study)
-    stamp_path = out.absolute() / _STAMP
-    stamps = json.loads(stamp_path.read_text()) if stamp_path.is_file() else {}
+    files = _input_files(study)
+    digests = {key: [(name, _file_digest(path)) for name, path in found]
+               for key, found in files.items()}
+    options = _options(study.spec)
+    stamps = _read_stamps(out.absolute() / _STAMP)
     todo = {}
     for report in wanted:
         notebook = notebooks / f"{report}.ipynb"
         if not notebook.is_file():
             raise BuildError(f"notebook {notebook.name} not found in {notebooks.name}/")
-        key = _digest(json.dumps({"inputs": inputs, "library": library,
-                                  "notebook": _file_digest(notebook)}, sort_keys=True).encode())
+        needs = _dependencies(report, digests, options, notebook, library)
         target = out / f"{report}.html"
-        if not force and stamps.get(report) == key and target.is_file():
+        if not force and stamps["reports"].get(report, {}).get("digest") == needs["digest"] \
+                and target.is_file():
             log(f"{target}: up to date")
         else:
             check_parameters(notebook)
-            todo[report] = (notebook, key)
-    return _Plan(str(study_path), study, out, out.absolute(), wanted, inputs, todo, stamps)
+            todo[report] = (notebook, needs)
+    index = {"options": {key: options[key] for key in INDEX_OPTIONS}, "library": library}
+    index["digest"] = _digest(json.dumps(index, sort_keys=True).encode())
+    index_todo = None
+    if force or stamps["index"].get("digest") != index["digest"] \
+            or not (out / "index.html").is_file():
+        index_todo = index
+    return _Plan(str(study_path), study, out, out.absolute(), wanted, todo, stamps, index_todo)
+
+
+def _read_stamps(path: Path) -> dict:
+    """The stamp of a study's reports; an unreadable or older one counts as none."""
+    try:
+        stamps = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        stamps = {}
+    if not isinstance(stamps, dict) or stamps.get("version") != _STAMP_VERSION:
+        stamps = {}
+    return {"version": _STAMP_VERSION, "reports": dict(stamps.get("reports", {})),
+            "index": dict(stamps.get("index", {}))}
+
+
+def _dependencies(report: str, digests: dict, options: dict, notebook: Path,
+                  library: str) -> dict:
+    """What ``report`` is built from: its input files (name and SHA-256), its study-file
+    options (each option's value as a digest), its notebook and the library, with one
+    digest of all of them."""
+    declared = REPORT_INPUTS.get(report)
+    if declared is None:  # a report nobody declared: everything counts
+        data, wanted = list(digests), list(options)
+    else:
+        data = [*declared["data"], *_undeclared(digests, "data")]
+        wanted = [*declared["options"], *_undeclared(options, "options")]
+    wanted += [f"data.{key}" for key in data]  # how a file is read: format, encoding, ...
+    inputs = dict(digests["study"])
+    for key in dict.fromkeys(data):
+        inputs.update(digests.get(key, []))
+    if "logo" in wanted:
+        inputs.update(digests.get("logo", []))
+    needs = {
+        "inputs": inputs,
+        "options": {key: _digest(json.dumps(options[key], sort_keys=True).encode())
+                    for key in sorted(set(wanted)) if key in options},
+        "notebook": {notebook.name: _file_digest(notebook)},
+        "library": library,
+    }
+    # The study file itself is listed (the footer shows it) but not part of the digest:
+    # what the report reads of it are its options.
+    counted = {**needs, "inputs": {k: v for k, v in inputs.items()
+                                   if (k, v) not in digests["study"]}}
+    needs["digest"] = _digest(json.dumps(counted, sort_keys=True).encode())
+    return needs
+
+
+def _undeclared(found: dict, kind: str) -> list:
+    """Keys no report declares in :data:`REPORT_INPUTS`: they count for every report."""
+    declared = {key for inputs in REPORT_INPUTS.values() for key in inputs[kind]}
+    special = {"study", "logo"} if kind == "data" else set()
+    return [key for key in found if key not in declared and key not in special
+            and not key.startswith("data.")]
+
+
+def _options(spec: StudySpec) -> dict:
+    """The study file's options by key: each top-level key, and each key of ``analysis``
+    and ``data`` as ``analysis.<key>`` and ``data.<key>``."""
+    values = spec.model_dump(mode="json")
+    options = {key: value for key, value in values.items() if key not in ("data", "analysis")}
+    for section in ("analysis", "data"):
+        options.update({f"{section}.{key}": value for key, value in values[section].items()})
+    return options
+
+
+def _input_files(study: Study) -> dict:
+    """{key: [(name relative to the study's folder, path)]} of the files the study reads:
+    ``study`` (the study file), each key of its ``data`` section, ``waves`` (the earlier
+    waves' files) and ``logo``."""
+    def named(path: Path) -> tuple[str, Path]:
+        try:
+            return path.relative_to(study.folder).as_posix(), path
+        except ValueError:
+            return path.as_posix(), path
+
+    files = {"study": [named(study.path)]}
+    for key in Data.model_fields:
+        entry = study.data_file(key)
+        if entry is not None:
+            files[key] = [named(study.resolve(entry.path))]
+    files["waves"] = []
+    for wave in study.spec.waves:
+        entry = study.wave_file(wave)
+        files["waves"].append(named(study.resolve(getattr(entry, "path", entry))))
+    if study.spec.logo:
+        files["logo"] = [named(study.resolve(study.spec.logo))]
+    return files
 
 
 class _Batch:
@@ -363,9 +414,12 @@ class _Batch:
                 self._lock.wait()
             self._kernels += 1
         try:
-            notebook = plan.todo[report][0]
-            plan.built[report] = _in_worker(_build_report, plan.study, report, notebook,
-                                            plan.inputs, cache, self.template)
+            notebook, needs = plan.todo[report]
+            page, tables, warnings = _build_report(plan.study, report, notebook,
+                                                   needs["inputs"], cache, self.template)
+            plan.built[report] = page, tables
+            for warning in warnings:
+                self.log(f"warning: {plan.source}: {warning}")
             self.log(f"{plan.out / (report + '.html')}: executed and exported "
                      f"({time.monotonic() - self._started:.1f} s)")
         except Exception as exc:
@@ -392,7 +446,7 @@ class _Batch:
 def _write_study(plan: _Plan) -> None:
     """Write the built reports, their tables, the stamps and the index page, each atomically."""
     out, pages = plan.folder, {r: page for r, (page, _) in plan.built.items()}
-    index = _index_page(plan.study, plan.study.spec.reports)
+    index = _index_page(plan.study, plan.study.spec.reports) if plan.index_todo else ""
     # One font subset for every page of the study: it is the slow part of embedding.
     characters = {c for c in set().union(*map(set, [index, *pages.values()])) if ord(c) > 0x7F}
     face = font_face("".join(characters))
@@ -408,20 +462,27 @@ def _write_study(plan: _Plan) -> None:
             (out / "tables").mkdir(exist_ok=True)
             _write_atomic(out / "tables" / name, data)
         _write_atomic(out / f"{report}.html", page.replace(FONT_FACE, face, 1).encode("utf-8"))
-        plan.stamps[report] = plan.todo[report][1]
-        _write_atomic(out / _STAMP, json.dumps(plan.stamps, indent=1, sort_keys=True).encode())
+        plan.stamps["reports"][report] = plan.todo[report][1]
+        _write_stamps(plan)
         plan.rebuilt.append(report)
-    _write_atomic(out / "index.html", index.replace(FONT_FACE, face, 1).encode())
+    if plan.index_todo:
+        _write_atomic(out / "index.html", index.replace(FONT_FACE, face, 1).encode())
+        plan.stamps["index"] = plan.index_todo
+        _write_stamps(plan)
+
+
+def _write_stamps(plan: _Plan) -> None:
+    _write_atomic(plan.folder / _STAMP,
+                  json.dumps(plan.stamps, indent=1, sort_keys=True, ensure_ascii=False).encode())
 
 
 def _cache_survey(survey, folder: Path) -> str:
     """Pickle the survey as checked and coded here for the build's kernels, so that each
-    report starts from it instead of reading and checking the data again
-    (:func:`sqmreport.data.survey.load_survey` takes it when asked for the same study)."""
+    report starts from it instead of reading and checking the data again (each kernel
+    hands it to :func:`sqmreport.data.survey.remember` before the notebook runs)."""
     path = folder / "survey.pickle"
     with open(path, "wb") as f:
-        pickle.dump({"study": str(survey.study.path), "survey": survey}, f,
-                    protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(survey, f, protocol=pickle.HIGHEST_PROTOCOL)
     return str(path)
 
 
@@ -466,57 +527,40 @@ def check_parameters(notebook: Path) -> None:
                          f"(expected: {', '.join(PARAMETERS)})")
 
 
-def _in_worker(function, *args):
-    """Run ``function`` in a worker thread and close the event loop jupyter gives that thread."""
-    from jupyter_core.utils import ensure_event_loop
-
-    try:
-        return function(*args)
-    finally:
-        loop = ensure_event_loop()
-        if not loop.is_running():
-            loop.run_until_complete(loop.shutdown_asyncgens())
-            loop.close()
-
-
-def _build_report(study: Study, report: str, notebook: Path, inputs: list,
-                  cache: str | None = None, template=None) -> tuple[str, dict]:
-    """Execute and export one report: its page (font not yet embedded) and its tables."""
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
-
-    from sqmreport.build.render import LocalKernelManager  # defined on first use (module __getattr__)
+def _build_report(study: Study, report: str, notebook: Path, inputs: dict,
+                  cache: str | None = None, template=None) -> tuple[str, dict, list]:
+    """Execute and export one report: its page (font not yet embedded), its tables and the
+    warnings about output that does not reach the page."""
+    from sqmreport.build.execute import CellFailed, KernelDied, execute
+    from sqmreport.build.provisioner import KERNEL_NAME, kernel_specs
 
     # The scratch folder is outside the reports, so that even a killed build leaves
     # nothing there; only the final renames touch the report folder.
     with tempfile.TemporaryDirectory(prefix=f"sqmreport-{report}-") as scratch:
         scratch = Path(scratch).resolve()
         tables = scratch / "tables"
-        executed = scratch / notebook.name
+        # semopy's optimisation path depends on set iteration order: a fixed hash seed
+        # makes the same inputs give byte-identical tables.
+        env = {**os.environ, "PYTHONHASHSEED": "0"}
         try:
-            # No `cwd`: papermill implements it with a process-wide chdir, which is not
-            # safe with notebooks running in parallel; every path passed is absolute.
-            # The notebook is written once, when done, not after every cell.
-            nb = papermill.execute_notebook(
-                str(notebook), str(executed), kernel_name="python3",
-                parameters={"study": str(study.path), "tables_dir": str(tables)},
-                progress_bar=False, log_output=False, report_mode=True,
-                request_save_on_cell_execute=False,
-                kernel_manager_class=type("ScratchKernelManager", (LocalKernelManager,),
-                                          {"socket_dir": str(scratch), "template": template,
-                                           "extra_env": {SURVEY_CACHE: cache} if cache else {}}))
-        except PapermillExecutionError as exc:
+            done = execute(notebook, {"study": str(study.path), "tables_dir": str(tables)},
+                           scratch=scratch, specs=kernel_specs(template),
+                           kernel_name=KERNEL_NAME, survey=cache, env=env)
+        except CellFailed as exc:
             evalue = _strip_ansi(exc.evalue)
             if exc.ename == "InputError":
                 raise InputError(evalue) from None
-            raise BuildError(f"{notebook.name}, cell {exc.exec_count}: {exc.ename}: {evalue}") from None
-        page = _export_html(nb, study, report, inputs)
+            raise BuildError(f"{notebook.name}, cell {exc.cell}: {exc.ename}: {evalue}") from None
+        except KernelDied as exc:
+            raise BuildError(f"{notebook.name}{', ' if exc.cell else ': '}{exc}") from None
+        page = _export_html(done.nb, study, report, sorted(inputs.items()))
         written = sorted(tables.iterdir()) if tables.is_dir() else []
-        return page, {table.name: table.read_bytes() for table in written}
+        return page, {table.name: table.read_bytes() for table in written}, done.warnings
 
 
 def _export_html(nb, study: Study, report: str, inputs: list) -> str:
     from nbconvert.exporters import TemplateExporter
+    from traitlets.config import Config
 
     class PageExporter(TemplateExporter):
         """The page exactly as the template writes it.  (nbconvert's HTMLExporter
@@ -528,9 +572,18 @@ def _export_html(nb, study: Study, report: str, inputs: list) -> str:
         file_extension = ".html"
 
     lang = study.language
-    exporter = PageExporter(template_name="sqmreport", extra_template_basedirs=[str(TEMPLATES)],
+    # Jupyter Book's tags: `remove-cell` hides a cell (researchers' notes), `remove-output`
+    # a cell's output; inputs are never shown.
+    config = Config()
+    config.TagRemovePreprocessor.enabled = True
+    config.TagRemovePreprocessor.remove_cell_tags = ["remove-cell"]
+    config.TagRemovePreprocessor.remove_all_outputs_tags = ["remove-output"]
+    config.TagRemovePreprocessor.remove_input_tags = ["remove-input"]
+    exporter = PageExporter(config=config, template_name="sqmreport",
+                            extra_template_basedirs=[str(TEMPLATES)],
                             exclude_input=True, exclude_input_prompt=True,
                             exclude_output_prompt=True)
+    exporter.register_filter("narrative", _Narrative(lang))
     resources = {"sqm": {
         "lang_tag": "zh-CN" if lang == "zh" else "en",
         "title": f"{study.spec.title} · {text(lang, f'reports.{report}')}",
@@ -544,21 +597,81 @@ def _export_html(nb, study: Study, report: str, inputs: list) -> str:
                              "generated")},
     }}
     body, _ = exporter.from_notebook_node(nb, resources=resources)
-    return body.replace(TOC, _toc(_headings(nb), text(lang, "toc")), 1)
+    body = _move_findings(body)
+    return body.replace(TOC, _toc(_headings(body), text(lang, "toc")), 1)
 
 
-_HEADING = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>')
+class _Narrative:
+    """The ``narrative`` filter of the template: a markdown cell as HTML, or "" when it is
+    for the other language (tagged ``lang-zh`` or ``lang-en``).
+
+    Raw HTML in the markdown is shown as text, never run (no script reaches a page), and
+    links with a harmful scheme (``javascript:``) are dropped.  Headings: ``#`` and ``##``
+    become section headings (``<h2>`` with an id, listed in the table of contents like the
+    sections the notebook shows), ``###`` and below stay subheadings."""
+
+    def __init__(self, language: str):
+        import mistune
+
+        class Renderer(mistune.HTMLRenderer):
+            def heading(renderer, text: str, level: int, **attrs) -> str:
+                level = max(level, 2)
+                if level > 2:
+                    return f"<h{level}>{text}</h{level}>\n"
+                return f'<h2 id="{self._id(text)}">{text}</h2>\n'
+
+        self.language = language
+        self.ids = set()
+        self.markdown = mistune.create_markdown(renderer=Renderer(escape=True),
+                                                plugins=["strikethrough", "table"])
+
+    def __call__(self, cell) -> str:
+        tags = cell.get("metadata", {}).get("tags", [])
+        languages = {tag[len("lang-"):] for tag in tags if tag.startswith("lang-")}
+        if languages and self.language not in languages:
+            return ""
+        source = cell.get("source", "")
+        source = "".join(source) if isinstance(source, list) else source
+        if not source.strip():
+            return ""
+        return f'<div class="narrative">\n{self.markdown(source)}</div>'
+
+    def _id(self, heading: str) -> str:
+        words = html.unescape(re.sub(r"<[^>]+>", "", heading)).lower()
+        base = "note-" + (re.sub(r"[^\w]+", "-", words).strip("-") or "section")
+        found, n = base, 1
+        while found in self.ids:
+            n += 1
+            found = f"{base}-{n}"
+        self.ids.add(found)
+        return found
 
 
-def _headings(nb) -> list[tuple[str, str]]:
-    """(id, text) of every section heading the notebook displayed, in order."""
-    found = []
-    for cell in nb.cells:
-        for output in cell.get("outputs", []):
-            markup = output.get("data", {}).get("text/html", "")
-            markup = "".join(markup) if isinstance(markup, list) else markup
-            found += [(i, html.unescape(t)) for i, t in _HEADING.findall(markup)]
-    return found
+def _move_findings(body: str) -> str:
+    """Put the key findings (displayed by the notebook's last cell, between the page's
+    findings markers) where the title block asked for them, so that they read first."""
+    begin, end = getattr(_page, "FINDINGS_BEGIN", None), getattr(_page, "FINDINGS_END", None)
+    marker = getattr(_page, "FINDINGS", None)
+    if not (begin and end and marker) or marker not in body:
+        return body
+    start = body.find(begin)
+    stop = body.find(end, start)
+    if start < 0 or stop < 0:
+        return body.replace(marker, "", 1)
+    block = body[start + len(begin):stop]
+    body = body[:start] + body[stop + len(end):]
+    return body.replace(marker, block, 1)
+
+
+_HEADING = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>', re.S)
+
+
+def _headings(body: str) -> list[tuple[str, str]]:
+    """(id, text) of every section heading of the page (sections the notebook displayed and
+    headings of its narrative), in order; the provenance footer is not one."""
+    main = body.split('<footer class="provenance">', 1)[0]
+    return [(i, html.unescape(re.sub(r"<[^>]+>", "", t)).strip())
+            for i, t in _HEADING.findall(main)]
 
 
 def _toc(headings: list, title: str) -> str:
@@ -594,12 +707,6 @@ def _versions() -> list[tuple[str, str]]:
     return found
 
 
-def _input_digests(study: Study) -> list[tuple[str, str]]:
-    """(name relative to the study's folder, SHA-256) of every input file."""
-    return [(path.relative_to(study.folder).as_posix(), _file_digest(path))
-            for path in study.input_files()]
-
-
 def _library_digest() -> str:
     parts = sorted(p for p in PACKAGE.rglob("*")
                    if p.suffix in {".py", ".yml", ".j2", ".css", ".json"} and p.is_file())
@@ -629,10 +736,12 @@ def _sweep_partial_files(out: Path) -> None:
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that readers see the old file or the new one, never a part."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=_PARTIAL, dir=path.parent)
+    """Write ``data`` to ``path`` so that readers see the old file or the new one, never a part.
+
+    The temporary file is created with mode 0666 less the process's umask, as any file
+    is (a report is for sharing; ``mkstemp``'s 0600 would not be)."""
+    fd, tmp = _create_partial(path)
     try:
-        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp creates 0600; a report is for sharing
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
@@ -643,10 +752,15 @@ def _write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+def _create_partial(path: Path) -> tuple[int, str]:
+    """A new file beside ``path`` (``.<name>.<random>.partial``), open for writing."""
+    for _ in range(100):
+        tmp = str(path.parent / f".{path.name}.{os.urandom(6).hex()}{_PARTIAL}")
+        try:
+            return os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary name beside {path}")
 
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")

@@ -8,8 +8,6 @@ personal-data columns dropped and free text masked.
 
 from __future__ import annotations
 
-import os
-import pickle
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,11 +19,9 @@ from sqmreport.data.files import read_table
 from sqmreport.data.privacy import mask_personal_data
 from sqmreport.data.study import Study, load_study
 
-__all__ = ["FORMS", "SURVEY_CACHE", "Survey", "load_survey", "reversed_items"]
+__all__ = ["FORMS", "Survey", "load_survey", "remember", "reversed_items"]
 
 FORMS = ("expectation", "perception", "adequate", "desired")
-# Set by ``sqmreport build`` in its kernels: the survey it has already read and checked.
-SURVEY_CACHE = "SQMREPORT_SURVEY_CACHE"
 
 
 @dataclass(frozen=True)
@@ -107,7 +103,7 @@ def load_survey(study) -> Survey:
         importance points that do not add up to 100, declared personal-data
         columns that are not in the file.
     """
-    cached = _from_build(study)
+    cached = _remembered(study)
     if cached is not None:
         return cached
     if not isinstance(study, Study):
@@ -177,15 +173,50 @@ def load_survey(study) -> Survey:
     return Survey(study, ratings, overall, recommend, importance, segments, comments, ids)
 
 
-def _from_build(study) -> Survey | None:
-    """The survey the running build has read and checked, if it is this study's."""
-    path = os.environ.get(SURVEY_CACHE)
-    if not path or not os.path.isfile(path):
+# Surveys already read and checked in this process (see `remember`):
+# study file -> (what its files were when read, survey).
+_REMEMBERED: dict[Path, tuple[tuple, Survey]] = {}
+
+
+def remember(survey: Survey) -> None:
+    """Let :func:`load_survey` return ``survey`` when asked for its study again.
+
+    ``sqmreport build`` reads and checks a study's survey once, then hands it to each
+    report's kernel through this function before the notebook runs, so that the
+    notebook's ``load_survey(study)`` does not read the file again.  The survey is
+    returned only while the study file and the survey file are the files it was read
+    from (same size and modification time); a changed file is read again.
+
+    Parameters
+    ----------
+    survey : Survey
+        A survey as :func:`load_survey` returned it.
+    """
+    _REMEMBERED[survey.study.path] = (_signature(survey.study), survey)
+
+
+def _remembered(study) -> Survey | None:
+    """The remembered survey of this study, if its files are unchanged."""
+    if not _REMEMBERED:
         return None
     wanted = study.path if isinstance(study, Study) else Path(study).resolve()
-    with open(path, "rb") as f:
-        cached = pickle.load(f)
-    return cached["survey"] if cached["study"] == str(wanted) else None
+    read_from, survey = _REMEMBERED.get(wanted, ((), None))
+    if survey is None or not read_from or read_from != _signature(survey.study):
+        return None
+    return survey
+
+
+def _signature(study: Study) -> tuple:
+    """(path, size, modification time) of the study file and its survey file."""
+    files = [study.path, study.resolve(study.data_file("survey").path)]
+    found = []
+    for path in files:
+        try:
+            stat = path.stat()
+        except OSError:
+            return ()
+        found.append((str(path), stat.st_size, stat.st_mtime_ns))
+    return tuple(found)
 
 
 def reversed_items(study: Study) -> list[str]:
