@@ -296,9 +296,13 @@ class Report:
         """
         key = f"{self._ns}figures.{name}"
         how = f'rep.figure("{name}", ax, title="...", note="...")'
-        caption = html.escape(self._words(f"{key}.title", title, values, how, "title"))
-        explain = html.escape(self._words(f"{key}.note", note, values, how, "note"))
         fig = ax.figure if hasattr(ax, "figure") else ax
+        try:
+            caption = html.escape(self._words(f"{key}.title", title, values, how, "title"))
+            explain = html.escape(self._words(f"{key}.note", note, values, how, "note"))
+        except Exception:
+            plt.close(fig)  # a notebook that fixes its title should not leak the figure
+            raise
         buffer = io.BytesIO()
         with matplotlib.rc_context(report_style(self.language)):
             fig.savefig(buffer, format="png", metadata={"Software": None})

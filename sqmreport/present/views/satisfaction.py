@@ -97,7 +97,7 @@ def csi(rep: Report, csi: sat.CSI) -> None:
     rep.table("csi", table, columns=["label", "weight", "mean", "score", "ci_low", "ci_high"],
               labels={"label": rep.t("columns.component"), "weight": rep.t("columns.weight_csi")},
               values={**_scale_note(csi.scale, csi.confidence), "weights": rep.t(weights)})
-    rep.add_findings(_csi_findings(c, rep.language))
+    rep.add_findings(_csi_findings(c, rep.language, csi.confidence))
 
 
 def nps(rep: Report, nps: sat.NPS) -> None:
@@ -238,8 +238,9 @@ def _response_findings(table: pd.DataFrame, lang: str) -> list[str]:
     return [text(lang, "findings.sample", usable=int(r["usable"]))]
 
 
-def _csi_findings(c, lang: str) -> list[str]:
-    return [text(lang, "findings.csi", csi=c.index, low=c.ci_low, high=c.ci_high)]
+def _csi_findings(c, lang: str, confidence: float) -> list[str]:
+    return [text(lang, "findings.csi", csi=c.index, low=c.ci_low, high=c.ci_high,
+                 level=confidence * 100)]
 
 
 def _dimension_findings(table: pd.DataFrame, survey: Survey) -> list[str]:
@@ -261,7 +262,7 @@ def _driver_findings(d, survey: Survey) -> list[str]:
     top = d.table.sort_values("rank").iloc[0]
     return [text(lang, "findings.drivers",
                  driver=survey.instrument.dimension(top["driver"]).name(lang),
-                 share=top["share"] * 100, r2=d.r_squared * 100)]
+                 share=top["share"] * 100, r2=d.r_squared * 100, k=len(d.table))]
 
 
 def _improve_findings(q: pd.DataFrame, survey: Survey) -> list[str]:
@@ -288,7 +289,8 @@ def findings(result: sat.SatisfactionResult, survey: Survey) -> list[str]:
     """The report's key findings (of :func:`~sqmreport.analysis.satisfaction.analyse`), as
     plain-language sentences in the study's language."""
     lang = survey.language
-    out = _response_findings(result.response, lang) + _csi_findings(result.csi, lang)
+    confidence = survey.study.spec.analysis.confidence
+    out = _response_findings(result.response, lang) + _csi_findings(result.csi, lang, confidence)
     out += _dimension_findings(result.dimensions, survey)
     if result.nps is not None:
         out += _nps_findings(result.nps, lang)
@@ -297,7 +299,6 @@ def findings(result: sat.SatisfactionResult, survey: Survey) -> list[str]:
     if result.q_matrix is not None:
         out += _improve_findings(result.q_matrix, survey)
     if result.segments is not None:
-        confidence = survey.study.spec.analysis.confidence
         tests = result.segments.tests
         out += _segment_findings(tests[tests["p_adjusted"] < 1 - confidence], survey)
     return out
