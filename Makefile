@@ -1,16 +1,18 @@
 # sqmreport: `make reports` builds the demo reports, `make test` runs the tests.
-# Both create the virtual environment in .venv when it is missing.
+# Every target creates the virtual environment in .venv when it is missing.
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STUDY  ?= data/demo/study.yml data/demo/study-en.yml
 
-.PHONY: reports test test-browser lab demo-data reference bench clean help
+.PHONY: reports test test-fast lint test-browser lab demo-data reference bench clean help
 
 help:
 	@echo "make reports [STUDY=path/to/study.yml]  build reports (default: the demo, zh and en)"
-	@echo "make test                               run the test suite (the browser check too, if Chromium is installed)"
+	@echo "make test                               run the whole test suite (the browser check too, if Chromium is installed)"
+	@echo "make test-fast                          only the unit tests (not the end-to-end ones marked e2e): under a minute"
+	@echo "make lint                               ruff, and the layers contract (lint-imports)"
 	@echo "make test-browser                       install Chromium (Debian) and run the browser check"
 	@echo "make lab                                open the notebooks in JupyterLab"
 	@echo "make demo-data                          regenerate data/demo from its script"
@@ -18,7 +20,8 @@ help:
 	@echo "make bench                              measure the speed and size targets side by side"
 	@echo "make clean                              remove built reports and caches"
 
-# The environment is rebuilt when the dependencies change.
+# The environment is rebuilt when the dependencies change.  The test extra brings pytest,
+# Playwright, ruff, import-linter and the setuptools that builds the wheel in the packaging test.
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
@@ -42,6 +45,15 @@ reports: $(BIN)/.installed
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest
 
+# Unit tests only: the end-to-end ones (builds, notebooks, kernels, the wheel, Chromium) are
+# marked e2e in tests/conftest.py.
+test-fast: $(BIN)/.installed
+	$(BIN)/python -m pytest -m "not e2e"
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check sqmreport tests bench data/demo
+	$(BIN)/lint-imports --no-cache
+
 # Chromium comes from Debian (apt-get, as root); Playwright from PyPI drives it.
 test-browser: $(BIN)/.installed
 	@command -v chromium >/dev/null || { \
@@ -49,8 +61,11 @@ test-browser: $(BIN)/.installed
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 	$(BIN)/python -m pytest tests/test_browser.py -v
 
+# The kernels start in sqmreport/notebooks, where the notebooks' default `study`
+# (../../data/demo/study.yml) is the demo.  JupyterLab refuses to run as root without
+# --allow-root (in a container, say); it is passed only then.
 lab: $(BIN)/.installed-lab
-	cd sqmreport/notebooks && ../../$(BIN)/jupyter lab
+	cd sqmreport/notebooks && ../../$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root)
 
 demo-data: $(BIN)/.installed
 	$(BIN)/python data/demo/generate.py

@@ -12,6 +12,45 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 DEMO = REPO / "data" / "demo"
 
+# -- end-to-end tests --------------------------------------------------------------------------
+# Tests that run `sqmreport build` or its CLI, execute notebooks, start kernels, build the wheel
+# or open Chromium are marked ``e2e`` here, in one place, so that `make test-fast`
+# (``pytest -m "not e2e"``) runs the unit tests of statistics and views in under a minute and
+# `make test` runs everything.  A new end-to-end test goes in one of these modules, or is named
+# below.
+E2E_MODULES = {
+    "test_browser.py",    # Chromium opens every demo report
+    "test_cli.py",        # `python -m sqmreport ...` in a subprocess
+    "test_packaging.py",  # builds the wheel, installs it, builds a study with it
+    "test_render.py",     # builds the demo and small studies
+    "test_safety.py",     # builds reports from hostile inputs
+}
+# In other modules: every test that uses one of these fixtures (they execute a notebook) ...
+E2E_FIXTURES = {
+    "test_notebooks.py": {"run"},
+}
+# ... and these tests, by name.
+E2E_TESTS = {
+    # the factor-analysis report's analysis of the whole demo, on polychoric correlations
+    "test_factor_analysis.py": {"test_the_ordinal_option_feeds_every_efa_step"},
+}
+
+
+def _computes_every_report(item) -> bool:
+    """A catalogue case with the outcome "ok" runs all three reports' analyses on the demo."""
+    case = getattr(item, "callspec", None) and item.callspec.params.get("case")
+    return item.path.name == "test_catalogue.py" and getattr(case, "outcome", None) == "ok"
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        module = item.path.name
+        if (module in E2E_MODULES
+                or set(getattr(item, "fixturenames", ())) & E2E_FIXTURES.get(module, set())
+                or getattr(item, "originalname", item.name) in E2E_TESTS.get(module, set())
+                or _computes_every_report(item)):
+            item.add_marker(pytest.mark.e2e)
+
 
 def small_survey(n: int = 30, seed: int = 7) -> pd.DataFrame:
     """A survey for a two-dimension, four-item instrument on a 1-5 scale."""
