@@ -21,13 +21,13 @@ DEMO = REPO / "data" / "demo"
 E2E_MODULES = {
     "test_browser.py",    # Chromium opens every demo report
     "test_cli.py",        # `python -m sqmreport ...` in a subprocess
-    "test_packaging.py",  # builds the wheel, installs it, builds a study with it
     "test_render.py",     # builds the demo and small studies
     "test_safety.py",     # builds reports from hostile inputs
 }
-# In other modules: every test that uses one of these fixtures (they execute a notebook) ...
+# In other modules: every test that uses one of these fixtures ...
 E2E_FIXTURES = {
-    "test_notebooks.py": {"run"},
+    "test_notebooks.py": {"run"},      # executes a notebook's cells on the demo
+    "test_packaging.py": {"wheel"},    # builds the wheel (and installs it, builds a study with it)
 }
 # ... and these tests, by name.
 E2E_TESTS = {

@@ -14,19 +14,21 @@ are not run, so the only ``sqmreport`` the fresh environment can import is the w
 
 from __future__ import annotations
 
+import ast
 import os
+import re
 import shutil
 import subprocess
 import sys
 import sysconfig
+import tomllib
 import zipfile
+from importlib.metadata import packages_distributions
 from pathlib import Path
 
 import pytest
 
 from .conftest import DEMO, REPO
-
-pytestmark = pytest.mark.e2e
 
 # Files of the package that are not Python: they reach the wheel only through package-data.
 _NOT_DATA = shutil.ignore_patterns("__pycache__", "*.pyc", ".*")
@@ -45,6 +47,29 @@ def _package_data(root: Path) -> set[str]:
             if p.is_file() and p.suffix not in (".py", ".pyc")
             and not any(part.startswith(".") or part == "__pycache__"
                         for part in p.relative_to(root).parts)}
+
+
+def _normalized(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def test_every_imported_package_is_declared():
+    """Each third-party module imported anywhere in sqmreport comes from a distribution
+    listed in pyproject.toml's dependencies (an undeclared one works here by accident)."""
+    modules = set()
+    for path in (REPO / "sqmreport").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                modules |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                modules.add(node.module.split(".")[0])
+    modules -= set(sys.stdlib_module_names) | {"sqmreport", "__future__"}
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    declared = {_normalized(re.match(r"[A-Za-z0-9_.-]+", d).group()) for d in project["dependencies"]}
+    provided_by = packages_distributions()
+    undeclared = {m: provided_by.get(m) for m in sorted(modules)
+                  if not {_normalized(d) for d in provided_by.get(m, [m])} & declared}
+    assert not undeclared, f"imported but not in pyproject.toml's dependencies: {undeclared}"
 
 
 @pytest.fixture(scope="module")
