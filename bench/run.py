@@ -217,7 +217,8 @@ def whole_study_at_scale(n: int = 1_000_000) -> None:
                 pass
             time.sleep(0.1)
         wall = time.perf_counter() - start
-    line(f"3. whole study, {n:,} respondents", f"{wall:.0f} s", "<= 90 s", wall <= 90 and process.returncode == 0)
+    line(f"3. whole study, {n:,} respondents", f"{wall:.0f} s", "<= 90 s",
+         wall <= 90 and process.returncode == 0)
     line("3. whole study, peak memory", f"{peak / 1e9:.2f} GB (all processes)", "<= 4 GB", peak <= 4e9)
 
 

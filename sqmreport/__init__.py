@@ -58,10 +58,10 @@ _API = {
     "compare_means": "stats.waves", "compare_summaries": "stats.waves",
     "scorecard": "stats.scorecard", "analyse_complaints": "stats.complaints",
     "pareto": "stats.complaints", "assess_maturity": "stats.maturity",
-    # building reports
-    "build": "build.render",
+    # building reports (``sq.build`` would be the ``sqmreport.build`` layer itself)
+    "build_reports": "build.render",
 }
-_RENAMED = {"assess_maturity": "assess"}
+_RENAMED = {"assess_maturity": "assess", "build_reports": "build"}
 # Modules whose names the 0.1 documentation gave (``sqmreport.efa.kmo`` ...): thin
 # aliases of ``sqmreport.stats.<name>`` (``sqmreport/efa.py`` ...).
 _MODULES = ("efa", "reliability", "cfa")

@@ -12,8 +12,8 @@ Each case starts from a copy of the demo study and changes one thing.  Outcomes:
 from __future__ import annotations
 
 import shutil
-from importlib import import_module
 from dataclasses import dataclass
+from importlib import import_module
 from pathlib import Path
 
 import pandas as pd
@@ -21,7 +21,6 @@ import pytest
 import yaml
 
 from sqmreport import InputError, load_study, load_survey
-
 from sqmreport.data.check import check
 
 from .conftest import DEMO, REPO

@@ -7,8 +7,13 @@ from numpy.testing import assert_allclose
 
 from sqmreport import InputError
 from sqmreport.stats.cfa import fit_cfa
-from sqmreport.stats.validity import (average_variance_extracted, composite_reliability,
-                                fornell_larcker, htmt, validity_table)
+from sqmreport.stats.validity import (
+    average_variance_extracted,
+    composite_reliability,
+    fornell_larcker,
+    htmt,
+    validity_table,
+)
 
 from .conftest import REPO
 

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from sqmreport import load_survey
-from sqmreport.stats.descriptives import dimension_scores
 from sqmreport.analysis.satisfaction import analyse
+from sqmreport.stats.descriptives import dimension_scores
 
 from .conftest import DEMO
 

@@ -12,7 +12,6 @@ from numpy.testing import assert_allclose
 from scipy.optimize import linear_sum_assignment
 
 from sqmreport import InputError
-
 from sqmreport.stats import efa
 
 from .conftest import REPO

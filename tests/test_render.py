@@ -296,10 +296,9 @@ def test_a_change_rebuilds_only_the_reports_that_depend_on_it(tmp_path, study_co
 def test_reports_are_written_with_the_umask_like_any_file(tmp_path):
     """No os.umask in the package: the mode comes from creating the file with 0666."""
     import os
+    from pathlib import Path
 
     from sqmreport.build.render import _write_atomic
-
-    from pathlib import Path
 
     status = Path("/proc/self/status").read_text() if os.path.exists("/proc/self/status") else ""
     mask = int(re.search(r"Umask:\s*(\d+)", status).group(1), 8) if "Umask" in status else None

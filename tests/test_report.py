@@ -7,7 +7,6 @@ import pandas as pd
 import pytest
 
 from sqmreport import load_survey
-
 from sqmreport.present import report
 from sqmreport.present.report import Report, format_value
 

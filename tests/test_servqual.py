@@ -6,8 +6,14 @@ import pytest
 from numpy.testing import assert_allclose
 from scipy import stats
 
-from sqmreport.stats.servqual import (difference_score_reliability, dimension_gaps, item_gaps,
-                                respondent_gaps, servqual_summary, zone_of_tolerance)
+from sqmreport.stats.servqual import (
+    difference_score_reliability,
+    dimension_gaps,
+    item_gaps,
+    respondent_gaps,
+    servqual_summary,
+    zone_of_tolerance,
+)
 
 DIMS = {"1": "a", "2": "a", "3": "b"}
 

@@ -126,7 +126,7 @@ def test_duplicated_header(write_study, tmp_path):
 
 def test_a_file_in_another_encoding_asks_for_it(write_study, tmp_path):
     path = write_study()
-    (tmp_path / "survey.csv").write_bytes("id,P_a1\n".encode() + "스\n".encode("cp949") + b"\xff\xfe")
+    (tmp_path / "survey.csv").write_bytes(b"id,P_a1\n" + "스\n".encode("cp949") + b"\xff\xfe")
     with pytest.raises(InputError, match="survey.csv: the file is not UTF-8 or GBK text"):
         load_survey(path)
 

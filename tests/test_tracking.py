@@ -15,20 +15,18 @@ import yaml
 from scipy import stats
 
 from sqmreport import InputError
-from sqmreport.stats.complaints import analyse_complaints, pareto
-from sqmreport.data.operations import load_complaints
-from sqmreport.stats.descriptives import adjust_p
-from sqmreport.stats.maturity import assess, rating
-from sqmreport.data.operations import load_assessment
-from sqmreport.stats.scorecard import normalise, scorecard
-from sqmreport.data.operations import load_kpi
+from sqmreport.analysis.tracking import analyse
+from sqmreport.analysis.waves import track
+from sqmreport.data.operations import load_assessment, load_complaints, load_kpi
 from sqmreport.data.study import load_study
 from sqmreport.data.survey import load_survey
-from sqmreport.analysis.tracking import analyse
-from sqmreport.present.views.tracking import findings
-from sqmreport.analysis.waves import track
-from sqmreport.stats.waves import compare_means, compare_summaries
 from sqmreport.data.waves import load_waves
+from sqmreport.present.views.tracking import findings
+from sqmreport.stats.complaints import analyse_complaints, pareto
+from sqmreport.stats.descriptives import adjust_p
+from sqmreport.stats.maturity import assess, rating
+from sqmreport.stats.scorecard import normalise, scorecard
+from sqmreport.stats.waves import compare_means, compare_summaries
 
 from .conftest import DEMO, small_spec, small_survey
 

@@ -25,7 +25,8 @@ from sqmreport.data.survey import Survey
 from sqmreport.data.waves import load_waves
 from sqmreport.stats.complaints import ComplaintResult, analyse_complaints
 from sqmreport.stats.maturity import MaturityResult, assess
-from sqmreport.stats.scorecard import ScorecardResult, scorecard as _scorecard
+from sqmreport.stats.scorecard import ScorecardResult
+from sqmreport.stats.scorecard import scorecard as _scorecard
 
 __all__ = ["Part", "TrackingResult", "Waves", "analyse", "complaints", "maturity", "scorecard",
            "waves"]

@@ -187,7 +187,7 @@ def track(survey: Survey, waves: list[WaveData], *, confidence: float = 0.95,
     changes = _changes(survey, previous, common, confidence)
     alpha = 1 - confidence
     changes["p_adjusted"] = np.nan
-    for (form, is_item), block in changes.groupby(["form", changes["kind"] == "item"]):
+    for _, block in changes.groupby(["form", changes["kind"] == "item"]):  # the families
         changes.loc[block.index, "p_adjusted"] = adjust_p(block["p_value"], p_adjust=p_adjust)
     key = ["wave", "form", "kind", "measure"]
     table = table.merge(changes.assign(wave=current, previous=previous.label), on=key, how="left")

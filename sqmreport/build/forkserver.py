@@ -39,9 +39,11 @@ __all__ = ["ForkServer", "available", "spawn", "start"]
 # template, so a longer import list delays them all.)
 WARM_MODULES = (
     "ipykernel.kernelapp", "matplotlib_inline.backend_inline", "matplotlib.pyplot",
-    "sqmreport.present.report", "sqmreport.analysis.satisfaction", "sqmreport.analysis.gap_model",
-    "sqmreport.analysis.factor_analysis", "sqmreport.analysis.tracking", "sqmreport.present.views.satisfaction",
-    "sqmreport.present.views.gap_model", "sqmreport.present.views.factor_analysis", "sqmreport.present.views.tracking",
+    "sqmreport.present.report",
+    "sqmreport.analysis.satisfaction", "sqmreport.analysis.gap_model",
+    "sqmreport.analysis.factor_analysis", "sqmreport.analysis.tracking",
+    "sqmreport.present.views.satisfaction", "sqmreport.present.views.gap_model",
+    "sqmreport.present.views.factor_analysis", "sqmreport.present.views.tracking",
 )
 _MESSAGE = 1 << 20  # the largest request: a kernel's command line and environment
 

@@ -110,6 +110,11 @@ def build(study_path, *, out=None, reports=None, force: bool = False,
         importing anything heavy) and stopped by it; default: the build starts one when
         it has a report to build (see :mod:`sqmreport.build.forkserver`).
 
+    Returns
+    -------
+    list of Built
+        One per report asked for: its page and whether this build (re)wrote it.
+
     Raises
     ------
     InputError

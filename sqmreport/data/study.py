@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -21,7 +21,7 @@ __all__ = ["REPORTS", "Study", "load_study"]
 
 REPORTS = ("satisfaction", "gap_model", "factor_analysis")
 
-Text = Union[str, dict[Literal["zh", "en"], str]]
+Text = str | dict[Literal["zh", "en"], str]
 Name = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=64)]
 
 

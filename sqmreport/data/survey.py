@@ -37,8 +37,8 @@ class Survey:
     study : Study
     ratings : dict of str to DataFrame
         ``"perception"`` (always), and ``"expectation"``, ``"adequate"`` and
-        ``"desired"`` when the survey has those forms: one column per item id, floats on the study's scale, NaN for
-        missing, reverse-coded items already recoded.
+        ``"desired"`` when the survey has those forms: one column per item id, floats on
+        the study's scale, NaN for missing, reverse-coded items already recoded.
     overall : Series or None
         Overall satisfaction, on ``study.spec.overall.scale``.
     recommend : Series or None
@@ -167,7 +167,7 @@ def load_survey(study) -> Survey:
         labels = {k: (v if isinstance(v, str) else v.get(spec.language) or next(iter(v.values())))
                   for k, v in seg.values.items()}
         values = raw[seg.column].astype("string").str.strip()
-        segments[seg.column] = values.map(lambda v: labels.get(v, v), na_action="ignore")
+        segments[seg.column] = values.map(lambda v, labels=labels: labels.get(v, v), na_action="ignore")
 
     ids = raw[spec.respondent_id].astype("string").str.strip()
     return Survey(study, ratings, overall, recommend, importance, segments, comments, ids)

@@ -12,7 +12,6 @@ import hashlib
 import io
 import os
 import tempfile
-
 from functools import cache
 from pathlib import Path
 

@@ -20,11 +20,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from sqmreport.present import page as _page
 from sqmreport._clock import now
+from sqmreport.data.survey import Survey
+from sqmreport.present import page as _page
 from sqmreport.present.i18n import LOCALE_FILES, MissingText, has_text, text
 from sqmreport.present.plots import report_style
-from sqmreport.data.survey import Survey
 
 __all__ = ["Report", "Text"]
 

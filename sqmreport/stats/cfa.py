@@ -180,7 +180,7 @@ def fit_cfa(data: pd.DataFrame, model: dict) -> CFAResult:
              "loading": std_loadings[items.index(i), k]}
             for k, (f, group) in enumerate(model.items()) for i in group]
     loadings = pd.DataFrame(rows)
-    heywood = [i for i, t, l in zip(items, theta, std_loadings.sum(axis=1)) if t < 0 or abs(l) > 1]
+    heywood = [i for i, t, lam in zip(items, theta, std_loadings.sum(axis=1)) if t < 0 or abs(lam) > 1]
     return CFAResult(
         loadings=loadings,
         factor_correlations=pd.DataFrame(corr, index=list(model), columns=list(model)),

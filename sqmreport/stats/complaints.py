@@ -19,7 +19,6 @@ import pandas as pd
 
 from sqmreport._validation import check_option
 
-
 __all__ = ["ComplaintResult", "analyse_complaints", "pareto"]
 
 @dataclass(frozen=True)

@@ -622,7 +622,7 @@ def adjust_p(p_values, *, p_adjust: str = "holm") -> np.ndarray:
     if p_adjust == "holm":
         adjusted = np.maximum.accumulate((m - np.arange(m)) * ranked)
     else:
-        adjusted = np.minimum.accumulate((m / np.arange(m, 0, -1) * ranked[::-1]))[::-1]
+        adjusted = np.minimum.accumulate(m / np.arange(m, 0, -1) * ranked[::-1])[::-1]
     result = np.empty(m)
     result[order] = np.minimum(adjusted, 1)
     out[ok] = result

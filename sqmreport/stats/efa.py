@@ -214,7 +214,8 @@ def polychoric(data: pd.DataFrame) -> pd.DataFrame:
 
 
 def check_positive_definite(r: pd.DataFrame) -> None:
-    """Raise :class:`~sqmreport._validation.Degenerate` unless a correlation (or covariance) matrix can be inverted.
+    """Raise :class:`~sqmreport._validation.Degenerate` unless a correlation (or covariance)
+    matrix can be inverted.
 
     Parameters
     ----------
@@ -344,7 +345,8 @@ class BartlettResult:
     n: int
 
 
-def bartlett(data: pd.DataFrame, *, missing: str = "pairwise", correlation: str = "pearson") -> BartlettResult:
+def bartlett(data: pd.DataFrame, *, missing: str = "pairwise",
+             correlation: str = "pearson") -> BartlettResult:
     """Bartlett's test that the correlation matrix is an identity matrix.
 
     Parameters

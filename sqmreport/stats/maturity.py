@@ -23,7 +23,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-
 __all__ = ["LEVELS", "MaturityResult", "assess", "rating"]
 
 LEVELS = {1: "initial", 2: "repeatable", 3: "defined", 4: "managed", 5: "optimizing"}

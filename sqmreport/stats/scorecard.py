@@ -23,7 +23,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-
 __all__ = ["ScorecardResult", "normalise", "scorecard"]
 
 

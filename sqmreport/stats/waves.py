@@ -17,7 +17,6 @@ import pandas as pd
 
 from sqmreport.stats._options import check_confidence
 
-
 __all__ = ["MIN_PAIRED", "MeanChange", "compare_means", "compare_samples", "compare_summaries"]
 
 MIN_PAIRED = 3  # fewer repeated ids than this give no usable correlation: test as independent

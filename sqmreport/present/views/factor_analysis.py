@@ -148,7 +148,8 @@ def reliability(rep: Report, reliability: fa.Reliability) -> None:
     table = reliability.table.copy()
     table.insert(1, "label", table["dimension"].map(rep.dimension_name))
     rep.table("reliability", table,
-              columns=["label", "k", "alpha", "alpha_ci_low", "alpha_ci_high", "std_alpha", "omega_total", "n"],
+              columns=["label", "k", "alpha", "alpha_ci_low", "alpha_ci_high", "std_alpha",
+                       "omega_total", "n"],
               labels={"label": rep.t("columns.dimension")})
     items = reliability.item_total.copy()
     items.insert(2, "label", items["item"].map(rep.item_label))
@@ -169,7 +170,8 @@ def cfa(rep: Report, cfa: fa.CFA) -> None:
     shown["shown"] = [_fit_value(m, v) for m, v in zip(shown["measure"], shown["value"])]
     ci = f"[{f['rmsea_ci_low']:.3f}, {f['rmsea_ci_high']:.3f}]"
     shown.loc[shown["measure"] == "rmsea", "shown"] += f" {ci}"
-    shown["met_label"] = shown["met"].map(lambda b: "" if b is None else rep.t(f"yes_no.{'yes' if b else 'no'}"))
+    shown["met_label"] = shown["met"].map(
+        lambda b: "" if b is None else rep.t(f"yes_no.{'yes' if b else 'no'}"))
     rep.table("cfa_fit", shown, csv=False, columns=["label", "shown", "cutoff", "met_label"],
               labels={"label": rep.t("fa_columns.measure"), "shown": rep.t("fa_columns.value"),
                       "met_label": rep.t("fa_columns.met")},
@@ -193,7 +195,8 @@ def _fit_value(measure: str, value: float) -> str:
 
 
 def validity(rep: Report, cfa: fa.CFA) -> None:
-    """Convergent and discriminant validity of the CFA model (``cfa``: :func:`sqmreport.analysis.factor_analysis.cfa`)."""
+    """Convergent and discriminant validity of the CFA model
+    (``cfa``: :func:`sqmreport.analysis.factor_analysis.cfa`)."""
     rep.section("validity")
     if cfa.validity is None:
         if cfa.problem is not None:

@@ -11,10 +11,10 @@ import html
 import numpy as np
 import pandas as pd
 
-from sqmreport.present import plots
 from sqmreport.analysis import gap_model as gap
 from sqmreport.analysis.gap_model import GAPS, LOW_RELIABILITY, GapResult
 from sqmreport.data.survey import Survey, reversed_items
+from sqmreport.present import plots
 from sqmreport.present.i18n import text
 from sqmreport.present.report import Report
 

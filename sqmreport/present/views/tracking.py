@@ -13,14 +13,14 @@ import html
 import numpy as np
 import pandas as pd
 
-from sqmreport.present import plots
-from sqmreport.data.instruments import _pick, _texts
-from sqmreport.stats.maturity import LEVELS
-from sqmreport.present.report import Report
-from sqmreport.data.study import GROUPS
 from sqmreport.analysis.tracking import Part, TrackingResult, Waves
+from sqmreport.data.instruments import _pick, _texts
+from sqmreport.data.study import GROUPS
 from sqmreport.data.survey import Survey
+from sqmreport.present import plots
 from sqmreport.present.i18n import text
+from sqmreport.present.report import Report
+from sqmreport.stats.maturity import LEVELS
 
 __all__ = ["complaints", "findings", "maturity", "scorecard", "waves"]
 
