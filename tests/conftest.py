@@ -22,6 +22,7 @@ E2E_MODULES = {
     "test_browser.py",    # Chromium opens every demo report
     "test_cli.py",        # `python -m sqmreport ...` in a subprocess
     "test_render.py",     # builds the demo and small studies
+    "test_researcher.py", # the README's quick start: edit a notebook, rebuild
     "test_safety.py",     # builds reports from hostile inputs
 }
 # In other modules: every test that uses one of these fixtures ...
