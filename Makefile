@@ -17,7 +17,7 @@ help:
 	@echo "make lab                                open the notebooks in JupyterLab"
 	@echo "make demo-data                          regenerate data/demo from its script"
 	@echo "make reference                          regenerate tests/reference/*.csv with R (psych, lavaan)"
-	@echo "make bench                              measure the speed and size targets side by side"
+	@echo "make bench [TARGETS=\"1 3\"]              measure the speed and size targets side by side"
 	@echo "make clean                              remove built reports and caches"
 
 # The environment is rebuilt when the dependencies change.  The test extra brings pytest,
@@ -81,4 +81,4 @@ clean:
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 
 bench: $(BIN)/.installed
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(TARGETS)

@@ -271,14 +271,19 @@ def out_of_core(rows: int = int(os.environ.get("SQMREPORT_BENCH_OOC_ROWS", 100_0
          peak <= 8e9)
 
 
-def main() -> None:
+TARGETS = {"1": build_overhead, "2": analysis_at_scale, "3": whole_study_at_scale,
+           "4": batches, "5": out_of_core}
+
+
+def main(argv: list[str]) -> None:
+    """Every target, or those named: ``python bench/run.py 1 3`` (``make bench TARGETS="1 3"``)."""
+    unknown = [a for a in argv if a not in TARGETS]
+    if unknown:
+        sys.exit(f"error: no benchmark target {unknown[0]!r} (targets: {', '.join(TARGETS)})")
     print(f"sqmreport benchmarks on {os.cpu_count()} cores, Python {sys.version.split()[0]}")
-    build_overhead()
-    analysis_at_scale()
-    whole_study_at_scale()
-    batches()
-    out_of_core()
+    for name in argv or TARGETS:
+        TARGETS[name]()
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])
