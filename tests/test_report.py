@@ -1,5 +1,6 @@
 """The display layer: titled tables and figures, escaping, formatting, the logo."""
 
+import csv
 import re
 
 import numpy as np
@@ -60,3 +61,19 @@ def test_logo_must_be_an_image(write_study, tmp_path):
     from sqmreport import InputError, load_study
     with pytest.raises(InputError, match="key 'logo': 'logo.txt' is not a PNG"):
         load_study(write_study(small_spec(logo="logo.txt")))
+
+
+HOSTILE = ["=HYPERLINK(\"http://x\",\"y\")", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A2)",
+           "\tindent", "\rreturn", "Normal text", "a=b"]
+
+
+def test_tables_neutralise_texts_a_spreadsheet_would_run(rep, shown, tmp_path):
+    frame = pd.DataFrame({"label": HOSTILE, "n": [-1.5] * len(HOSTILE)})
+    rep.table("hostile", frame.rename(columns={"label": "=label"}), title="T", note="N")
+    with open(tmp_path / "tables" / "hostile.csv", encoding="utf-8-sig", newline="") as f:
+        header, *rows = list(csv.reader(f))
+    assert header == ["'=label", "n"]
+    for original, (cell, n) in zip(HOSTILE, rows, strict=True):
+        expected = original.replace("\r", "\n")  # a bare carriage return would end the row
+        assert cell == ("'" + expected if original[0] in "=+-@\t\r" else expected)
+        assert n == "-1.5"  # numbers are numbers, negative ones too

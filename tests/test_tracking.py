@@ -438,3 +438,16 @@ def test_demo_study_file_keeps_tracking_keys_documented():
     spec = yaml.safe_load((DEMO / "study.yml").read_text(encoding="utf-8"))
     assert {"waves", "scorecard", "complaints"} <= set(spec)
     assert {"kpi", "complaints", "maturity"} <= set(spec["data"])
+
+
+def test_a_wave_label_that_looks_like_a_formula_survives_its_waves_csv(write_study, tmp_path):
+    from sqmreport.present.report import formula_safe
+
+    before = small_survey(n=30, seed=5)
+    survey = load_survey(_wave_study(write_study, tmp_path, before))
+    table = track(survey, load_waves(survey.study)).table.replace({"wave": {"autumn": "=autumn"}})
+    formula_safe(table).to_csv(tmp_path / "waves.csv", index=False)  # as a build writes it
+    assert "'=autumn" in (tmp_path / "waves.csv").read_text()
+    spec = small_spec(waves=[{"label": "=autumn", "tables": "waves.csv"}], wave="winter")
+    later = load_survey(write_study(spec))
+    assert track(later, load_waves(later.study)).previous == "=autumn"

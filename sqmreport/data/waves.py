@@ -106,6 +106,10 @@ def _wave_tables(study: Study, label: str, path: str) -> WaveData:
         raise InputError(f"not a waves.csv written by sqmreport: column"
                          f"{'s' if len(missing) > 1 else ''} {', '.join(missing)} not found",
                          file=path)
+    # A build writes a text that starts like a spreadsheet formula with an apostrophe before
+    # it (sqmreport.present.report.formula_safe): read the wave labels back as they were.
+    frame["wave"] = frame["wave"].astype("string").str.replace(r"^'(?=[=+\-@\t\r])", "",
+                                                               regex=True)
     rows = frame[frame["wave"].astype("string").str.strip() == label].copy()
     if rows.empty:
         found = ", ".join(repr(w) for w in frame["wave"].astype("string").unique()[:5])

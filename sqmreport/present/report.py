@@ -26,7 +26,35 @@ from sqmreport.present import page as _page
 from sqmreport.present.i18n import LOCALE_FILES, MissingText, has_text, text
 from sqmreport.present.plots import report_style
 
-__all__ = ["Report", "Text"]
+__all__ = ["Report", "Text", "formula_safe"]
+
+# A spreadsheet evaluates a cell that starts with one of these as a formula (OWASP, "CSV
+# injection"): a text from the data or the study file must not.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every text cell and column name that a spreadsheet would evaluate
+    neutralised by a leading apostrophe (``=1+1`` -> ``'=1+1``); numbers are left alone.
+    A carriage return inside a text becomes a line feed: the CSV writer quotes a field
+    with a line feed, but would leave a bare carriage return unquoted, which ends the row
+    in a spreadsheet.
+
+    Examples
+    --------
+    >>> formula_safe(pd.DataFrame({"=x": ["=1+1", "@SUM(A1)", "ok"], "n": [-1, 2, 3]})).to_dict("list")
+    {"'=x": ["'=1+1", "'@SUM(A1)", 'ok'], 'n': [-1, 2, 3]}
+    """
+    def safe(value):
+        if not isinstance(value, str):
+            return value
+        text = value.replace("\r\n", "\n").replace("\r", "\n")
+        return f"'{text}" if value.startswith(FORMULA_START) else text
+
+    out = frame.rename(columns=safe)
+    for column in out.columns[[not pd.api.types.is_numeric_dtype(t) for t in out.dtypes]]:
+        out[column] = out[column].map(safe)
+    return out
 
 #: A text given in the notebook: one string, or one per report language (``{"zh": ..., "en": ...}``).
 Text = str | Mapping[str, str]
@@ -224,9 +252,10 @@ class Report:
         _display(f'<p class="note">{html.escape(self.t(key, **values))}</p>')
 
     def write_table(self, name: str, frame: pd.DataFrame) -> None:
-        """Write ``tables/<name>.csv`` (UTF-8 with BOM, for Excel), unrounded."""
+        """Write ``tables/<name>.csv`` (UTF-8 with BOM, for Excel), unrounded, with texts a
+        spreadsheet would run as formulas neutralised (:func:`formula_safe`)."""
         if self.tables_dir is not None:
-            frame.to_csv(self.tables_dir / f"{name}.csv", index=False, encoding="utf-8-sig",
+            formula_safe(frame).to_csv(self.tables_dir / f"{name}.csv", index=False, encoding="utf-8-sig",
                          lineterminator="\n")
 
     def table(self, name: str, frame: pd.DataFrame, *, key: str | None = None,
