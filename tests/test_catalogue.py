@@ -36,6 +36,10 @@ class Case:
     files: object = None  # callable(folder) -> None, for raw bytes
 
 
+def _append(path, text):
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
 def _set(column, rows, value):
     def change(d):
         d.loc[rows, column] = value
@@ -117,6 +121,15 @@ CASES = [
          spec=_spec(data__survey="../survey.csv")),
     Case("invalid YAML", "error", r"study.yml: not valid YAML at line \d+",
          files=lambda f: (f / "study.yml").write_text("name: demo\ntitle: [broken\n", encoding="utf-8")),
+    Case("key given twice in the study file", "error",
+         r"study.yml: not valid YAML at line \d+: key 'min_group_size' is given twice",
+         files=lambda f: _append(f / "study.yml", "min_group_size: 5\nmin_group_size: 1\n")),
+    Case("YAML alias in the study file", "error",
+         r"study.yml: not valid YAML at line \d+: aliases \(\*a\) are not allowed",
+         files=lambda f: _append(f / "study.yml", "fieldwork: &a 2026\nclient: *a\n")),
+    Case("study file nested too deep", "error",
+         r"study.yml: not valid YAML at line 1: nested more than 12 levels deep",
+         files=lambda f: (f / "study.yml").write_text("a: " + "[" * 40 + "]" * 40 + "\n")),
     Case("study file not UTF-8", "error", r"study.yml: the study file is not UTF-8 text",
          files=lambda f: (f / "study.yml").write_bytes((f / "study.yml").read_text(encoding="utf-8").encode("gbk"))),
     Case("reverse item not in the instrument", "error", r"key 'reverse_items': 23 is not an item", spec=_spec(reverse_items=[23])),

@@ -262,6 +262,44 @@ class Study:
         return self.spec.wave or self.spec.fieldwork or self.spec.name
 
 
+MAX_DEPTH = 12  # a study file nests 4 levels; anything far deeper is not a study file
+
+
+class _StudyLoader(yaml.SafeLoader):
+    """YAML as a study file needs it, refused before it costs memory: no aliases (a chain
+    of them expands a few kilobytes into gigabytes; write the value out instead), no key
+    given twice in a mapping (YAML would let the second silently win), and no nesting
+    deeper than :data:`MAX_DEPTH`."""
+
+    _depth = 0
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            raise yaml.composer.ComposerError(
+                None, None, f"aliases (*{event.anchor}) are not allowed in a study file; "
+                            "write the value out", event.start_mark)
+        if self._depth >= MAX_DEPTH:
+            raise yaml.composer.ComposerError(
+                None, None, f"nested more than {MAX_DEPTH} levels deep", event.start_mark)
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if isinstance(key, (str, int, float, bool)) and key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"key {key!r} is given twice (the second would silently win)",
+                    key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
 def load_study(path) -> Study:
     """Read a study file and check every key.
 
@@ -286,7 +324,7 @@ def load_study(path) -> Study:
     if not path.is_file():
         raise InputError("study file not found", file=str(path))
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_StudyLoader)
     except UnicodeDecodeError:
         raise InputError("the study file is not UTF-8 text", file=shown) from None
     except yaml.YAMLError as exc:
