@@ -36,6 +36,10 @@ class Case:
     files: object = None  # callable(folder) -> None, for raw bytes
 
 
+def _column(segment):
+    return segment if isinstance(segment, str) else segment["column"]
+
+
 def _append(path, text):
     path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
 
@@ -121,6 +125,11 @@ CASES = [
          spec=_spec(data__survey="../survey.csv")),
     Case("invalid YAML", "error", r"study.yml: not valid YAML at line \d+",
          files=lambda f: (f / "study.yml").write_text("name: demo\ntitle: [broken\n", encoding="utf-8")),
+    Case("groups smaller than 3 allowed", "error", r"key 'min_group_size': input should be greater than or equal to 3, got 1", spec=_spec(min_group_size=1)),
+    Case("respondent id as a segment", "error", r"key 'segments': 'respondent_id' is the respondent id",
+         spec=lambda s: s.update(segments=[*s["segments"], s["respondent_id"]])),
+    Case("personal column as a segment", "error", r"key 'segments': '.+' is listed in personal_columns",
+         spec=lambda s: s.update(personal_columns=[_column(s["segments"][0])])),
     Case("key given twice in the study file", "error",
          r"study.yml: not valid YAML at line \d+: key 'min_group_size' is given twice",
          files=lambda f: _append(f / "study.yml", "min_group_size: 5\nmin_group_size: 1\n")),

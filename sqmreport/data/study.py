@@ -20,6 +20,8 @@ from sqmreport.data.instruments import Instrument, load_instrument
 __all__ = ["REPORTS", "Study", "load_study"]
 
 REPORTS = ("satisfaction", "gap_model", "factor_analysis")
+# No study may show groups smaller than this: one or two respondents are identifiable.
+MIN_GROUP_FLOOR = 3
 
 Text = str | dict[Literal["zh", "en"], str]
 Name = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=64)]
@@ -181,7 +183,7 @@ class StudySpec(_Spec):
     segments: list[str | Segment] = []
     comments: str | None = None
     personal_columns: list[str] = []
-    min_group_size: int = Field(default=5, ge=1)
+    min_group_size: int = Field(default=5, ge=MIN_GROUP_FLOOR)
     questionnaires: Questionnaires | None = None
     reports: list[Literal["satisfaction", "gap_model", "factor_analysis"]] = ["satisfaction"]
     logo: str | None = None
@@ -499,6 +501,13 @@ def _check_consistency(study: Study, shown: str) -> None:
                          f"({', '.join(columns) or 'none defined'})", file=shown)
     if len(set(columns)) != len(columns):
         raise InputError("key 'segments' names a column twice", file=shown)
+    for column in columns:
+        if column == spec.respondent_id:
+            raise InputError(f"key 'segments': {column!r} is the respondent id; a group per "
+                             "respondent would show each one's answers", file=shown)
+        if column in spec.personal_columns:
+            raise InputError(f"key 'segments': {column!r} is listed in personal_columns, "
+                             "which are dropped when the file is read", file=shown)
     if len(set(spec.reports)) != len(spec.reports):
         raise InputError("key 'reports' names a report twice", file=shown)
 
