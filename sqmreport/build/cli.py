@@ -63,6 +63,9 @@ def main(argv=None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
+        # The outcome is decided and said: what jupyter_client's objects may still report
+        # while they are collected at exit (their __del__ on a loop that is gone) is noise.
+        sys.unraisablehook = lambda unraisable: None
         print("interrupted: the previous reports are unchanged", file=sys.stderr)
         return EXIT_INTERRUPTED
 
