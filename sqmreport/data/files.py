@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from sqmreport._validation import InputError
+from sqmreport.data.inputs import read_bytes
 
 __all__ = ["read_table", "FORMATS", "ENCODINGS"]
 
@@ -58,23 +59,23 @@ def read_table(path, *, shown: str | None = None, format: str | None = None,
     if fmt is None:
         raise InputError(f"cannot tell the file's format from {path.suffix or 'no extension'!r}; "
                          "use .csv, .xlsx or .parquet, or set `format`", file=shown)
-    if path.stat().st_size == 0:
+    raw = read_bytes(path, shown=shown)
+    if not raw:
         raise InputError("the file is empty", file=shown)
     if fmt == "csv":
-        frame = _read_csv(path, shown, encoding, delimiter)
+        frame = _read_csv(raw, shown, encoding, delimiter)
     elif fmt == "xlsx":
-        frame = _read_xlsx(path, shown, sheet)
+        frame = _read_xlsx(raw, shown, sheet)
     else:
         try:
-            frame = pd.read_parquet(path)
+            frame = pd.read_parquet(io.BytesIO(raw))
         except Exception as exc:  # pyarrow raises several unrelated types
             raise InputError(f"not a readable Parquet file ({type(exc).__name__})",
                              file=shown) from None
     return _check_header(frame, shown)
 
 
-def _decode(path: Path, shown: str, encoding: str | None) -> tuple[str, str]:
-    raw = path.read_bytes()
+def _decode(raw: bytes, shown: str, encoding: str | None) -> tuple[str, str]:
     for enc in ([encoding] if encoding else ENCODINGS):
         try:
             return raw.decode(enc), enc
@@ -85,8 +86,8 @@ def _decode(path: Path, shown: str, encoding: str | None) -> tuple[str, str]:
                      "or set `encoding` in the study file", file=shown)
 
 
-def _read_csv(path: Path, shown: str, encoding: str | None, delimiter: str | None):
-    text, used = _decode(path, shown, encoding)
+def _read_csv(raw: bytes, shown: str, encoding: str | None, delimiter: str | None):
+    text, used = _decode(raw, shown, encoding)
     if encoding == "utf-8" and text.startswith("\ufeff"):
         text = text[1:]
     header = text.splitlines()[0] if text.strip() else ""
@@ -109,9 +110,9 @@ def _read_csv(path: Path, shown: str, encoding: str | None, delimiter: str | Non
     return frame
 
 
-def _read_xlsx(path: Path, shown: str, sheet):
+def _read_xlsx(raw: bytes, shown: str, sheet):
     try:
-        frame = pd.read_excel(path, sheet_name=0 if sheet is None else sheet, dtype=object,
+        frame = pd.read_excel(io.BytesIO(raw), sheet_name=0 if sheet is None else sheet, dtype=object,
                               engine="openpyxl")
     except ValueError as exc:
         raise InputError(f"cannot read the sheet: {exc}", file=shown) from None

@@ -15,6 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from sqmreport._validation import InputError
+from sqmreport.data.inputs import read_bytes
 from sqmreport.data.instruments import Instrument, load_instrument
 
 __all__ = ["REPORTS", "Study", "load_study"]
@@ -323,10 +324,10 @@ def load_study(path) -> Study:
     """
     path = Path(path)
     shown = path.name
-    if not path.is_file():
+    if not path.exists():
         raise InputError("study file not found", file=str(path))
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_StudyLoader)
+        raw = yaml.load(read_bytes(path, shown=shown).decode("utf-8"), Loader=_StudyLoader)
     except UnicodeDecodeError:
         raise InputError("the study file is not UTF-8 text", file=shown) from None
     except yaml.YAMLError as exc:
