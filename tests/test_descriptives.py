@@ -131,14 +131,38 @@ def test_kruskal_wallis_effect_size_is_h_over_n_minus_1():
 
 
 def test_small_groups_are_left_out_of_the_test_and_suppressed():
-    scores = pd.DataFrame({"m": list(range(20)) + [1, 2]})
-    segments = pd.DataFrame({"s": ["a"] * 10 + ["b"] * 10 + ["tiny"] * 2})
+    scores = pd.DataFrame({"m": list(range(32)) + [1, 2]})
+    segments = pd.DataFrame({"s": ["a"] * 10 + ["b"] * 10 + ["c"] * 12 + ["tiny"] * 2})
     result = desc.compare_segments(scores, segments, min_size=5)
-    assert result.tests.iloc[0]["groups"] == 2
     groups = result.groups.set_index("value")
     # "tiny" alone (2) could be recovered from the total, so the next smallest goes too.
-    assert groups["suppressed"].to_dict() == {"a": True, "b": False, "tiny": True}
+    assert groups["suppressed"].to_dict() == {"a": True, "b": False, "c": False, "tiny": True}
     assert groups.loc[["a", "tiny"], ["n", "mean"]].isna().all().all()
+    # Only the groups shown are tested: the test's n is theirs, nothing more.
+    test = result.tests.iloc[0]
+    assert test["groups"] == 2 and test["n"] == groups["n"].sum() == 22
+
+
+def test_respondents_without_a_value_count_as_a_hidden_group():
+    # 20 + 20 with a value and 1 without: the overall mean minus the two groups would give
+    # that one person's answer, so one group is hidden with them.
+    scores = pd.DataFrame({"m": [float(i) for i in range(41)]})
+    segments = pd.DataFrame({"s": ["a"] * 20 + ["b"] * 20 + [None]})
+    result = desc.compare_segments(scores, segments, min_size=5)
+    assert result.groups["suppressed"].tolist() == [True, False]
+    assert np.isnan(result.tests.iloc[0]["statistic"])
+    profile = desc.segment_profile(segments, min_size=5)
+    assert profile["suppressed"].tolist() == [True, False, True]
+
+
+def test_a_cell_with_too_few_answers_is_hidden_with_its_complement():
+    # Group b has 10 respondents, but only 2 answered m2: its m2 mean is hidden, and so is
+    # one more m2 cell; m1 is shown for every group.
+    scores = pd.DataFrame({"m1": np.arange(30.0), "m2": [1.0] * 10 + [2.0] * 2 + [None] * 8 + [3.0] * 10})
+    segments = pd.DataFrame({"s": ["a"] * 10 + ["b"] * 10 + ["c"] * 10})
+    hide = desc.hidden_cells(scores, segments["s"], min_size=5)
+    assert hide["m1"].tolist() == [False, False, False]
+    assert hide["m2"].tolist() == [True, True, False]
 
 
 def test_unknown_test_is_rejected():

@@ -273,7 +273,8 @@ def test_time_to_close_percentiles_repeats_and_pareto_by_hand():
     ])
     r = analyse_complaints(log, target_hours=48, repeat_days=30,
                            categories={"wait": "responsiveness", "bill": "reliability"},
-                           gaps=pd.Series({"responsiveness": -0.5, "reliability": -0.2}))
+                           gaps=pd.Series({"responsiveness": -0.5, "reliability": -0.2}),
+                           min_size=1)  # the arithmetic, without disclosure control
     s = r.summary
     # closed: 1, 2, 3, 4, 50 hours. Type 7: median 3; p90 at h = 0.9 * 4 = 3.6: 4 + 0.6 * 46
     assert (s["median_hours"], s["p90_hours"]) == pytest.approx((3.0, 31.6))
@@ -291,6 +292,23 @@ def test_time_to_close_percentiles_repeats_and_pareto_by_hand():
     assert list(r.dimensions["n"]) == [4, 1]
     assert list(r.periods["period"]) == ["2026-01", "2026-02", "2026-03"]
     assert list(r.periods["n"]) == [3, 2, 1]
+
+
+def test_breakdowns_hide_what_too_few_complaints_give():
+    # "staff" holds one complaint: its hours and satisfaction would be that customer's,
+    # and with the totals published the smallest other category must be hidden with it.
+    rows = [(f"2026-01-{d:02d} 00:00", f"2026-01-{d:02d} {h:02d}:00", "phone", cat, f"c{d}",
+             1.0, 4) for d, h, cat in [(1, 1, "wait"), (2, 2, "wait"), (3, 3, "wait"),
+                                       (4, 4, "wait"), (5, 5, "wait"), (6, 6, "wait"),
+                                       (7, 7, "bill"), (8, 8, "bill"), (9, 9, "bill"),
+                                       (10, 10, "bill"), (11, 11, "bill"), (12, 12, "staff")]]
+    r = analyse_complaints(_log(rows), min_size=5)
+    cats = r.categories.set_index("category")
+    assert cats["n"].to_dict() == {"wait": 6, "bill": 5, "staff": 1}  # counts are shown
+    stats = ["resolution_rate", "median_hours", "p90_hours", "within_target", "satisfaction"]
+    assert cats.loc[["bill", "staff"], stats].isna().all().all()
+    assert cats.loc["wait", stats].notna().all()
+    assert r.periods[stats[:2]].notna().all().all()  # one month of 12 complaints
 
 
 def test_pareto_keeps_ties_in_order():

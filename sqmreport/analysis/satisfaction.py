@@ -304,7 +304,8 @@ class Grey:
         The segment whose groups are ranked (None when the study has no segments).
     problem : Degenerate or None
     min_size : int
-        Groups smaller than this are left out.
+        Only the groups that the segment comparison shows for every dimension are
+        ranked (:func:`~sqmreport.stats.descriptives.hidden_cells`).
     """
 
     result: GreyResult | None
@@ -325,10 +326,13 @@ def grey(survey: Survey, *, segment: str | None = None, min_size: int | None = N
         raise ValueError(f"`segment` must be one of {', '.join(map(repr, survey.segments.columns))}, "
                          f"got {segment!r}")
     groups = survey.segments[segment]
-    # A grade says nothing about the groups left out, so only small groups are dropped.
-    counts = groups.value_counts()
-    keep = counts.index[counts >= min_size]
-    table = _scores(survey).groupby(groups).mean().loc[lambda t: t.index.isin(keep)]
+    # The groups the segment comparison shows for every dimension, and nothing else: the
+    # grades are relative to the groups compared, so a hidden group's means would
+    # follow from them.
+    scores = _scores(survey)
+    hidden = desc.hidden_cells(scores, groups, min_size=min_size).any(axis=1)
+    keep = hidden.index[~hidden]
+    table = scores.groupby(groups).mean().loc[lambda t: t.index.isin(keep)]
     if len(table) < 2 or table.isna().any().any():
         return Grey(None, segment, None, min_size)
     problems = {}

@@ -128,7 +128,8 @@ def complaints(survey: Survey) -> Part:
         settings = survey.study.spec.complaints
         result = section(problems, "complaints", lambda: analyse_complaints(
             log, target_hours=settings.target_hours, repeat_days=settings.repeat_days,
-            period=settings.period, categories=settings.categories, gaps=_gaps(survey)))
+            period=settings.period, categories=settings.categories, gaps=_gaps(survey),
+            min_size=survey.study.spec.min_group_size))
     return Part("complaints", result, problems.get("complaints"))
 
 

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from sqmreport._validation import check_option
+from sqmreport.stats.disclosure import protect
 
 __all__ = ["ComplaintResult", "analyse_complaints", "pareto"]
 
@@ -91,7 +92,7 @@ def _hours_stats(log: pd.DataFrame, target: float) -> dict:
 
 def analyse_complaints(log: pd.DataFrame, *, target_hours: float = 48, repeat_days: int = 30,
                        period: str = "month", categories: dict | None = None,
-                       gaps: pd.Series | None = None) -> ComplaintResult:
+                       gaps: pd.Series | None = None, min_size: int = 5) -> ComplaintResult:
     """Volumes, resolution, time to close and repeats, overall and by category, channel, period.
 
     Parameters
@@ -110,6 +111,12 @@ def analyse_complaints(log: pd.DataFrame, *, target_hours: float = 48, repeat_da
         Category -> dimension id.
     gaps : Series, optional
         Dimension id -> gap (P − E), to rank the linked dimensions by shortfall.
+    min_size : int
+        Disclosure control of the breakdowns by category, channel and period: a rate,
+        time or satisfaction computed from fewer complaints (with an answer) is hidden
+        (NaN), and so are those that must be hidden too so that it cannot be worked
+        out from the totals (:func:`~sqmreport.stats.disclosure.protect`).  The counts
+        of complaints are shown.
 
     Returns
     -------
@@ -190,11 +197,34 @@ def analyse_complaints(log: pd.DataFrame, *, target_hours: float = 48, repeat_da
         dimensions = dimensions.sort_values(["gap", "n"], ascending=[True, False],
                                             na_position="last").reset_index(drop=True)
 
+    table = _protect(table, log, log["category"], "category", min_size)
+    channels = _protect(channels, log, log["channel"], "channel", min_size)
+    periods = _protect(periods, log, stamp.astype(str).where(stamp.notna()), "period", min_size)
+
     rank = {c: k for k, c in enumerate(table["category"])}
     texts = log.loc[log["text"].fillna("") != "", ["category", "text"]]
     texts = texts.iloc[np.argsort(texts["category"].map(rank).to_numpy(), kind="stable")]["text"]
     return ComplaintResult(summary, table, channels, periods, dimensions,
                            texts.reset_index(drop=True))
+
+
+# What each statistic of a breakdown is computed from: its contributors are the complaints
+# with a value there.
+_SOURCES = {"resolution_rate": "resolved", "median_hours": "hours", "p90_hours": "hours",
+            "within_target": "hours", "repeat_share": "repeat", "satisfaction": "satisfaction"}
+
+
+def _protect(table: pd.DataFrame, log: pd.DataFrame, keys: pd.Series, key: str,
+             min_size: int) -> pd.DataFrame:
+    """The breakdown with the statistics of too few complaints hidden (NaN)."""
+    columns = [c for c in _SOURCES if c in table.columns]
+    answered = pd.DataFrame({c: log[_SOURCES[c]].notna().astype(int) for c in columns})
+    contributors = answered.groupby(keys).sum().reindex(table[key], fill_value=0)
+    hide = protect(contributors, min_size=min_size, unshown=answered[keys.isna().to_numpy()].sum())
+    table = table.copy()
+    for column in columns:
+        table.loc[hide[column].to_numpy(), column] = np.nan
+    return table
 
 
 def _repeats(log: pd.DataFrame, days: int) -> pd.Series:

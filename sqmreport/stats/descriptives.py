@@ -14,12 +14,12 @@ from scipy import stats
 
 from sqmreport._validation import InputError, check_option
 from sqmreport.stats._options import check_confidence, check_p_adjust
-from sqmreport.stats.disclosure import suppress_small
+from sqmreport.stats.disclosure import protect, suppress_small
 
 __all__ = [
     "CSIResult", "NPSResult", "SegmentComparison",
     "adjust_p", "compare_segments", "csi", "describe", "dimension_scores", "distribution",
-    "nps", "response_rate", "segment_profile",
+    "hidden_cells", "nps", "response_rate", "segment_profile",
 ]
 
 
@@ -390,8 +390,8 @@ def segment_profile(segments: pd.DataFrame, *, min_size: int) -> pd.DataFrame:
     -------
     DataFrame
         ``segment, value, n, share, suppressed``; ``n`` and ``share`` (of all
-        respondents) are NaN where suppressed.  Missing values are counted as their
-        own row with value NaN.
+        respondents) are NaN where suppressed.  Respondents without a value form
+        their own row (value NaN), suppressed like any group.
 
     Notes
     -----
@@ -407,18 +407,12 @@ def segment_profile(segments: pd.DataFrame, *, min_size: int) -> pd.DataFrame:
     2  region     s  3.0    0.5       False
     """
     rows = []
+    total = len(segments)
     for seg in segments.columns:
-        counts = segments[seg].value_counts(dropna=True).sort_index()
-        hide = suppress_small(counts, min_size=min_size)
-        total = len(segments)
-        for value, n in counts.items():
-            rows.append({"segment": seg, "value": value, "n": np.nan if hide[value] else n,
-                         "share": np.nan if hide[value] else n / total,
-                         "suppressed": bool(hide[value])})
-        missing = int(segments[seg].isna().sum())
-        if missing:
-            rows.append({"segment": seg, "value": np.nan, "n": missing,
-                         "share": missing / total, "suppressed": False})
+        counts, hide = _groups(segments[seg], min_size)
+        for value, n, hidden in zip(counts.index, counts, hide, strict=True):
+            rows.append({"segment": seg, "value": value, "n": np.nan if hidden else n,
+                         "share": np.nan if hidden else n / total, "suppressed": bool(hidden)})
     return pd.DataFrame(rows, columns=["segment", "value", "n", "share", "suppressed"])
 
 
@@ -453,10 +447,10 @@ def compare_segments(scores: pd.DataFrame, segments: pd.DataFrame, *, min_size: 
     segments : DataFrame
         Respondents × segment columns (same index as ``scores``).
     min_size : int
-        Groups with fewer respondents are left out of the test.  In ``groups``
-        their statistics are suppressed, and so are those of the groups that
-        :func:`~sqmreport.stats.disclosure.suppress_small` adds so that the small ones
-        cannot be recovered from the total.
+        Disclosure control (:func:`hidden_cells`): groups of fewer respondents, and the
+        cells of fewer answers, are hidden, and so are the ones that must be hidden
+        too so that the small ones cannot be recovered from the totals.  Only the
+        groups shown are tested, so the test says nothing of the hidden ones.
     test : {"welch", "kruskal"}
         Welch's ANOVA with η² (SS_between / SS_total), or Kruskal-Wallis with
         ε² = H / (n − 1).
@@ -502,27 +496,78 @@ def compare_segments(scores: pd.DataFrame, segments: pd.DataFrame, *, min_size: 
     check_confidence(confidence)
     tests, groups = [], []
     for seg in segments.columns:
+        hide = hidden_cells(scores, segments[seg], min_size=min_size)
         for measure in scores.columns:
             frame = pd.DataFrame({"y": scores[measure], "g": segments[seg]}).dropna()
-            counts = frame["g"].value_counts().sort_index()
-            hide = suppress_small(counts, min_size=min_size)
             kept = []
-            for value in counts.index:
+            for value in hide.index:
                 y = frame.loc[frame["g"] == value, "y"].to_numpy()
-                if counts[value] >= min_size:
-                    kept.append(y)
                 n, mean, sd, lo, hi = _mean_ci(y, confidence)
-                if hide[value]:
+                if hide.at[value, measure]:
                     n = mean = sd = lo = hi = np.nan
+                elif len(y):
+                    kept.append(y)
                 groups.append({"segment": seg, "measure": measure, "value": value, "n": n,
                                "mean": mean, "sd": sd, "ci_low": lo, "ci_high": hi,
-                               "suppressed": bool(hide[value])})
+                               "suppressed": bool(hide.at[value, measure])})
             tests.append({"segment": seg, "measure": measure, **_group_test(kept, test)})
     tests = pd.DataFrame(tests)
     tests["p_adjusted"] = adjust_p(tests["p_value"].to_numpy(), p_adjust=p_adjust)
     order = ["segment", "measure", "test", "statistic", "df1", "df2", "p_value", "p_adjusted",
              "effect_size", "effect_measure", "groups", "n"]
     return SegmentComparison(tests[order], pd.DataFrame(groups))
+
+
+def hidden_cells(scores: pd.DataFrame, groups: pd.Series, *, min_size: int) -> pd.DataFrame:
+    """Which group × measure cells of a segment breakdown are hidden.
+
+    Parameters
+    ----------
+    scores : DataFrame
+        Respondents × measures.
+    groups : Series
+        Each respondent's group (NaN: no value).
+    min_size : int
+        The smallest group, and the fewest answers, a shown cell may have.
+
+    Returns
+    -------
+    DataFrame of bool
+        Groups (sorted, without the no-value group) × measures; True where hidden.
+
+    Notes
+    -----
+    A group hidden in the sample profile (:func:`segment_profile`: group sizes, with
+    the respondents without a value as one more group) is hidden for every measure;
+    then, measure by measure, :func:`~sqmreport.stats.disclosure.protect` on the
+    number of answers, with the answers of respondents without a value as never shown.
+    One decision for every table that shows the segment's groups.
+
+    Examples
+    --------
+    >>> scores = pd.DataFrame({"m": [1.0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]})
+    >>> groups = pd.Series(["a"] * 6 + ["b"] * 5 + [None])
+    >>> hidden_cells(scores, groups, min_size=5)["m"].tolist()  # b is hidden with the blank
+    [False, True]
+    """
+    counts, whole = _groups(groups, min_size)
+    values = counts.index[counts.index.notna()]
+    answered = scores.notna().astype(int)
+    contributors = answered.groupby(groups).sum().reindex(values, fill_value=0)
+    unshown = answered[groups.isna().to_numpy()].sum()
+    whole = pd.Series(whole.to_numpy()[: len(values)], index=values)
+    return protect(contributors, min_size=min_size, hidden=whole, unshown=unshown)
+
+
+def _groups(column: pd.Series, min_size: int) -> tuple[pd.Series, pd.Series]:
+    """Respondents per value (sorted; no value last, as NaN) and which are suppressed."""
+    counts = column.value_counts(dropna=True).sort_index()
+    missing = int(column.isna().sum())
+    if missing:
+        counts = pd.concat([counts, pd.Series([missing], index=[np.nan])])
+    positions = pd.Series(counts.to_numpy())
+    hide = suppress_small(positions, min_size=min_size).to_numpy()
+    return counts, pd.Series(hide, index=counts.index)
 
 
 def _group_test(samples: list, test: str) -> dict:

@@ -42,7 +42,7 @@ def response(rep: Report, response: sat.Response) -> None:
         return
     profile = response.profile.copy()
     profile["segment_label"] = profile["segment"].map(lambda s: survey_segment_label(rep.survey, s))
-    profile["value"] = profile["value"].fillna("—")
+    profile["value"] = profile["value"].fillna(rep.t("no_value"))
     rep.table("sample_profile", profile, columns=["segment_label", "value", "n", "share"],
               labels={"segment_label": rep.t("columns.segment")},
               values={"min_size": response.min_size})
@@ -129,11 +129,15 @@ def segments(rep: Report, segments: sat.Segments) -> None:
               labels={"segment_label": rep.t("columns.segment"),
                       "measure_label": rep.t("columns.measure")},
               values={"test_name": rep.t(f"tests.{segments.test}"),
-                      "effect_name": rep.t(f"effects.{effect}"), "min_size": segments.min_size})
+                      "effect_name": rep.t(f"effects.{effect}"), "min_size": segments.min_size,
+                      "correction": rep.t(f"corrections.{segments.p_adjust}")})
     groups = segments.comparison.groups
     low, high = segments.scale
     for seg, block in groups.groupby("segment", sort=False):
         label = survey_segment_label(rep.survey, seg)
+        if block["suppressed"].all():
+            rep.note("notes.segment_hidden", segment=label, min_size=segments.min_size)
+            continue
         wide = block.pivot(index="value", columns="measure", values="mean")
         wide = wide[list(block["measure"].unique())]
         counts = block.drop_duplicates("value").set_index("value")["n"]

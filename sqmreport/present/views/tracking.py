@@ -201,13 +201,15 @@ def complaints(rep: Report, complaints: Part) -> None:
                                        "repeat_share", "satisfaction", "dimension_label"]
                        if col == "dimension_label" or table[col].notna().any()],
               labels={"dimension_label": rep.t("columns.dimension")},
-              values={"target": settings.target_hours, "days": settings.repeat_days})
+              values={"target": settings.target_hours, "days": settings.repeat_days,
+                      "min_size": rep.study.spec.min_group_size})
     rep.figure("complaints_pareto",
                plots.plot_pareto(table.assign(label=table["category"]), language=rep.language))
 
-    rep.table("complaints_channels", c.channels)
+    hidden = {"min_size": rep.study.spec.min_group_size}
+    rep.table("complaints_channels", c.channels, values=hidden)
     rep.table("complaints_periods", c.periods,
-              values={"period": rep.t(f"tracking_periods.{settings.period}")})
+              values={"period": rep.t(f"tracking_periods.{settings.period}"), **hidden})
     if c.dimensions is not None:
         dims = c.dimensions.copy()
         dims.insert(0, "label", dims["dimension"].map(rep.dimension_name))
