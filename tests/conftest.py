@@ -29,6 +29,7 @@ E2E_MODULES = {
 E2E_FIXTURES = {
     "test_notebooks.py": {"run"},      # executes a notebook's cells on the demo
     "test_packaging.py": {"wheel"},    # builds the wheel (and installs it, builds a study with it)
+    "test_privacy.py": {"built"},      # builds generated studies and attacks their tables
 }
 # ... and these tests, by name.
 E2E_TESTS = {
