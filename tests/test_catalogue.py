@@ -93,22 +93,40 @@ def _recode(encoding):
     return make
 
 
-def _excel(title_row=False, merged=False):
+def _excel(title_row=False, merged=False, hidden_first=False, merge=None, formulas=False, sheet=None):
     def make(folder: Path):
         data = pd.read_csv(folder / "survey.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
         path = folder / "survey.xlsx"
         with pd.ExcelWriter(path, engine="openpyxl") as writer:
+            if hidden_first:  # an old copy of the data, hidden, before the sheet to read
+                data.iloc[:3].assign(P1="old").to_excel(writer, sheet_name="old", index=False)
+                writer.sheets["old"].sheet_state = "hidden"
             data.to_excel(writer, index=False, startrow=1 if title_row or merged else 0)
-            sheet = writer.sheets["Sheet1"]
+            sheet_ = writer.sheets["Sheet1"]
             if title_row:
-                sheet["A1"] = "患者满意度调查 2026"
+                sheet_["A1"] = "患者满意度调查 2026"
             if merged:
-                sheet.merge_cells("G1:AB1")
-                sheet["G1"] = "期望"
-                sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=3)
+                sheet_.merge_cells("G1:AB1")
+                sheet_["G1"] = "期望"
+                sheet_.merge_cells(start_row=2, start_column=1, end_row=2, end_column=3)
+            if merge:
+                sheet_.merge_cells(merge)
+            if formulas:  # written by a program: formulas, no values computed
+                for row in (4, 5):
+                    sheet_[f"AC{row}"] = f"=G{row}"
         spec = yaml.safe_load((folder / "study.yml").read_text(encoding="utf-8"))
-        spec["data"]["survey"] = "survey.xlsx"
+        spec["data"]["survey"] = "survey.xlsx" if sheet is None else {"path": "survey.xlsx", "sheet": sheet}
         (folder / "study.yml").write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
+    return make
+
+
+def _lines(change):
+    """Edit survey.csv line by line: change(i, line) for the data rows (i = 0 for row 2)."""
+    def make(folder: Path):
+        path = folder / "survey.csv"
+        header, *rows = path.read_text(encoding="utf-8-sig").splitlines()
+        rows = [change(i, line) for i, line in enumerate(rows)]
+        path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8-sig")
     return make
 
 
@@ -160,8 +178,39 @@ CASES = [
          files=lambda f: (f / "survey.csv").write_bytes(b"respondent_id,P1\nR1,\xff\xff\xff\n")),
     Case("Excel sheet with a title row above the header", "error", r"survey.xlsx: column 2 of the header has no name",
          files=_excel(title_row=True)),
-    Case("Excel sheet with merged header cells", "error", r"survey.xlsx: column \d+ of the header has no name",
-         files=_excel(merged=True)),
+    Case("Excel sheet with merged header cells", "error", r"survey.xlsx: sheet 'Sheet1' has merged cells G1:AB1, A2:C2: "
+         r"only the first cell", files=_excel(merged=True)),
+    Case("Excel sheet with merged cells in the data", "error", r"survey.xlsx: sheet 'Sheet1' has merged cells D4:D7: .*unmerge",
+         files=_excel(merge="D4:D7")),
+    Case("Excel formulas without saved values", "error",
+         r"survey.xlsx: sheet 'Sheet1': 2 formula cells have no saved value \(AC4, AC5\); open the workbook in Excel",
+         files=_excel(formulas=True)),
+    Case("Excel workbook with a hidden sheet first (the visible one is read)", "ok", files=_excel(hidden_first=True)),
+    Case("Excel sheet named by number that is hidden", "error",
+         r"survey.xlsx: sheet 0 \('old'\) is hidden; to read it anyway, name it: `sheet: old`",
+         files=_excel(hidden_first=True, sheet=0)),
+    Case("a separator at the end of every row (the empty last fields are dropped)", "ok",
+         files=_lines(lambda i, line: line + ",")),
+    Case("a row with one field too many", "error",
+         r"survey.csv: 1 row has more fields than the header's 80 columns: is a column name missing, "
+         r"or a value with ',' in it not quoted\? \(row 5\)", files=_lines(lambda i, line: line + ",x" if i == 3 else line)),
+    Case("rows cut short", "error",
+         r"survey.csv: 2 rows have fewer fields than the header's 80 columns: .* \(rows 3, 9\)",
+         files=_lines(lambda i, line: line.rsplit(",", 1)[0] if i in (1, 7) else line)),
+    Case("a tab-delimited row with a trailing value too many", "error", r"survey.tsv: 1 row has more fields .* \(row 2\)",
+         files=lambda f: _write("survey.tsv", ("\n".join(
+             line.replace(",", "\t") + ("\tx" if i == 1 else "")
+             for i, line in enumerate((f / "survey.csv").read_text(encoding="utf-8-sig").splitlines()[:3])) + "\n").encode(),
+             survey=True)(f)),
+    Case("a binary file given as CSV", "error", r"survey.csv: the file is binary \(it contains NUL bytes\), not CSV text",
+         files=_write("survey.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")),
+    Case("UTF-16 text", "error", r"survey.csv: the file is UTF-16 text; save it as UTF-8", files=_recode("utf-16")),
+    Case("an XLSX workbook named .csv", "error", r"survey.csv: the file is a ZIP archive or an XLSX workbook, not CSV text",
+         files=lambda f: (_excel()(f), (f / "survey.xlsx").rename(f / "survey.csv"),
+                          _spec(data__survey="survey.csv")(s_ := yaml.safe_load((f / "study.yml").read_text(encoding="utf-8"))),
+                          (f / "study.yml").write_text(yaml.safe_dump(s_, allow_unicode=True), encoding="utf-8"))),
+    Case("a folder where a data file should be", "error", r"study.yml: key 'data.kpi': 'kpi.csv' is a folder, not a file",
+         files=lambda f: ((f / "kpi.csv").unlink(), (f / "kpi.csv").mkdir())),
     Case("unreadable Excel file", "error", r"survey.xlsx: not a readable XLSX workbook", files=_write("survey.xlsx", b"not a workbook", survey=True)),
     Case("unreadable Parquet file", "error", r"survey.parquet: not a readable Parquet file", files=_write("survey.parquet", b"PAR1 broken", survey=True)),
     Case("unknown file type", "error", r"survey.dat: cannot tell the file's format from '.dat'", files=_write("survey.dat", b"a,b\n1,2\n", survey=True)),

@@ -529,6 +529,8 @@ def _check_path(study: Study, key: str, relative: str, shown: str) -> None:
     if not target.is_relative_to(study.folder):
         raise InputError(f"key {key!r}: {relative!r} lies outside the study's folder; "
                          "keep the data beside the study file", file=shown)
+    if target.is_dir():
+        raise InputError(f"key {key!r}: {relative!r} is a folder, not a file", file=shown)
     if not target.is_file():
         raise InputError(f"key {key!r}: file {relative!r} not found next to the study file",
                          file=shown)
