@@ -24,6 +24,7 @@ E2E_MODULES = {
     "test_render.py",     # builds the demo and small studies
     "test_researcher.py", # the README's quick start: edit a notebook, rebuild
     "test_safety.py",     # builds reports from hostile inputs
+    "test_transactional.py",  # report folders replaced whole: interrupts, full disks, locks
 }
 # In other modules: every test that uses one of these fixtures ...
 E2E_FIXTURES = {

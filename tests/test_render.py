@@ -298,7 +298,7 @@ def test_reports_are_written_with_the_umask_like_any_file(tmp_path):
     import os
     from pathlib import Path
 
-    from sqmreport.build.render import _write_atomic
+    from sqmreport.build.output import _write_file as _write_atomic  # the build's one writer
 
     status = Path("/proc/self/status").read_text() if os.path.exists("/proc/self/status") else ""
     mask = int(re.search(r"Umask:\s*(\d+)", status).group(1), 8) if "Umask" in status else None
@@ -592,7 +592,8 @@ def test_several_studies_are_built_in_one_go(tmp_path, monkeypatch, jobs):
 
     def log(step):
         steps.append(step)
-        cached.append(len(list(scratch.glob("sqmreport-survey-*"))))
+        # the cached surveys: in the build's private folder (sqmreport.build.scratch)
+        cached.append(len(list(scratch.glob("sqmreport-*/s*/survey.pickle"))))
 
     built = build_studies(paths, jobs=jobs, log=log)
     assert list(scratch.iterdir()) == []  # the cached surveys and scratch notebooks are gone

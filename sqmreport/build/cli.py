@@ -1,9 +1,12 @@
 """``sqmreport build | validate``: the command line.
 
-User mistakes end with one line on stderr and exit code 2; a failed notebook
-with exit code 1; an interrupted build with 130.  A cell's output that does not reach
-the report is a ``warning:`` line on stderr (the build goes on).  Heavy imports wait until a
-command needs them, so ``--help`` and ``validate`` start quickly.
+User mistakes, and a report folder that cannot be written (a file, read-only, full,
+holding files sqmreport did not write, another build writing it), end with one line on
+stderr and exit code 2; a failed notebook with exit code 1; an interrupted build with 130,
+its one line saying what each report folder holds: the previous reports or the new ones
+(a report folder is replaced as a whole, see :mod:`sqmreport.build.output`).  A cell's
+output that does not reach the report is a ``warning:`` line on stderr (the build goes on).
+Heavy imports wait until a command needs them, so ``--help`` and ``validate`` start quickly.
 """
 
 from __future__ import annotations
@@ -30,7 +33,10 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("studies", nargs="+", metavar="STUDY", help="study file (YAML)")
     build.add_argument("--out", metavar="DIR",
                        help="folder for the reports (default: reports/<study name>); "
-                            "only with one study")
+                            "only with one study.  The build replaces the folder as a whole "
+                            "(all old reports or all new ones); it refuses a folder holding "
+                            "files it did not write, or one that contains or lies inside "
+                            "the study's inputs")
     build.add_argument("--report", action="append", metavar="NAME",
                        help="build only this report (repeatable)")
     build.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
@@ -62,11 +68,14 @@ def main(argv=None) -> int:
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except KeyboardInterrupt:
-        # The outcome is decided and said: what jupyter_client's objects may still report
-        # while they are collected at exit (their __del__ on a loop that is gone) is noise.
+    except KeyboardInterrupt as exc:
+        for number in (signal.SIGINT, signal.SIGTERM):  # the outcome is decided: say it
+            signal.signal(number, signal.SIG_IGN)
+        # What jupyter_client's objects may still report while they are collected at exit
+        # (their __del__ on a loop that is gone) is noise.
         sys.unraisablehook = lambda unraisable: None
-        print("interrupted: the previous reports are unchanged", file=sys.stderr)
+        outcome = getattr(exc, "outcome", None) or "the previous reports are unchanged"
+        print(f"interrupted: {outcome}", file=sys.stderr)
         return EXIT_INTERRUPTED
 
 
@@ -96,7 +105,7 @@ def _build(args) -> int:
     # The kernels' template starts importing now, while this process imports and checks.
     template = _forkserver.start()
     try:
-        from sqmreport.build.render import BuildError, build_studies
+        from sqmreport.build.render import BuildError, OutputError, build_studies
 
         try:
             built = build_studies(args.studies, out=args.out, reports=args.report,
@@ -105,6 +114,9 @@ def _build(args) -> int:
         except BuildError as exc:
             print(f"error: {exc.study}: {exc}" if exc.study else f"error: {exc}", file=sys.stderr)
             return EXIT_FAILED
+        except OutputError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
         for item in built:
             if item.rebuilt:
                 print(item.path)

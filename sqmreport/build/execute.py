@@ -129,7 +129,7 @@ async def _run(nb, scratch: Path, specs, kernel_name: str, survey, env: dict, lo
     # Local socket files, not TCP ports: no port clashes between parallel builds, nothing
     # listening on the network.
     km = AsyncKernelManager(kernel_spec_manager=specs, kernel_name=kernel_name, transport="ipc",
-                            ip=str(scratch / "kernel"),
+                            ip=str(scratch / "k"),  # short: a socket path has at most 107 bytes
                             connection_file=str(scratch / "connection.json"))
     client = None
 

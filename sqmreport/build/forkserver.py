@@ -25,12 +25,10 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
 import sys
-import tempfile
 
 __all__ = ["ForkServer", "available", "spawn", "start"]
 
@@ -79,7 +77,9 @@ class ForkServer:
 
     def __init__(self, env: dict):
         self.closed = False
-        self._folder = tempfile.mkdtemp(prefix="sqmreport-template-")
+        from sqmreport.build import scratch  # the build's private folders: swept if it is killed
+
+        self._folder = scratch.make("t")
         self.address = os.path.join(self._folder, "template.sock")
         self.log = os.path.join(self._folder, "template.log")
         # Listening before the template starts: a kernel asked for while the template still
@@ -106,7 +106,9 @@ class ForkServer:
             self._process.stdin.close()
         except OSError:
             pass
-        shutil.rmtree(self._folder, ignore_errors=True)
+        from sqmreport.build import scratch
+
+        scratch.remove(self._folder)
 
 
 def spawn(address: str, argv: list, env: dict, cwd: str, fds: tuple) -> int:

@@ -3,14 +3,26 @@
 :func:`build` validates the study before any notebook runs, executes each
 report's notebook in a scratch directory (:mod:`sqmreport.build.execute`), exports
 self-contained HTML (the displayed HTML and the markdown narrative; no code, no
-streams, nothing fetched from the network) with a provenance footer, and moves every
-file into place atomically: a failed or interrupted build leaves the previous report
-as it was.
+streams, nothing fetched from the network) with a provenance footer, and replaces the
+study's report folder as a whole (:mod:`sqmreport.build.output`): the new set of pages,
+tables, index page and stamp is written beside the folder and switched in with one
+atomic rename, so that a reader sees all the old reports or all the new ones; a failed,
+interrupted or killed build, or a full disk, leaves the previous folder as it was (at a
+first build: no folder).  A report or table the study no longer makes is not in the new
+set.  The folder is locked for the build (a second build into it stops with one line),
+and must not contain, nor lie inside, any of the study's inputs.
+
+Scratch: everything written outside the report folder (the pickled survey, the kernels'
+sockets and logs, the notebooks' tables) is in one private folder per build in the
+temporary directory (:mod:`sqmreport.build.scratch`), removed when the build ends and
+swept by the next build if it was killed.
 
 Dependencies: each report records in the stamp (``.build.json``) the input files, the
 study-file options (:data:`sqmreport.analysis.REPORT_INPUTS`) and the notebook it was
 built from, with the library; a report is rebuilt when one of these changed, and the
-index page when the study's title, client, language or list of reports did.
+index page when the study's title, client, language or list of reports (or of pages in
+the folder) did.  A report that did not change is carried into the new set as it is (a
+hard link to the old file).
 
 Speed: the notebooks run in parallel, each kernel forked from a template process
 that imported the libraries while the build checked the data
@@ -33,6 +45,7 @@ import pickle
 import queue
 import re
 import shutil
+import signal
 import tempfile
 import threading
 import time
@@ -44,6 +57,9 @@ from sqmreport import __version__
 from sqmreport._clock import now
 from sqmreport._validation import InputError
 from sqmreport.analysis import REPORT_INPUTS
+from sqmreport.build import scratch as _scratch
+from sqmreport.build.output import STAMP as _STAMP
+from sqmreport.build.output import Output, OutputError, Stopped, check_apart
 from sqmreport.data.check import check as check_inputs
 from sqmreport.data.study import Data, Study, StudySpec, load_study
 from sqmreport.data.survey import load_survey
@@ -52,7 +68,8 @@ from sqmreport.present.fonts import font_face
 from sqmreport.present.i18n import text
 from sqmreport.present.page import FONT_FACE, TOC
 
-__all__ = ["BuildError", "NOTEBOOKS", "build", "build_studies", "check_parameters"]
+__all__ = ["BuildError", "Interrupted", "NOTEBOOKS", "OutputError", "build", "build_studies",
+           "check_parameters"]
 
 PACKAGE = Path(__file__).parents[1]
 NOTEBOOKS = PACKAGE / "notebooks"
@@ -60,11 +77,9 @@ TEMPLATES = PACKAGE / "present" / "templates"
 PARAMETERS = ("study", "tables_dir")
 _VERSIONS = ("sqmreport", "numpy", "pandas", "scipy", "matplotlib", "seaborn",
              "factor_analyzer", "papermill", "nbclient", "nbconvert")
-_STAMP = ".build.json"
-_STAMP_VERSION = 2
+_STAMP_VERSION = 3  # 3: each report's tables, the index's pages and the set's files
 INDEX_OPTIONS = ("title", "client", "language", "reports")  # what the index page shows
 LARGE = 250_000  # respondents from which at most two notebooks (kernels) run at once
-_PARTIAL = ".partial"  # a file being written; a build killed at that instant leaves one
 
 
 class BuildError(RuntimeError):
@@ -73,6 +88,15 @@ class BuildError(RuntimeError):
     ``study`` is the study file as the build was given it."""
 
     study = None
+
+
+class Interrupted(KeyboardInterrupt):
+    """The build was interrupted (Ctrl-C, SIGTERM); ``outcome`` says, in words, what each
+    report folder holds now: the previous reports or the new ones."""
+
+    def __init__(self, outcome: str):
+        super().__init__(outcome)
+        self.outcome = outcome
 
 
 @dataclass(frozen=True)
@@ -121,7 +145,14 @@ def build(study_path, *, out=None, reports=None, force: bool = False,
         Anything wrong with the study or its data, found before any notebook runs.
     BuildError
         A notebook failed; the message names the notebook, the cell and the error.
-        The other reports of the build are still written.
+        The study's report folder is left as it was (all its reports or none are new).
+    OutputError
+        The report folder cannot be used (a file, read-only, holding files sqmreport did
+        not write, containing an input, another build writing it) or written (a full
+        disk); it is left as it was.
+    Interrupted
+        Ctrl-C or SIGTERM; its ``outcome`` says whether the folder holds the previous
+        reports or the new ones.
     """
     return build_studies([study_path], out=out, reports=reports, force=force,
                          notebooks=notebooks, log=log, jobs=jobs, template=template)
@@ -140,31 +171,95 @@ def build_studies(study_paths, *, out=None, reports=None, force: bool = False,
     respondents up at most two notebooks run at once, each kernel holding the whole
     survey.  After the first failure no further study is started; the studies already
     checked are finished, and the failure is raised.
+
+    Each study's report folder is replaced as a whole, or not at all
+    (:mod:`sqmreport.build.output`): a study whose notebook failed keeps its previous
+    reports.  An interrupt (Ctrl-C; SIGTERM through the command line) raises
+    :class:`Interrupted`, whose ``outcome`` says what each folder holds; a second
+    interrupt while the build cleans up is ignored.
     """
     log = log or (lambda line: None)
     if out is not None and len(study_paths) > 1:
         raise ValueError("out= takes one study")
     library = _library_digest()
-    plans = [_plan(path, out, reports, force, notebooks, library, log) for path in study_paths]
+    plans = [_plan(path, out, reports, notebooks, library) for path in study_paths]
     folders = {}
     for plan in plans:
-        other = folders.setdefault(plan.folder.resolve(), plan)
+        other = folders.setdefault(plan.folder, plan)
         if other is not plan:
             raise InputError(f"{other.source} and {plan.source} both build into {plan.out}/: "
                              "give the studies different names")
-    for plan in plans:
-        if not plan.todo and plan.index_todo:  # no report to build, only the index page
-            plan.folder.mkdir(parents=True, exist_ok=True)
-            _write_study(plan)
-    waiting = [plan for plan in plans if plan.todo]
-    if waiting:
-        widest = max(len(plan.todo) for plan in waiting)
-        workers = jobs or max(os.cpu_count() or 1, widest)
-        with _kernel_template(template) as template:
-            failure = _Batch(waiting, workers, log, template).run()
-        if failure is not None:
-            raise failure
+    control = _Control()
+    with _signals(control), contextlib.ExitStack() as held:
+        try:
+            for plan in plans:
+                plan.output = Output(plan.folder, f"{plan.out}/")
+                plan.output.lock()
+                held.callback(plan.output.release)
+                _schedule(plan, force, log)
+            for plan in plans:
+                if not plan.todo and plan.index_todo:  # no report to build, only the index page
+                    _write_study(plan, control)
+            waiting = [plan for plan in plans if plan.todo]
+            if waiting:
+                widest = max(len(plan.todo) for plan in waiting)
+                workers = jobs or max(os.cpu_count() or 1, widest)
+                with _scratch.folder() as root, _kernel_template(template) as template:
+                    failure = _Batch(waiting, workers, log, template, root, control).run()
+                if failure is not None:
+                    raise failure
+        except KeyboardInterrupt:
+            raise Interrupted(_outcome(plans)) from None
     return [built for plan in plans for built in plan.results()]
+
+
+class _Control:
+    """Whether the build was stopped (interrupted), and the lock under which a report folder
+    is switched: an interrupt comes either before a switch, and prevents it, or after."""
+
+    def __init__(self):
+        self.lock = threading.RLock()
+        self.stopped = False
+
+    def stop(self) -> bool:
+        """Stop the build; True the first time."""
+        with self.lock:
+            first, self.stopped = not self.stopped, True
+        return first
+
+
+@contextlib.contextmanager
+def _signals(control: _Control):
+    """For the duration of the build (when it runs in the main thread): the first SIGINT or
+    SIGTERM stops the build, then does what it did before (raises KeyboardInterrupt); any
+    further one is ignored, so that the clean-up runs to its end and the outcome is known.
+    Signals whose handling is not Python's (SIG_DFL, SIG_IGN) are left alone."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {}
+
+    def handler(signum, frame):
+        if control.stop():
+            previous[signum](signum, frame)
+
+    for number in (signal.SIGINT, signal.SIGTERM):
+        current = signal.getsignal(number)
+        if callable(current):
+            previous[number] = current
+            signal.signal(number, handler)
+    try:
+        yield
+    finally:
+        for number, current in previous.items():
+            signal.signal(number, current)
+
+
+def _outcome(plans: list) -> str:
+    """What each report folder holds after an interrupt, in one line."""
+    states = [plan.output.state() if plan.output is not None
+              else f"the previous reports are unchanged in {plan.out}/" for plan in plans]
+    return "; ".join(dict.fromkeys(states))
 
 
 @dataclass
@@ -174,11 +269,16 @@ class _Plan:
     source: str  # the study file as given
     study: Study
     out: Path  # as given, for messages
-    folder: Path  # the same, absolute: the process's working directory is not the build's
+    folder: Path  # the same, absolute and with symlinks resolved (the folder that is replaced)
     wanted: list
-    todo: dict  # report -> (notebook, what it depends on: see `_dependencies`)
-    stamps: dict  # as read from the stamp, updated as reports are written
+    digests: dict  # input key -> [(name, SHA-256)]
+    notebooks: Path
+    library: str
+    todo: dict = field(default_factory=dict)  # report -> (notebook, its dependencies)
+    stamps: dict = field(default_factory=dict)  # the old set's stamp
+    pages: list = field(default_factory=list)  # the reports of the new set, in the study's order
     index_todo: dict | None = None  # what the index page depends on, if it is to be written
+    output: Output | None = None
     built: dict = field(default_factory=dict)  # report -> (page, tables)
     rebuilt: list = field(default_factory=list)
     left: int = 0  # notebooks not yet done
@@ -189,9 +289,9 @@ class _Plan:
         return [Built(r, self.out / f"{r}.html", r in self.rebuilt) for r in self.wanted]
 
 
-def _plan(study_path, out, reports, force: bool, notebooks: Path, library: str, log) -> _Plan:
-    """Read a study file and find which of its reports (and whether its index page) are to
-    be (re)built."""
+def _plan(study_path, out, reports, notebooks: Path, library: str) -> _Plan:
+    """Read a study file and its inputs' digests, and check that its report folder is apart
+    from every input.  Nothing is written."""
     study = load_study(study_path)
     wanted = reports or study.spec.reports
     unknown = [r for r in wanted if r not in study.spec.reports]
@@ -199,31 +299,55 @@ def _plan(study_path, out, reports, force: bool, notebooks: Path, library: str, 
         raise InputError(f"report {unknown[0]!r} is not among the study's reports "
                          f"({', '.join(study.spec.reports)})", file=study.path.name)
     out = Path(out) if out is not None else Path("reports") / study.name
+    folder = out.absolute().resolve()
     files = _input_files(study)
+    check_apart(folder, f"{out}/", [
+        *(("the study's input", path) for found in files.values() for _, path in found),
+        ("the notebooks' folder", notebooks),
+        ("the instruments' folder", PACKAGE / "data" / "instruments")])
     digests = {key: [(name, _file_digest(path)) for name, path in found]
                for key, found in files.items()}
+    return _Plan(str(study_path), study, out, folder, wanted, digests, notebooks, library)
+
+
+def _schedule(plan: _Plan, force: bool, log) -> None:
+    """Once the report folder is locked: which reports (and whether the index page) are to be
+    (re)built, and which reports the new set holds."""
+    study, out, folder = plan.study, plan.out, plan.folder
     options = _options(study.spec)
-    stamps = _read_stamps(out.absolute() / _STAMP)
-    todo = {}
-    for report in wanted:
-        notebook = notebooks / f"{report}.ipynb"
+    plan.stamps = stamps = _read_stamps(folder / _STAMP)
+    present = {r for r in study.spec.reports if _present(folder, r, stamps["reports"].get(r))}
+    for report in plan.wanted:
+        notebook = plan.notebooks / f"{report}.ipynb"
         if not notebook.is_file():
-            raise BuildError(f"notebook {notebook.name} not found in {notebooks.name}/")
-        needs = _dependencies(report, digests, options, notebook, library)
+            raise BuildError(f"notebook {notebook.name} not found in {plan.notebooks.name}/")
+        needs = _dependencies(report, plan.digests, options, notebook, plan.library)
         target = out / f"{report}.html"
-        if not force and stamps["reports"].get(report, {}).get("digest") == needs["digest"] \
-                and target.is_file():
+        if not force and report in present \
+                and stamps["reports"][report].get("digest") == needs["digest"]:
             log(f"{target}: up to date")
         else:
             check_parameters(notebook)
-            todo[report] = (notebook, needs)
-    index = {"options": {key: options[key] for key in INDEX_OPTIONS}, "library": library}
+            plan.todo[report] = (notebook, needs)
+    plan.pages = [r for r in study.spec.reports if r in plan.todo or r in present]
+    index = {"options": {key: options[key] for key in INDEX_OPTIONS}, "library": plan.library,
+             "pages": plan.pages}
     index["digest"] = _digest(json.dumps(index, sort_keys=True).encode())
-    index_todo = None
     if force or stamps["index"].get("digest") != index["digest"] \
-            or not (out / "index.html").is_file():
-        index_todo = index
-    return _Plan(str(study_path), study, out, out.absolute(), wanted, todo, stamps, index_todo)
+            or not (folder / "index.html").is_file():
+        plan.index_todo = index
+
+
+def _present(folder: Path, report: str, entry) -> bool:
+    """Is the report in the old set, whole: its page and every table its stamp lists?"""
+    if not isinstance(entry, dict) or not isinstance(entry.get("tables"), list):
+        return False
+    tables = entry["tables"]
+    if not all(isinstance(t, str) and t and "/" not in t and "\\" not in t
+               and t not in (".", "..") for t in tables):
+        return False
+    return (folder / f"{report}.html").is_file() \
+        and all((folder / "tables" / t).is_file() for t in tables)
 
 
 def _read_stamps(path: Path) -> dict:
@@ -234,8 +358,9 @@ def _read_stamps(path: Path) -> dict:
         stamps = {}
     if not isinstance(stamps, dict) or stamps.get("version") != _STAMP_VERSION:
         stamps = {}
-    return {"version": _STAMP_VERSION, "reports": dict(stamps.get("reports", {})),
-            "index": dict(stamps.get("index", {}))}
+    reports, index = stamps.get("reports", {}), stamps.get("index", {})
+    return {"version": _STAMP_VERSION, "reports": dict(reports) if isinstance(reports, dict) else {},
+            "index": dict(index) if isinstance(index, dict) else {}}
 
 
 def _dependencies(report: str, digests: dict, options: dict, notebook: Path,
@@ -323,10 +448,10 @@ class _Batch:
     study's files.
     """
 
-    def __init__(self, plans: list, workers: int, log, template):
+    def __init__(self, plans: list, workers: int, log, template, scratch: Path, control: _Control):
         self.plans, self.workers, self.log, self.template = list(plans), workers, log, template
+        self.scratch, self.control = scratch, control
         self.failure = None
-        self.stopped = False  # interrupted: write nothing more
         self._queue = queue.PriorityQueue()
         self._order = itertools.count()
         self._lock = threading.Condition()
@@ -347,8 +472,8 @@ class _Batch:
                     self._lock.wait(0.2)  # with a timeout, so that Ctrl-C gets through
         except BaseException:
             # Interrupted: nothing more is started or written.
+            self.control.stop()
             with self._lock:
-                self.stopped = True
                 self.plans.clear()
             if self.template is not None:
                 self.template.close()  # its kernels stop within a second
@@ -361,6 +486,11 @@ class _Batch:
             for plan in self._checked:
                 shutil.rmtree(plan.scratch, ignore_errors=True)
         return self.failure
+
+    @property
+    def stopped(self) -> bool:
+        """Interrupted: nothing more is started or written."""
+        return self.control.stopped
 
     def _put(self, priority: int, step, *args) -> None:
         with self._lock:
@@ -397,11 +527,13 @@ class _Batch:
                 # is small next to the analysis of a survey this size.
                 if self.template is not None and not self._kernels:
                     self.template.close()
-        plan.folder.mkdir(parents=True, exist_ok=True)
-        _sweep_partial_files(plan.folder)
-        plan.scratch = Path(tempfile.mkdtemp(prefix="sqmreport-survey-"))
-        self._checked.append(plan)
-        cache = _cache_survey(survey, plan.scratch)
+        try:
+            plan.scratch = Path(tempfile.mkdtemp(prefix="s", dir=self.scratch))
+            self._checked.append(plan)
+            cache = _cache_survey(survey, plan.scratch)
+        except OSError as exc:
+            raise OutputError(f"cannot write the build's scratch folder {self.scratch}: "
+                              f"{exc.strerror or exc}; {plan.output.state()}") from None
         del survey  # the kernels read the cache; this process needs the data no more
         plan.left = len(plan.todo)
         for report in plan.todo:
@@ -421,7 +553,8 @@ class _Batch:
         try:
             notebook, needs = plan.todo[report]
             page, tables, warnings = _build_report(plan.study, report, notebook,
-                                                   needs["inputs"], cache, self.template)
+                                                   needs["inputs"], cache, self.template,
+                                                   self.scratch)
             plan.built[report] = page, tables
             for warning in warnings:
                 self.log(f"warning: {plan.source}: {warning}")
@@ -438,55 +571,87 @@ class _Batch:
         if last:
             shutil.rmtree(plan.scratch, ignore_errors=True)  # a batch's surveys add up
         if last and not self.stopped:
-            try:
-                _write_study(plan)
-            except BuildError as exc:
-                plan.failure = plan.failure or exc
+            if plan.failure is None:  # all or nothing: a failed notebook keeps the old set
+                try:
+                    _write_study(plan, self.control)
+                except (BuildError, OutputError) as exc:
+                    plan.failure = exc
+                except Stopped:
+                    return
             if plan.failure is not None:
                 if isinstance(plan.failure, BuildError):
                     plan.failure.study = plan.source
                 raise plan.failure
 
 
-def _write_study(plan: _Plan) -> None:
-    """Write the built reports, their tables, the stamps and the index page, each atomically."""
-    out, pages = plan.folder, {r: page for r, (page, _) in plan.built.items()}
-    index = _index_page(plan.study, plan.study.spec.reports) if plan.index_todo else ""
-    # One font subset for every page of the study: it is the slow part of embedding.
+def _write_study(plan: _Plan, control: _Control) -> None:
+    """Write the study's new set beside its report folder and switch (see
+    :mod:`sqmreport.build.output`): the built reports and their tables, the unchanged
+    reports carried over, the index page, the stamp last.  Raises :class:`OutputError`
+    (the folder unchanged) when the disk refuses, :class:`Stopped` when the build was
+    interrupted before the switch."""
+    staging = None
+    try:
+        try:
+            staging = plan.output.stage()
+            _fill(plan, staging)
+            staging.commit(control)
+        except OSError as exc:
+            raise OutputError(f"cannot write {plan.output.shown}: {exc.strerror or exc}; "
+                              f"{plan.output.state()}") from None
+        finally:
+            if staging is not None:
+                staging.discard()
+    except Stopped:
+        if threading.current_thread() is threading.main_thread():
+            raise KeyboardInterrupt from None
+        raise
+    plan.rebuilt = [r for r in plan.pages if r in plan.built]
+
+
+def _fill(plan: _Plan, staging) -> None:
+    """The new set, into ``staging``."""
+    old = plan.stamps
+    pages = {r: page for r, (page, _) in plan.built.items()}
+    index = _index_page(plan.study, plan.pages) if plan.index_todo else ""
+    # One font subset for every new page of the study: it is the slow part of embedding.
     characters = {c for c in set().union(*map(set, [index, *pages.values()])) if ord(c) > 0x7F}
-    face = font_face("".join(characters))
+    face = font_face("".join(characters)) if pages or index else ""
+    stamps = {"version": _STAMP_VERSION, "reports": {}, "index": {}}
     written = {}
-    for report in plan.todo:  # in the study's order
-        if report not in plan.built:
-            continue
-        page, tables = plan.built[report]
-        for name, data in tables.items():
+    for report in plan.pages:  # in the study's order
+        new = report in plan.built
+        tables = plan.built[report][1] if new else dict.fromkeys(old["reports"][report]["tables"])
+        for name in tables:
             if written.setdefault(name, report) != report:
                 raise BuildError(f"{report} and {written[name]} both write tables/{name}; "
                                  "give one of them another name")
-            (out / "tables").mkdir(exist_ok=True)
-            _write_atomic(out / "tables" / name, data)
-        _write_atomic(out / f"{report}.html", page.replace(FONT_FACE, face, 1).encode("utf-8"))
-        plan.stamps["reports"][report] = plan.todo[report][1]
-        _write_stamps(plan)
-        plan.rebuilt.append(report)
+        if new:
+            for name, data in tables.items():
+                staging.write(f"tables/{name}", data)
+            staging.write(f"{report}.html", pages[report].replace(FONT_FACE, face, 1).encode("utf-8"))
+            stamps["reports"][report] = {**plan.todo[report][1], "tables": sorted(tables)}
+        else:
+            for name in tables:
+                staging.carry(f"tables/{name}")
+            staging.carry(f"{report}.html")
+            stamps["reports"][report] = old["reports"][report]
     if plan.index_todo:
-        _write_atomic(out / "index.html", index.replace(FONT_FACE, face, 1).encode())
-        plan.stamps["index"] = plan.index_todo
-        _write_stamps(plan)
-
-
-def _write_stamps(plan: _Plan) -> None:
-    _write_atomic(plan.folder / _STAMP,
-                  json.dumps(plan.stamps, indent=1, sort_keys=True, ensure_ascii=False).encode())
+        staging.write("index.html", index.replace(FONT_FACE, face, 1).encode())
+        stamps["index"] = plan.index_todo
+    else:
+        staging.carry("index.html")
+        stamps["index"] = old["index"]
+    stamps["files"] = sorted([*staging.files, _STAMP])
+    staging.write(_STAMP, json.dumps(stamps, indent=1, sort_keys=True, ensure_ascii=False).encode())
 
 
 def _cache_survey(survey, folder: Path) -> str:
     """Pickle the survey as checked and coded here for the build's kernels, so that each
     report starts from it instead of reading and checking the data again (each kernel
     hands it to :func:`sqmreport.data.survey.remember` before the notebook runs)."""
-    path = folder / "survey.pickle"
-    with open(path, "wb") as f:
+    path = folder / "survey.pickle"  # respondent-level: in the build's private folder, 0600
+    with open(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_CLOEXEC, 0o600), "wb") as f:
         pickle.dump(survey, f, protocol=pickle.HIGHEST_PROTOCOL)
     return str(path)
 
@@ -533,15 +698,16 @@ def check_parameters(notebook: Path) -> None:
 
 
 def _build_report(study: Study, report: str, notebook: Path, inputs: dict,
-                  cache: str | None = None, template=None) -> tuple[str, dict, list]:
+                  cache: str | None = None, template=None,
+                  scratch: Path | None = None) -> tuple[str, dict, list]:
     """Execute and export one report: its page (font not yet embedded), its tables and the
     warnings about output that does not reach the page."""
     from sqmreport.build.execute import CellFailed, KernelDied, execute
     from sqmreport.build.provisioner import KERNEL_NAME, kernel_specs
 
-    # The scratch folder is outside the reports, so that even a killed build leaves
-    # nothing there; only the final renames touch the report folder.
-    with tempfile.TemporaryDirectory(prefix=f"sqmreport-{report}-") as scratch:
+    # The scratch folder is outside the reports, in the build's private folder
+    # (:mod:`sqmreport.build.scratch`); its name is short: the kernel's sockets are in it.
+    with tempfile.TemporaryDirectory(prefix="r", dir=scratch) as scratch:
         scratch = Path(scratch).resolve()
         tables = scratch / "tables"
         # semopy's optimisation path depends on set iteration order: a fixed hash seed
@@ -732,40 +898,6 @@ def _file_digest(path: Path) -> str:
 
 def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def _sweep_partial_files(out: Path) -> None:
-    """Remove what a build killed in the middle of a write left behind."""
-    for leftover in [*out.glob(f".*{_PARTIAL}"), *out.glob(f"tables/.*{_PARTIAL}")]:
-        leftover.unlink(missing_ok=True)
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that readers see the old file or the new one, never a part.
-
-    The temporary file is created with mode 0666 less the process's umask, as any file
-    is (a report is for sharing; ``mkstemp``'s 0600 would not be)."""
-    fd, tmp = _create_partial(path)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _create_partial(path: Path) -> tuple[int, str]:
-    """A new file beside ``path`` (``.<name>.<random>.partial``), open for writing."""
-    for _ in range(100):
-        tmp = str(path.parent / f".{path.name}.{os.urandom(6).hex()}{_PARTIAL}")
-        try:
-            return os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666), tmp
-        except FileExistsError:
-            continue
-    raise FileExistsError(f"no free temporary name beside {path}")
 
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
