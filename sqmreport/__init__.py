@@ -44,6 +44,7 @@ _API = {
     # drivers and priorities
     "key_drivers": "stats.drivers", "relative_weights": "stats.drivers",
     "importance_performance": "stats.drivers", "crosshair": "stats.drivers",
+    "item_priorities": "stats.priority", "PriorityResult": "stats.priority",
     "grey_relational": "stats.grey",
     # questionnaire: factor analysis, reliability, validity
     "correlation_matrix": "stats.efa", "polychoric": "stats.efa", "kmo": "stats.efa",

@@ -54,7 +54,33 @@ def test_priorities_rank_shortfalls_only(demo):
     q = result.q_matrix
     assert q.loc[q["gap"] >= 0, "priority_rank"].isna().all()
     first = q.sort_values("priority_rank").iloc[0]
-    assert first["priority"] == q["priority"].max()
+    assert first["score"] == q["score"].max()
+
+
+def test_no_priority_is_labelled_against_its_evidence(demo):
+    # Before: the demo's worst-rated item (11) was "low priority" (importance 5.74 against a
+    # cut of 5.80), and rank 2 of the priority table said "low priority".
+    survey, result = demo
+    q = result.q_matrix.set_index("item")
+    worst = q["performance"].idxmin()
+    assert q.loc[worst, "action"] == "improve_first" and "improve" in q.loc[worst, "quadrants"]
+    assert not q["sure"].loc[worst]  # its importance is within the margin of the cut
+    ranked = q.dropna(subset=["priority_rank"])
+    assert (ranked["action"] != "meets").all() and q.loc[q["action"] == "meets", "score"].eq(0).all()
+    assert (q.loc[q["action"] == "improve_first", "score_low"] > 0).all()
+    assert (q.loc[q["action"] == "watch", "score_low"] <= 0).all()
+
+
+def test_both_reports_name_the_same_priorities_with_the_same_figures(demo):
+    from sqmreport.analysis import satisfaction as sat
+    from sqmreport.present.views import gap_model as gap_view
+    from sqmreport.present.views import satisfaction as sat_view
+
+    survey, result = demo
+    pd.testing.assert_frame_equal(sat.q_matrix(survey).table, result.q_matrix)
+    same = [f for f in gap_view.findings(result, survey) if f.startswith("Improve first")
+            or f.startswith("应优先改进")]
+    assert same and all(f in sat_view.findings(sat.analyse(survey), survey) for f in same)
 
 
 def _survey_only(tmp_path, items: dict, scale: tuple, n: int = 120, seed: int = 5):

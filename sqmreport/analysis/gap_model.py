@@ -22,6 +22,7 @@ from sqmreport.data.survey import Survey
 from sqmreport.stats import servqual as sq
 from sqmreport.stats.descriptives import dimension_scores
 from sqmreport.stats.gaps import ServiceLevels, gap_table, service_levels
+from sqmreport.stats.priority import PriorityResult
 from sqmreport.stats.reliability import cronbach_alpha
 
 __all__ = ["Caution", "FiveGaps", "GapResult", "ItemGaps", "Overview", "Priorities", "Zone",
@@ -191,11 +192,17 @@ def zone(survey: Survey) -> Zone:
 
 @dataclass(frozen=True)
 class Priorities:
-    """Items by importance and perception with quadrant, ``gap``, ``priority``
-    (shortfall × relative importance) and ``priority_rank``; ``source`` names the importance."""
+    """Items by importance, perception and gap with their intervals, the priority score
+    (shortfall × relative importance), its rank and the action it supports
+    (:mod:`sqmreport.stats.priority`: the same model as the satisfaction report's
+    Q-matrix); ``source`` names the importance."""
 
-    table: pd.DataFrame
+    result: PriorityResult
     source: str
+
+    @property
+    def table(self) -> pd.DataFrame:
+        return self.result.table
 
 
 def priorities(survey: Survey, *, importance: str | None = None,
@@ -204,15 +211,7 @@ def priorities(survey: Survey, *, importance: str | None = None,
 
     Options as :func:`~sqmreport.analysis.q_matrix.item_q_matrix`; None: ``analysis.q_matrix``.
     """
-    table, source = item_q_matrix(survey, importance=importance, crosshair=crosshair)
-    e, p, _ = _forms(survey)
-    gaps = (p - e).mean()  # the item's gap 5 (P − E over the respondents who answered both)
-    table["gap"] = table["item"].map(gaps)
-    # Items at or above expectation have no priority.
-    table["priority"] = np.maximum(-table["gap"], 0) * table["importance"] / table["importance"].mean()
-    ranked = table["priority"].where(table["priority"] > 0)
-    table["priority_rank"] = ranked.rank(ascending=False, method="min").astype("Int64")
-    return Priorities(table, source)
+    return Priorities(*item_q_matrix(survey, importance=importance, crosshair=crosshair))
 
 
 @dataclass(frozen=True)

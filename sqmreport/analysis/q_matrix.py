@@ -1,25 +1,39 @@
-"""A survey's items in the importance-performance (Q-) matrix, as its study asks."""
+"""A survey's items in the importance-performance (Q-) matrix, with their priorities, as
+its study asks: one model (:mod:`sqmreport.stats.priority`) for every report."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from sqmreport.stats.drivers import crosshair as _crosshair
-from sqmreport.stats.drivers import importance_performance
+from sqmreport.stats.priority import PriorityResult, item_priorities
 
-__all__ = ["item_q_matrix"]
+__all__ = ["importance_source", "item_q_matrix"]
+
+
+def importance_source(survey, importance: str | None = None) -> str | None:
+    """The measure of importance used: the one asked for, else the study's
+    ``analysis.q_matrix.importance``, else the most direct one the survey has
+    (``expectation``, ``stated``, ``derived``); None when it has none."""
+    source = survey.study.spec.analysis.q_matrix.importance if importance is None else importance
+    if source is None:
+        source = ("expectation" if survey.has("expectation")
+                  else "stated" if survey.importance is not None
+                  else "derived" if survey.overall is not None else None)
+    return source
 
 
 def item_q_matrix(survey, *, importance: str | None = None,
-                  crosshair: str | None = None) -> tuple[pd.DataFrame | None, str | None]:
-    """The items of a survey in the importance-performance matrix, as its study asks.
+                  crosshair: str | None = None) -> tuple[PriorityResult | None, str | None]:
+    """The items of a survey in the importance-performance matrix, with their priorities.
 
-    Importance comes from ``analysis.q_matrix.importance``: ``expectation`` (mean
-    expectation), ``stated`` (the mean points given to the item's dimension) or
-    ``derived`` (correlation of the item's perception with overall satisfaction);
-    by default the first of these the survey has.  Performance is the mean
-    perception.  An axis not on the rating scale has no midpoint, so with
-    ``crosshair: midpoint`` a stated or derived importance axis is cut at its mean.
+    Importance comes from ``analysis.q_matrix.importance`` (:func:`importance_source`):
+    ``expectation`` (mean expectation), ``stated`` (the mean points given to the
+    item's dimension) or ``derived`` (correlation of the item's perception with
+    overall satisfaction).  Performance is the mean perception over every respondent
+    who rated the item; the gap (with expectations) is over those who rated both.
+    An axis not on the rating scale has no midpoint, so with ``crosshair: midpoint`` a
+    stated or derived importance axis is cut at its mean.  Intervals: a seeded
+    bootstrap at the study's ``analysis.confidence``.
 
     Parameters
     ----------
@@ -31,38 +45,29 @@ def item_q_matrix(survey, *, importance: str | None = None,
 
     Returns
     -------
-    (DataFrame, str) or (None, None)
-        :func:`importance_performance`'s table with ``dimension``, the cuts and the
-        rules used (``importance_cut, performance_cut, importance_rule,
-        performance_rule``), and the importance source; None when the survey has
-        no measure of importance.
+    (PriorityResult, str) or (None, None)
+        :func:`~sqmreport.stats.priority.item_priorities` with each item's
+        ``dimension``, and the importance source; None when the survey has no measure
+        of importance.
     """
-    spec = survey.study.spec.analysis.q_matrix
-    source = spec.importance if importance is None else importance
-    rule = spec.crosshair if crosshair is None else crosshair
-    if source is None:  # the most direct measure the survey has
-        source = ("expectation" if survey.has("expectation")
-                  else "stated" if survey.importance is not None
-                  else "derived" if survey.overall is not None else None)
+    spec = survey.study.spec.analysis
+    rule = spec.q_matrix.crosshair if crosshair is None else crosshair
+    source = importance_source(survey, importance)
     if source is None:
         return None, None
     perception = survey.ratings["perception"]
     dimension_of = survey.instrument.dimension_of()
     on_scale = None
     if source == "expectation":
-        importance, on_scale = survey.ratings["expectation"].mean(), survey.scale
+        weights, on_scale = survey.ratings["expectation"], survey.scale
     elif source == "stated":
-        points = survey.importance.mean()
-        importance = pd.Series({i: points[d] for i, d in dimension_of.items()})
+        points = survey.importance
+        weights = pd.DataFrame({i: points[d] for i, d in dimension_of.items()})
     else:
-        importance = perception.corrwith(survey.overall)
-    importance_rule = rule if (rule != "midpoint" or on_scale) else "mean"
-    performance = perception.mean()
-    importance_cut = _crosshair(importance, rule=importance_rule, scale=on_scale)
-    performance_cut = _crosshair(performance, rule=rule, scale=survey.scale)
-    table = importance_performance(importance, performance, importance_cut=importance_cut,
-                                   performance_cut=performance_cut)
-    table.insert(1, "dimension", table["item"].map(dimension_of))
-    table["importance_cut"], table["performance_cut"] = importance_cut, performance_cut
-    table["importance_rule"], table["performance_rule"] = importance_rule, rule
-    return table, source
+        weights = survey.overall
+    expectation = survey.ratings["expectation"] if survey.has("expectation") else None
+    result = item_priorities(perception, weights, expectation=expectation, rule=rule,
+                             scale=survey.scale, importance_scale=on_scale,
+                             confidence=spec.confidence)
+    result.table.insert(1, "dimension", result.table["item"].map(dimension_of))
+    return result, source

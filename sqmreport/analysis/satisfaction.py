@@ -26,6 +26,7 @@ from sqmreport.data.survey import Survey
 from sqmreport.stats import descriptives as desc
 from sqmreport.stats.drivers import DriverResult, key_drivers
 from sqmreport.stats.grey import GreyResult, grey_relational
+from sqmreport.stats.priority import PriorityResult
 
 __all__ = ["CSI", "NPS", "Dimensions", "Drivers", "Grey", "Items", "QMatrix", "Response",
            "SatisfactionResult", "Segments", "analyse", "comments", "csi", "dimensions",
@@ -278,13 +279,19 @@ def drivers(survey: Survey, *, confidence: float | None = None) -> Drivers:
 
 @dataclass(frozen=True)
 class QMatrix:
-    """Items in the importance-performance matrix (:func:`~sqmreport.analysis.q_matrix.item_q_matrix`).
+    """Items in the importance-performance matrix, with their priorities and intervals
+    (:func:`~sqmreport.analysis.q_matrix.item_q_matrix`): the same model as the gap
+    report's priorities.
 
-    ``table`` and ``source`` are None when the survey has no measure of importance.
+    ``result`` and ``source`` are None when the survey has no measure of importance.
     """
 
-    table: pd.DataFrame | None
+    result: PriorityResult | None
     source: str | None
+
+    @property
+    def table(self) -> pd.DataFrame | None:
+        return None if self.result is None else self.result.table
 
 
 def q_matrix(survey: Survey, *, importance: str | None = None,

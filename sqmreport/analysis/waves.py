@@ -139,7 +139,7 @@ def _summary_rows(label: str, survey: Survey, items) -> pd.DataFrame:
            "stated": survey.importance is not None, "derived": survey.overall is not None}
     q = item_q_matrix(survey)[0] if has[wanted] else None  # a wave may lack the importance
     if q is not None:
-        quadrant = q.set_index("item")["quadrant"].to_dict()
+        quadrant = q.table.set_index("item")["quadrant"].to_dict()
     rows = []
     for (form, kind, measure), values in _measures(survey, items):
         v = values[~np.isnan(values)]

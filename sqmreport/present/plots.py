@@ -136,13 +136,24 @@ def plot_q_matrix(table: pd.DataFrame, *, language: str, importance_cut: float,
                   performance_cut: float, ax=None):
     """Importance (x) against performance (y), quadrants by colour, items labelled.
 
-    ``table``: ``label, importance, performance, quadrant``.
+    ``table``: ``label, importance, performance, quadrant``; with ``importance_low,
+    importance_high, performance_low, performance_high`` each point gets its intervals.
     """
     ax = _axes(ax, (7.5, 5.5))
     x, y = table["importance"].to_numpy(), table["performance"].to_numpy()
-    pad_x, pad_y = (np.ptp(x) or 1) * 0.12, (np.ptp(y) or 1) * 0.12
-    xlim = (min(x.min(), importance_cut) - pad_x, max(x.max(), importance_cut) + pad_x)
-    ylim = (min(y.min(), performance_cut) - pad_y, max(y.max(), performance_cut) + pad_y)
+    bars = {"importance_low", "importance_high", "performance_low", "performance_high"} <= set(table)
+    xs = [x] + ([table["importance_low"].to_numpy(), table["importance_high"].to_numpy()] if bars else [])
+    ys = [y] + ([table["performance_low"].to_numpy(), table["performance_high"].to_numpy()] if bars
+                else [])
+    x_lo, x_hi = np.nanmin(np.concatenate(xs)), np.nanmax(np.concatenate(xs))
+    y_lo, y_hi = np.nanmin(np.concatenate(ys)), np.nanmax(np.concatenate(ys))
+    pad_x, pad_y = ((x_hi - x_lo) or 1) * 0.08, ((y_hi - y_lo) or 1) * 0.08
+    xlim = (min(x_lo, importance_cut) - pad_x, max(x_hi, importance_cut) + pad_x)
+    ylim = (min(y_lo, performance_cut) - pad_y, max(y_hi, performance_cut) + pad_y)
+    if bars:
+        ax.errorbar(x, y, xerr=[x - table["importance_low"], table["importance_high"] - x],
+                    yerr=[y - table["performance_low"], table["performance_high"] - y],
+                    fmt="none", ecolor="#9ca3af", elinewidth=0.6, zorder=2)
     ax.fill_between([importance_cut, xlim[1]], ylim[0], performance_cut,
                     color=QUADRANT_COLOURS["improve"], alpha=0.08, linewidth=0)
     ax.axvline(importance_cut, color="#6b7280", linestyle="--", linewidth=0.8)
@@ -152,7 +163,8 @@ def plot_q_matrix(table: pd.DataFrame, *, language: str, importance_cut: float,
         if group.empty:
             continue
         ax.scatter(group["importance"], group["performance"], s=28,
-                   color=QUADRANT_COLOURS[quadrant], label=text(language, f"quadrants.{quadrant}"),
+                   color=QUADRANT_COLOURS[quadrant],
+                   label=text(language, f"quadrant_names.{quadrant}"),
                    zorder=3)
     for _, row in table.iterrows():
         ax.annotate(row["label"], (row["importance"], row["performance"]), fontsize=7,
@@ -161,7 +173,7 @@ def plot_q_matrix(table: pd.DataFrame, *, language: str, importance_cut: float,
     ax.set_ylim(*ylim)
     ax.set_xlabel(text(language, "axes.importance"))
     ax.set_ylabel(text(language, "axes.performance"))
-    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=4, frameon=False, fontsize=8)
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False, fontsize=8)
     return ax
 
 

@@ -17,6 +17,7 @@ from sqmreport.data.survey import Survey, reversed_items
 from sqmreport.present import plots
 from sqmreport.present.i18n import text
 from sqmreport.present.report import Report
+from sqmreport.present.views import priorities as _priorities
 
 __all__ = ["caution", "delivery", "findings", "five_gaps", "method", "overview", "priorities",
            "servqual", "summary", "zone"]
@@ -155,22 +156,8 @@ def zone(rep: Report, zone: gap.Zone) -> None:
 
 def priorities(rep: Report, priorities: gap.Priorities) -> None:
     rep.section("priorities")
-    q = priorities.table.copy()
-    q.insert(1, "label", q["item"].map(rep.item_label))
-    q["action"] = q["quadrant"].map(lambda k: rep.t(f"quadrants.{k}"))
-    rep.write_table("q_matrix", q)
-    ordered = q.sort_values("priority_rank", na_position="last", kind="stable")  # then questionnaire order
-    rule = q["performance_rule"].iloc[0]
-    rep.table("q_matrix", ordered, csv=False,
-              columns=["priority_rank", "label", "importance", "performance", "gap", "priority",
-                       "action"],
-              labels={"action": rep.t("columns.quadrant")},
-              values={"source": rep.t(f"q_sources.{priorities.source}"),
-                      "rule": rep.t(f"rules.{rule}")})
-    rep.figure("q_matrix", plots.plot_q_matrix(q.assign(label=q["item"]), language=rep.language,
-                                               importance_cut=q["importance_cut"].iloc[0],
-                                               performance_cut=q["performance_cut"].iloc[0]))
-    rep.add_findings(_priority_findings(priorities.table, rep.survey))
+    _priorities.show(rep, priorities.result, priorities.source, key="q_matrix", csv_name="q_matrix")
+    rep.add_findings(_priorities.findings(priorities.result, rep.survey))
 
 
 def caution(rep: Report, caution: gap.Caution) -> None:
@@ -213,15 +200,6 @@ def _item_findings(gaps: gap.ItemGaps, survey: Survey) -> list[str]:
             text(lang, "gap_findings.items", n=len(gaps.significant), total=len(gaps.items))]
 
 
-def _priority_findings(q: pd.DataFrame, survey: Survey) -> list[str]:
-    lang, inst = survey.language, survey.instrument
-    top = q.dropna(subset=["priority_rank"]).sort_values("priority_rank").head(3)
-    if not len(top):
-        return []
-    labels = [inst.items[inst.item_ids.index(i)].label(lang) for i in top["item"]]
-    return [text(lang, "gap_findings.priorities", items=text(lang, "list_sep").join(labels))]
-
-
 def _model_findings(model: pd.DataFrame, measured: tuple, survey: Survey) -> list[str]:
     lang, inst = survey.language, survey.instrument
     out = []
@@ -254,6 +232,6 @@ def findings(result: GapResult, survey: Survey) -> list[str]:
                         survey.study.spec.analysis.p_adjust, survey.scale)
     low = result.reliability[result.reliability["reliability_gap"] < LOW_RELIABILITY]
     return (_overview_findings(result.summary, lang) + _item_findings(gaps, survey)
-            + _priority_findings(result.q_matrix, survey)
+            + _priorities.findings(result.q_matrix, survey)
             + _model_findings(result.model, result.measured, survey)
             + _caution_findings(low, lang))

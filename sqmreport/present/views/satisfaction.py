@@ -18,6 +18,7 @@ from sqmreport.data.survey import Survey, reversed_items
 from sqmreport.present import plots
 from sqmreport.present.i18n import text
 from sqmreport.present.report import Report
+from sqmreport.present.views import priorities
 
 __all__ = ["comments", "csi", "dimensions", "drivers", "findings", "grey", "items", "method",
            "nps", "q_matrix", "response", "segments", "summary"]
@@ -176,24 +177,12 @@ def drivers(rep: Report, drivers: sat.Drivers) -> None:
 
 def q_matrix(rep: Report, q_matrix: sat.QMatrix) -> None:
     rep.section("q_matrix")
-    q = q_matrix.table
-    if q is None:
+    if q_matrix.result is None:
         rep.note("notes.no_importance")
         return
-    table = q.copy()
-    table.insert(1, "label", table["item"].map(rep.item_label))
-    table["action"] = table["quadrant"].map(lambda k: rep.t(f"quadrants.{k}"))
-    rule = q["performance_rule"].iloc[0]
-    rep.table("importance_performance", table, key="q_matrix",
-              columns=["label", "importance", "performance", "action"],
-              labels={"action": rep.t("columns.quadrant")},
-              values={"source": rep.t(f"q_sources.{q_matrix.source}"),
-                      "rule": rep.t(f"rules.{rule}")})
-    points = table.assign(label=table["item"])
-    rep.figure("q_matrix", plots.plot_q_matrix(points, language=rep.language,
-                                               importance_cut=q["importance_cut"].iloc[0],
-                                               performance_cut=q["performance_cut"].iloc[0]))
-    rep.add_findings(_improve_findings(q, rep.survey))
+    priorities.show(rep, q_matrix.result, q_matrix.source, key="q_matrix",
+                    csv_name="importance_performance")
+    rep.add_findings(priorities.findings(q_matrix.result, rep.survey))
 
 
 def grey(rep: Report, grey: sat.Grey) -> None:
@@ -269,16 +258,6 @@ def _driver_findings(d, survey: Survey) -> list[str]:
                  share=top["share"] * 100, r2=d.r_squared * 100, k=len(d.table))]
 
 
-def _improve_findings(q: pd.DataFrame, survey: Survey) -> list[str]:
-    lang, inst = survey.language, survey.instrument
-    improve = q.query("quadrant == 'improve'")
-    labels = [inst.items[inst.item_ids.index(i)].label(lang) for i in improve["item"]]
-    if not labels:
-        return []
-    return [text(lang, "findings.improve", n=len(labels),
-                 items=text(lang, "list_sep").join(labels[:5]))]
-
-
 def _segment_findings(significant: pd.DataFrame, survey: Survey) -> list[str]:
     lang = survey.language
     if not len(significant):
@@ -300,8 +279,7 @@ def findings(result: sat.SatisfactionResult, survey: Survey) -> list[str]:
         out += _nps_findings(result.nps, lang)
     if result.drivers is not None:
         out += _driver_findings(result.drivers, survey)
-    if result.q_matrix is not None:
-        out += _improve_findings(result.q_matrix, survey)
+    out += priorities.findings(result.q_matrix, survey)
     if result.segments is not None:
         tests = result.segments.tests
         out += _segment_findings(tests[tests["p_adjusted"] < 1 - confidence], survey)
