@@ -169,3 +169,37 @@ def test_the_1988_servqual_reverse_codes_its_negative_items(tmp_path):
             assert (reversed_ == 8 - original)[original.notna()].all()
         assert survey.ratings[form]["9"].equals(plain.ratings[form]["9"])
     assert survey.instrument.reversed_items == ["10", "11", "12", "13", "18", "19", "20", "21", "22"]
+
+
+@pytest.mark.parametrize(("small", "refused"), [(15, False), (16, True)])
+def test_a_near_unique_segment_is_refused(write_study, small, refused):
+    """More than half of the respondents in groups below min_group_size (5): refused; half: read."""
+    data = small_survey(n=30)
+    data["ward"] = [f"w{i}" for i in range(small)] + ["big"] * (30 - small)
+    path = write_study(small_spec(segments=["region", "ward"]), data)
+    if not refused:
+        assert load_survey(path).segments["ward"].nunique() == small + 1
+        return
+    with pytest.raises(InputError, match=r"^survey.csv, column ward: 17 distinct values: 16 of 30 respondents "
+                                         r"are in groups smaller than min_group_size \(5\)"):
+        load_survey(path)
+
+
+def test_missing_values_of_a_segment_are_one_group(write_study):
+    data = small_survey(n=30)
+    data["ward"] = [f"w{i}" for i in range(14)] + [""] * 16
+    assert load_survey(write_study(small_spec(segments=["ward"]), data)).n == 30
+
+
+def test_a_pilot_smaller_than_four_groups_is_not_refused_its_segments(write_study):
+    data = small_survey(n=19)
+    data["ward"] = [f"w{i}" for i in range(19)]
+    assert load_survey(write_study(small_spec(segments=["ward"]), data)).n == 19
+
+
+def test_non_finite_numbers_in_typed_columns_are_out_of_the_scale(write_study):
+    data = small_survey().astype({"P_a1": float})
+    data.loc[3, "P_a1"] = np.inf
+    with pytest.raises(InputError, match=r"^survey.parquet, column P_a1: 1 values outside the scale 1–5 \(row 5\)"):
+        load_survey(write_study(small_spec(data={"survey": "survey.parquet"}), data,
+                                survey_name="survey.parquet"))

@@ -42,7 +42,7 @@ def _numbers(frame: pd.DataFrame, column: str, shown: str, *, lo=-np.inf, hi=np.
              required: bool = True) -> pd.Series:
     text = frame[column].astype("string").str.strip()
     values = pd.to_numeric(text, errors="coerce").astype(float)
-    bad = text.notna() & values.isna()
+    bad = text.notna() & ~np.isfinite(values)  # 'inf', '-inf' and 'nan' measure nothing
     if bad.any():
         examples = ", ".join(repr(v) for v in text[bad].unique()[:3])
         raise InputError(f"{int(bad.sum())} values are not numbers ({examples})", file=shown,
@@ -156,6 +156,12 @@ def load_service_levels(study: Study) -> pd.DataFrame | None:
             raise InputError(f"{int(gone.sum())} records have no {col}", file=shown, column=col,
                              rows=frame.index[gone])
         out[col] = values
+    zero = levels & (out["target"] == 0)
+    if zero.any():
+        raise InputError(f"{int(zero.sum())} records have a target of 0: the gap to target is "
+                         "measured relative to the target; give the target in other units, or "
+                         "record the indicator as defects", file=shown, column="target",
+                         rows=frame.index[zero])
     if has_defects:
         out["defects"] = defects
         for col in ("units", "opportunities"):

@@ -29,7 +29,8 @@ Name = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=
 
 
 class _Spec(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    # No setting means anything as .inf or .nan (YAML's spellings): numbers are finite.
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
 
 
 class Scale(_Spec):
@@ -113,7 +114,7 @@ class FactorAnalysis(_Spec):
 
 class Analysis(_Spec):
     confidence: float = Field(default=0.95, gt=0.5, lt=1)
-    seed: int = 20240101
+    seed: int = Field(default=20240101, ge=0)  # numpy's generators take no negative seed
     csi_weights: dict[str, int | float] | None = None
     segment_test: Literal["welch", "kruskal"] = "welch"
     q_matrix: QMatrix = QMatrix()
@@ -155,7 +156,7 @@ class Scorecard(_Spec):
 
 class ComplaintSettings(_Spec):
     target_hours: int | float = Field(default=48, gt=0)
-    repeat_days: int = Field(default=30, ge=1)
+    repeat_days: int = Field(default=30, ge=1, le=3650)  # pandas' time spans end near 290 years
     period: Literal["month", "quarter"] = "month"
     categories: dict[str, str] = {}
     satisfaction_scale: Scale = Scale(min=1, max=5)
@@ -412,6 +413,8 @@ def _schema_error(exc: ValidationError, shown: str) -> InputError:
     value = _short(err.get("input"))
     # A union (``int | float``, ``str | DataFile``) fails once per branch: name them all.
     expected = [_EXPECTED.get(e["type"]) for e in errors if _key(e["loc"]) == key]
+    if any(e["type"] == "finite_number" for e in errors if _key(e["loc"]) == key):
+        return InputError(f"key {key!r} must be a finite number, got {value!r}", file=shown)
     if all(expected):
         if "a number" in expected:  # int | float: any number will do
             expected = ["a number" if x == "a whole number" else x for x in expected]
@@ -509,6 +512,7 @@ def _check_consistency(study: Study, shown: str) -> None:
         if column in spec.personal_columns:
             raise InputError(f"key 'segments': {column!r} is listed in personal_columns, "
                              "which are dropped when the file is read", file=shown)
+    _check_personal(study, shown)
     if len(set(spec.reports)) != len(spec.reports):
         raise InputError("key 'reports' names a report twice", file=shown)
 
@@ -516,12 +520,54 @@ def _check_consistency(study: Study, shown: str) -> None:
         entry = study.data_file(key)
         if entry is not None:
             _check_path(study, f"data.{key}", entry.path, shown)
+            _check_options(f"data.{key}", entry, shown)
     _check_tracking(study, shown)
     if spec.logo:
         _check_path(study, "logo", spec.logo, shown)
         if Path(spec.logo).suffix.lower() not in (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"):
             raise InputError(f"key 'logo': {spec.logo!r} is not a PNG, JPEG, GIF, SVG or WebP "
                              "image", file=shown)
+
+
+def _check_personal(study: Study, shown: str) -> None:
+    """A personal column is dropped on reading: no other setting may need it."""
+    spec = study.spec
+    roles = {spec.respondent_id: "the respondent id"}
+    if spec.overall:
+        roles.setdefault(spec.overall.column, "the overall-satisfaction column (overall)")
+    if spec.recommend:
+        roles.setdefault(spec.recommend, "the recommend column")
+    if spec.comments:
+        roles.setdefault(spec.comments, "the comments column")
+    for dim, column in (spec.importance or {}).items():
+        roles.setdefault(column, f"the importance column of {dim}")
+    for form in Columns.model_fields:
+        pattern = getattr(spec.columns, form)
+        if pattern is not None and "{item}" in pattern:
+            for item in study.instrument.item_ids:
+                roles.setdefault(pattern.format(item=item), f"the {form} column of item {item}")
+    for column in spec.personal_columns:
+        if column in roles:
+            raise InputError(f"key 'personal_columns': {column!r} is also {roles[column]}; personal "
+                             "columns are dropped when the file is read", file=shown)
+
+
+def _check_options(key: str, entry: DataFile, shown: str) -> None:
+    """A data file's reading options that no reader can use."""
+    d = entry.delimiter
+    if d is not None and (d in "\"'\r\n" or d.isalnum()):
+        raise InputError(f"key '{key}.delimiter': {d!r} cannot separate fields; use a comma, a "
+                         "semicolon, a tab or a vertical bar", file=shown)
+    if isinstance(entry.sheet, int) and entry.sheet < 0:
+        raise InputError(f"key '{key}.sheet': sheets are numbered from 0, got {entry.sheet}",
+                         file=shown)
+    if entry.sheet is not None and (entry.format or Path(entry.path).suffix.lower()) not in (
+            "xlsx", ".xlsx"):
+        raise InputError(f"key '{key}.sheet': only an XLSX workbook has sheets", file=shown)
+    if (entry.encoding or entry.delimiter) and (entry.format or Path(entry.path).suffix.lower()) in (
+            "xlsx", ".xlsx", "parquet", ".parquet"):
+        raise InputError(f"key '{key}': 'encoding' and 'delimiter' are for CSV files only",
+                         file=shown)
 
 
 def _check_path(study: Study, key: str, relative: str, shown: str) -> None:
@@ -549,6 +595,8 @@ def _check_tracking(study: Study, shown: str) -> None:
             raise InputError(f"key '{key}.label': {wave.label!r} names two waves (this wave is "
                              f"{study.wave_label!r}: set 'wave' to tell them apart)", file=shown)
         entry = study.wave_file(wave)
+        if isinstance(entry, DataFile):
+            _check_options(f"{key}.survey", entry, shown)
         _check_path(study, f"{key}.{'survey' if wave.survey is not None else 'tables'}",
                     entry.path if isinstance(entry, DataFile) else entry, shown)
     if study.data_file("kpi") is not None and spec.scorecard is None:

@@ -168,6 +168,7 @@ def load_survey(study) -> Survey:
                   for k, v in seg.values.items()}
         values = raw[seg.column].astype("string").str.strip()
         segments[seg.column] = values.map(lambda v, labels=labels: labels.get(v, v), na_action="ignore")
+        _check_groups(segments[seg.column], shown, seg.column, spec.min_group_size)
 
     ids = raw[spec.respondent_id].astype("string").str.strip()
     return Survey(study, ratings, overall, recommend, importance, segments, comments, ids)
@@ -252,6 +253,26 @@ def _check_ids(ids: pd.Series, shown: str, column: str) -> None:
                          file=shown, column=column, rows=ids.index[dup])
 
 
+def _check_groups(values: pd.Series, shown: str, column: str, min_size: int) -> None:
+    """Refuse a near-unique segment: one where more than half of the respondents are in groups
+    smaller than ``min_size`` (an id, a free text, a time stamp), counting missing values as a
+    group of their own.  Its groups would be suppressed or show single respondents.
+
+    A survey of fewer than four times ``min_size`` respondents (a pilot) has small groups in
+    any segment: there the rule would say nothing about the column, and is not applied (its
+    groups are still suppressed where they are too small)."""
+    if len(values) < 4 * min_size:
+        return
+    sizes = values.value_counts(dropna=False)
+    small = int(sizes[sizes < min_size].sum())
+    if 2 * small > len(values):
+        raise InputError(f"{len(sizes)} distinct values: {small} of {len(values)} respondents are in "
+                         f"groups smaller than min_group_size ({min_size}), and a segment needs most "
+                         "respondents in groups at least that large; group the values (map several to "
+                         "one label under the segment's `values` in the study file) or drop the "
+                         "segment", file=shown, column=column)
+
+
 def _check_points(points: pd.DataFrame, columns: dict, shown: str) -> None:
     answered = points.notna().any(axis=1)
     total = points.fillna(0).sum(axis=1)
@@ -287,7 +308,7 @@ class _Coder:
         text = cells.astype("string").str.strip()
         text = text.mask(text.isin(self.codes_text))
         values = pd.to_numeric(text, errors="coerce").astype(float)
-        bad = text.notna() & values.isna()
+        bad = text.notna() & ~np.isfinite(values)  # 'inf' and 'nan' are no answers either
         if bad.any():
             examples = ", ".join(repr(v) for v in text[bad].unique()[:3])
             raise InputError(f"{int(bad.sum())} values are not numbers ({examples}); correct "

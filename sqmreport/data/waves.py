@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from sqmreport._validation import InputError
@@ -117,7 +118,7 @@ def _wave_tables(study: Study, label: str, path: str) -> WaveData:
                          column="wave")
     for column in ("n", "mean", "sd"):
         values = pd.to_numeric(rows[column], errors="coerce")
-        bad = rows[column].notna() & values.isna()
+        bad = rows[column].notna() & ~np.isfinite(values.astype(float))
         if bad.any():
             raise InputError("values are not numbers", file=path, column=column,
                              rows=rows.index[bad])
