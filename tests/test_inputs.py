@@ -137,3 +137,9 @@ def test_quoted_fields_with_separators_and_line_breaks_are_one_field(tmp_path):
     path = tmp_path / "s.csv"
     path.write_text('id,comment,x\n1, "good, fast",2\n2,"two\nlines",3\n')
     assert read_table(path)["comment"].tolist() == ["good, fast", "two\nlines"]
+
+
+def test_a_folder_as_the_study_file(tmp_path):
+    (tmp_path / "study.yml").mkdir()
+    with pytest.raises(InputError, match=r"^study.yml: is a folder, not a file$"):
+        load_study(tmp_path / "study.yml")

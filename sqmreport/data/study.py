@@ -7,6 +7,7 @@ the wrong type are errors, never silently replaced by a default.
 from __future__ import annotations
 
 import difflib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal
@@ -478,6 +479,12 @@ def _check_consistency(study: Study, shown: str) -> None:
     if isinstance(fa.n_factors, int) and not 1 <= fa.n_factors < len(instrument.items):
         raise InputError(f"key 'analysis.factor_analysis.n_factors' must be between 1 and "
                          f"{len(instrument.items) - 1}, got {fa.n_factors}", file=shown)
+    if ("factor_analysis" in spec.reports and fa.n_factors == "instrument"
+            and len(instrument.dimensions) >= len(instrument.items)):
+        raise InputError(f"key 'analysis.factor_analysis.n_factors' is 'instrument', but its "
+                         f"{len(instrument.dimensions)} dimensions are as many factors as there are "
+                         f"items ({len(instrument.items)}): give a number below that, or 'parallel'",
+                         file=shown)
     if "gap_model" in spec.reports and spec.columns.expectation is None:
         raise InputError("the gap_model report needs the expectation form: set "
                          "'columns.expectation'", file=shown)
@@ -580,6 +587,8 @@ def _check_path(study: Study, key: str, relative: str, shown: str) -> None:
     if not target.is_file():
         raise InputError(f"key {key!r}: file {relative!r} not found next to the study file",
                          file=shown)
+    if not os.access(target, os.R_OK):
+        raise InputError(f"key {key!r}: {relative!r} cannot be read: permission denied", file=shown)
 
 
 def _check_tracking(study: Study, shown: str) -> None:
