@@ -66,13 +66,15 @@ def _normalise(text: str) -> tuple[str, list[int] | None]:
 _S = r"[ \t.\-\u2010-\u2015\u2212]{0,3}"
 _NO_DIGIT_BEFORE = r"(?<![0-9])"
 _NO_DIGIT_AFTER = r"(?![0-9])"
-# Mainland China, Hong Kong, Macau, Taiwan country codes.
-_CC = r"(?:852|853|886|86)"
 _AREA = r"(?:010|02[0-9]|0[3-9][0-9]{2})"  # mainland area codes: 010, 02x, 0xxx
 _TW_AREA = r"(?:0826|0836|037|049|082|089|0[2-8])"  # Taiwan area codes
 _EXTENSION = r"(?:[ \t]{0,2}(?:-|#|转|分机|ext\.?|x)[ \t]{0,2}[0-9]{1,6})?"
-_PHONE_WORDS = (r"(?:(?<![A-Za-z])(?i:tel|phone|mobile|cell|call|fax|whatsapp)|"
-                r"电话|手机|座机|联系|致电|拨打|打给|回电|来电|热线|分机|传真)")
+# words announcing a phone number; written out as literals (tel, Tel, TEL, ...) so that the
+# regular expression engine can skip ahead to their first characters
+_PHONE_WORDS = "(?:" + "|".join(
+    ["电话", "手机", "座机", "联系", "致电", "拨打", "打给", "回电", "来电", "热线", "分机", "传真"]
+    + [form for word in ("tel", "phone", "mobile", "cell", "call", "fax", "whatsapp")
+       for form in (word, word.capitalize(), word.upper())]) + ")"
 _DATE = re.compile(r"(?:19|20)[0-9]{2}[-./ ]{0,3}[01]?[0-9][-./ ]{0,3}[0-3]?[0-9]")
 
 
@@ -118,6 +120,14 @@ def _luhn(digits: str) -> bool:
             + sum(map(int, digits[-2::-2].translate(_LUHN_DOUBLED)))) % 10 == 0
 
 
+def _prefixed(country: str, shortest: int, longest: int) -> re.Pattern[str]:
+    """A number after +, 00 or (+) and a country code, of a length the country's numbers have
+    (a number written after it is not taken with it)."""
+    return re.compile(rf"(?:(?<![0-9A-Za-z])(?:\+|00){_S}{country}|\([ \t]?\+?{country}[ \t]?\)){_S}"
+                      rf"(?:\(0\){_S}|0{_S})?[0-9](?:{_S}[0-9]){{{shortest - 1},{longest - 1}}}"
+                      + _NO_DIGIT_AFTER)
+
+
 # Cheap tests on the normalised text: a rule is tried only when its test finds something.
 _GATES = {
     "run7": re.compile(rf"[0-9](?:{_S}[0-9]){{6}}"),    # 7 digits, separators between them
@@ -131,33 +141,32 @@ _GATES = {
 # (gate, pattern, group that is masked, check of the group's text or None); all need the text
 # to have five digits or more.
 _DIGIT_RULES: list[tuple[str, re.Pattern[str], str | int, Callable[[str], bool] | None]] = [
-    # with a +86 / 0086 / (86) / +852 / +853 / +886 prefix: mobiles and landlines (an optional
-    # trunk 0 or (0)), 7 to 12 digits
-    ("prefix",
-     re.compile(rf"(?:(?<![0-9A-Za-z])(?:\+|00){_S}{_CC}|\([ \t]?\+?{_CC}[ \t]?\)){_S}"
-                rf"(?:\(0\){_S}|0{_S})?[0-9](?:{_S}[0-9]){{6,11}}{_NO_DIGIT_AFTER}"),
-     0, None),
-    # mainland mobile: 1[3-9] and 9 more digits, separators anywhere, an optional bare 86
-    ("run7",
-     re.compile(rf"{_NO_DIGIT_BEFORE}(?:86{_S})?1{_S}[3-9](?:{_S}[0-9]){{9}}{_NO_DIGIT_AFTER}"),
-     0, None),
+    # with a +86 / 0086 / (86) prefix (an optional trunk 0 or (0)): 9 to 11 digits, mobiles and
+    # landlines; with +852 / +853 (Hong Kong, Macau): 8 digits; with +886 (Taiwan): 8 or 9
+    ("prefix", _prefixed("86", 9, 11), 0, None),
+    ("prefix", _prefixed("85[23]", 8, 8), 0, None),
+    ("prefix", _prefixed("886", 8, 9), 0, None),
+    # mainland mobile: 1[3-9] and 9 more digits, separators anywhere, ... after a bare 86
+    # (the look-behind after the first digit lets the engine skip ahead to a 1 or an 8)
+    ("run7", re.compile(rf"1(?<![0-9].){_S}[3-9](?:{_S}[0-9]){{9}}{_NO_DIGIT_AFTER}"), 0, None),
+    ("run7", re.compile(rf"8(?<![0-9].)6{_S}1{_S}[3-9](?:{_S}[0-9]){{9}}{_NO_DIGIT_AFTER}"), 0, None),
     # mainland landline: (0xx) or 0xx(x) area code, 7 or 8 digits, an optional extension
     ("run7",
      re.compile(rf"(?<![0-9./\-])(?:\({_S}{_AREA}{_S}\)|{_AREA}){_S}[2-9](?:{_S}[0-9]){{6,7}}"
                 rf"{_EXTENSION}{_NO_DIGIT_AFTER}"),
      0, None),
     # Taiwan mobile 09xx-xxx-xxx
-    ("run7", re.compile(rf"{_NO_DIGIT_BEFORE}0{_S}9(?:{_S}[0-9]){{8}}{_NO_DIGIT_AFTER}"), 0, None),
+    ("run7", re.compile(rf"0(?<![0-9].){_S}9(?:{_S}[0-9]){{8}}{_NO_DIGIT_AFTER}"), 0, None),
     # Taiwan landline: (0x) or 0x- area code and 6 to 8 digits
     ("run7",
      re.compile(rf"(?<![0-9./\-])(?:\({_TW_AREA}\)|{_TW_AREA}[ \t\-\u2010-\u2015\u2212])"
                 rf"{_S}[0-9](?:{_S}[0-9]){{5,7}}{_EXTENSION}{_NO_DIGIT_AFTER}"),
      0, None),
     # international E.164: + country code and 7 to 15 digits in all, spaces, dashes, dots,
-    # brackets between them
+    # brackets between them (other country codes than those above)
     ("plus",
-     re.compile(r"(?<![0-9A-Za-z+])\+[ \t]?\(?[1-9](?:[ \t.()\-\u2010-\u2015\u2212]{0,3}[0-9]){6,14}"
-                + _NO_DIGIT_AFTER),
+     re.compile(r"(?<![0-9A-Za-z+])\+[ \t]?\(?(?!86|85[23]|886)[1-9]"
+                r"(?:[ \t.()\-\u2010-\u2015\u2212]{0,3}[0-9]){6,14}" + _NO_DIGIT_AFTER),
      0, None),
     # any number of 7 to 15 digits shortly after a word such as 电话 or phone (not a date)
     ("run7",
@@ -167,19 +176,19 @@ _DIGIT_RULES: list[tuple[str, re.Pattern[str], str | int, Callable[[str], bool] 
     # mainland resident identity number: 18 characters (the last may be X) or 15 digits,
     # separators anywhere (6-8-4 groups); 18 digits only with a plausible birth date
     ("run13",
-     re.compile(rf"{_NO_DIGIT_BEFORE}[1-9](?:{_S}[0-9]){{16}}{_S}[0-9Xx]{_NO_DIGIT_AFTER}"),
+     re.compile(rf"[1-9](?<![0-9].)(?:{_S}[0-9]){{16}}{_S}[0-9Xx]{_NO_DIGIT_AFTER}"),
      0, _mainland_id),
-    ("run13", re.compile(rf"{_NO_DIGIT_BEFORE}[1-9](?:{_S}[0-9]){{14}}{_NO_DIGIT_AFTER}"),
+    ("run13", re.compile(rf"[1-9](?<![0-9].)(?:{_S}[0-9]){{14}}{_NO_DIGIT_AFTER}"),
      0, _mainland_id),
     # Hong Kong identity card, check digit in brackets: A123456(7), AB123456(A)
     ("letter",
-     re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{1,2}[ \t]?[0-9]{6}[ \t]?\([ \t]?[0-9Aa][ \t]?\)"),
+     re.compile(r"[A-Za-z](?<![A-Za-z0-9].)[A-Za-z]?[ \t]?[0-9]{6}[ \t]?\([ \t]?[0-9Aa][ \t]?\)"),
      0, None),
     # ... and without brackets, only when the check digit is right: A1234563
-    ("letter", re.compile(r"(?<![A-Za-z0-9])[A-Z]{1,2}[0-9]{6}[0-9A](?![A-Za-z0-9])"), 0, _hk_id),
+    ("letter", re.compile(r"[A-Z](?<![A-Za-z0-9].)[A-Z]?[0-9]{6}[0-9A](?![A-Za-z0-9])"), 0, _hk_id),
     # Taiwan national identity card (letter, 1 or 2, 8 digits) and resident certificate
     # (letter, 8 or 9, 8 digits)
-    ("letter", re.compile(r"(?<![A-Za-z0-9])[A-Za-z][1289][0-9]{8}(?![A-Za-z0-9])"), 0, None),
+    ("letter", re.compile(r"[A-Za-z](?<![A-Za-z0-9].)[1289][0-9]{8}(?![A-Za-z0-9])"), 0, None),
     # QQ numbers: 5 to 11 digits after QQ, Q号, 企鹅号, 扣扣 (号, 号码, ：, space); the number only
     ("qq",
      re.compile(r"(?<![A-Za-z])(?:[Qq]{2}|[Qq]号|企鹅号?|扣扣)(?:号码|号|账号|(?i:id))?[ \t]*[:是为]?[ \t]*"
@@ -188,7 +197,7 @@ _DIGIT_RULES: list[tuple[str, re.Pattern[str], str | int, Callable[[str], bool] 
 ]
 
 # Runs of digit groups (for bank cards): groups separated by one or two spaces, dashes, dots.
-_DIGIT_RUN = re.compile(r"(?<![0-9])[0-9]+(?:[ \t.\-\u2010-\u2015\u2212]{1,2}[0-9]+)*")
+_DIGIT_RUN = re.compile(r"[0-9](?<![0-9].)[0-9]*(?:[ \t.\-\u2010-\u2015\u2212]{1,2}[0-9]+)*")
 _DIGIT_GROUP = re.compile(r"[0-9]+")
 
 
