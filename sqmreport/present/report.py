@@ -26,7 +26,8 @@ from sqmreport.present import page as _page
 from sqmreport.present.i18n import LOCALE_FILES, MissingText, has_text, text
 from sqmreport.present.plots import report_style
 
-__all__ = ["Report", "Text", "formula_safe"]
+__all__ = ["KINDS", "MINUS", "Report", "Text", "column_kind", "format_number", "format_value",
+           "formula_safe"]
 
 # A spreadsheet evaluates a cell that starts with one of these as a formula (OWASP, "CSV
 # injection"): a text from the data or the study file must not.
@@ -60,16 +61,41 @@ def formula_safe(frame: pd.DataFrame) -> pd.DataFrame:
 Text = str | Mapping[str, str]
 _LANGUAGES = ("zh", "en")
 
-_INTEGER = {"n", "usable", "sent", "returned", "groups", "rank", "df1", "priority_rank",
-            "periods", "defects", "units", "factor", "factors", "k", "items", "recovered",
-            "n_paired", "complaints", "open"}
-_PERCENT = {"share", "top_box", "bottom_box", "response_rate", "promoters", "passives",
-            "attainment", "gap3", "cumulative", "resolution_rate", "within_target",
-            "repeat_share",
-            "detractors", "share_below"}
-_THREE = {"r", "r_ci_low", "r_ci_high", "weight", "grade", "effect_size", "weight_csi",
-          "alpha_e", "alpha_p", "alpha_gap", "r_pe", "reliability_gap", "wilcoxon_p", "t"}
-_P = {"p_value", "p_adjusted"}
+# How each column a view shows is formatted (see :func:`format_number` for the kinds).
+_INTEGER = {"n", "usable", "sent", "returned", "groups", "rank", "priority_rank", "periods", "defects",
+            "units", "factor", "factors", "k", "items", "recovered", "n_paired", "complaints", "open",
+            "repeats", "indicators", "n_weighted"}
+_DF = {"df", "df1", "df2"}
+_PERCENT = {"share", "top_box", "bottom_box", "response_rate", "promoters", "passives", "detractors",
+            "attainment", "cumulative", "resolution_rate", "within_target", "repeat_share",
+            "share_below", "proportion", "sqi"}
+_SIGNED_PERCENT = {"gap3"}
+_SIGNED = {"gap", "gap1", "gap2", "gap4", "gap5", "gap_ci_low", "gap_ci_high", "change", "servqual",
+           "unweighted", "weighted", "mss"}
+_THREE = {"r", "r_ci_low", "r_ci_high", "weight", "grade", "effect_size", "weight_csi", "alpha_e",
+          "alpha_p", "alpha_gap", "r_pe", "reliability_gap", "t", "alpha", "alpha_ci_low",
+          "alpha_ci_high", "std_alpha", "omega_total", "item_rest", "alpha_if_deleted", "msa", "kmo",
+          "composite_reliability", "ave", "sqrt_ave", "max_correlation", "max_htmt", "loading",
+          "communality", "uniqueness", "rmsea", "rmsea_ci_low", "rmsea_ci_high", "tli", "cfi",
+          "srmr", "estimate", "se"}
+_ONE = {"dpmo", "median_hours", "p90_hours"}
+_P = {"p_value", "p_adjusted", "wilcoxon_p", "bartlett_p"}
+_NPS = {"nps"}
+_COLUMN_KINDS = {**{c: "count" for c in _INTEGER}, **{c: "df" for c in _DF},
+                 **{c: "percent" for c in _PERCENT}, **{c: "percent_change" for c in _SIGNED_PERCENT},
+                 **{c: "gap" for c in _SIGNED}, **{c: "coefficient" for c in _THREE},
+                 **{c: "index" for c in _ONE}, **{c: "p" for c in _P}, **{c: "nps" for c in _NPS}}
+# Tables whose columns mean something else than the same name elsewhere ("*": every other
+# numeric column of the table).
+_TABLE_KINDS = {
+    "nps": {"ci_low": "nps", "ci_high": "nps"},
+    "csi": {"score": "index", "ci_low": "index", "ci_high": "index", "weight": "percent"},
+    "service_levels": {"gap": "percent_change"},
+    "zone_of_tolerance": {"msa": "gap", "mss": "gap"},
+    "internal_scorecard": {"*": "index", "rank": "count", "change": "index_change"},
+    "scorecard_trend": {"*": "index"},
+    "scorecard_indicators": {"*": "mean"},
+}
 # Where each report's section, table and figure texts live in the locale files.
 _NAMESPACES = {"satisfaction": "", "gap_model": "gap_", "factor_analysis": "fa_"}
 _IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
@@ -82,27 +108,112 @@ def _display(html_text: str) -> None:
     display(HTML(html_text))
 
 
-def format_value(column: str, value) -> str:
-    """How a number of a given column appears in a report table."""
-    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+MINUS = "\u2212"  # the true minus sign: a hyphen is shorter than a plus and breaks lines
+
+#: kind -> (decimals, explicit plus sign, multiplied by 100 and shown with "%").
+_KINDS = {"count": (0, False, False), "df": (0, False, False), "mean": (2, False, False),
+          "coefficient": (3, False, False), "index": (1, False, False),
+          "index_change": (1, True, False), "gap": (2, True, False), "nps": (0, True, False),
+          "percent": (1, False, True), "percent_change": (1, True, True), "p": (3, False, False)}
+KINDS = tuple(_KINDS)
+
+
+def format_number(value, kind: str = "mean") -> str:
+    """A number as every table, figure and sentence of a report shows it.
+
+    Parameters
+    ----------
+    value : number or None
+        Missing values (None, NaN, ``pd.NA``) are shown as an em dash.
+    kind : str
+        ``count`` (an integer, with thousands separators), ``df`` (degrees of freedom:
+        an integer, one decimal when fractional as in Welch's test), ``mean`` (two
+        decimals), ``coefficient`` (three decimals: correlations, reliabilities, loadings),
+        ``index`` (one decimal: 0-100 indexes, hours), ``index_change`` (the same, signed),
+        ``gap`` (two decimals, signed: gaps, differences, changes), ``nps`` (a signed
+        integer score), ``percent`` (a share 0-1 shown as a percentage with one decimal),
+        ``percent_change`` (a relative difference, signed, in %), ``p`` (three decimals,
+        "<0.001" below 0.001).
+
+    Returns
+    -------
+    str
+        Negative numbers carry a true minus sign (U+2212); a signed kind shows "+" above
+        zero; a number that rounds to zero is shown without a sign (never "−0.0").
+
+    Raises
+    ------
+    ValueError
+        For an unknown ``kind``.
+
+    Examples
+    --------
+    >>> [format_number(v, k) for v, k in [(1234.0, "count"), (131.0, "df"), (118.86, "df")]]
+    ['1,234', '131', '118.9']
+    >>> [format_number(v, "p") for v in (0.0004, 0.0123, 1.0)]
+    ['<0.001', '0.012', '1.000']
+    >>> [format_number(v, "gap") for v in (-0.0512, 0.3, -0.001)]
+    ['−0.05', '+0.30', '0.00']
+    >>> format_number(12.698, "nps"), format_number(0.192, "percent"), format_number(-0.381, "percent_change")
+    ('+13', '19.2%', '−38.1%')
+    """
+    if kind not in _KINDS:
+        raise ValueError(f"`kind` must be one of {', '.join(_KINDS)}, got {kind!r}")
+    if value is None or value is pd.NA or value is pd.NaT:
+        return "—"
+    number = float(value)
+    if np.isnan(number):
+        return "—"
+    if np.isinf(number):
+        return ("" if number > 0 else MINUS) + "∞"
+    decimals, signed, percent = _KINDS[kind]
+    if kind == "p" and number < 0.001:
+        return "<0.001"
+    if percent:
+        number *= 100
+    if kind == "df" and abs(number - round(number)) >= 0.05:
+        decimals = 1
+    shown = f"{abs(number):,.{decimals}f}"
+    if not any(c in "123456789" for c in shown):  # rounds to zero: no sign
+        sign = ""
+    elif number < 0:
+        sign = MINUS
+    else:
+        sign = "+" if signed else ""
+    return f"{sign}{shown}{'%' if percent else ''}"
+
+
+def column_kind(column: str) -> str:
+    """The kind of number (:func:`format_number`) a column of a given name holds.
+
+    >>> column_kind("p_adjusted"), column_kind("gap3"), column_kind("mean")
+    ('p', 'percent_change', 'mean')
+    """
+    return _COLUMN_KINDS.get(column, "mean")
+
+
+def format_value(column: str, value, kind: str | None = None) -> str:
+    """How a value of a given column appears in a report table.
+
+    Numbers are formatted by :func:`format_number` with the kind of their column
+    (:func:`column_kind`), or ``kind`` when given; texts are shown as they are.
+
+    Examples
+    --------
+    >>> format_value("n", 12.0), format_value("df2", 131.0), format_value("wilcoxon_p", 0.0001)
+    ('12', '131', '<0.001')
+    >>> format_value("share", 0.256), format_value("gap", -0.0004), format_value("mean", None)
+    ('25.6%', '0.00', '—')
+    """
+    if value is None or value is pd.NA or value is pd.NaT:
         return "—"
     if isinstance(value, str):
         return value
     if isinstance(value, (bool, np.bool_)):
         return str(value)
-    if column in _INTEGER:
-        return f"{value:,.0f}"
-    if column == "dpmo":
-        return f"{value:,.1f}"
-    if abs(value) < 0.005:
-        value = 0.0  # no "-0.00"
-    if column in _PERCENT:
-        return f"{100 * value:.1f}%"
-    if column in _P:
-        return "<0.001" if value < 0.001 else f"{value:.3f}"
-    if column in _THREE:
-        return f"{value:.3f}"
-    return f"{value:.2f}"
+    if not isinstance(value, (int, float, np.integer, np.floating)):
+        return str(value)
+    return format_number(value, kind or column_kind(column))
 
 
 class Report:
@@ -261,7 +372,7 @@ class Report:
     def table(self, name: str, frame: pd.DataFrame, *, key: str | None = None,
               columns: list | None = None, title: Text | None = None, note: Text | None = None,
               values: dict | None = None, csv: bool = True, labels: dict | None = None,
-              groups=None) -> None:
+              groups=None, kinds: dict | None = None) -> None:
         """Show a titled, explained table and write it to ``tables/<name>.csv``.
 
         Parameters
@@ -287,17 +398,29 @@ class Report:
             :meth:`write_table`, because the display interleaves summary rows).
         groups : sequence of bool, optional
             Rows to show as group headings (bold), e.g. a dimension above its items.
+        kinds : dict, optional
+            Column -> kind of number (:func:`format_number`), for columns whose name
+            does not say it (a relative gap named ``gap``); the rest are formatted by
+            the kind of their name (:func:`column_kind`).
         """
         if csv:
             self.write_table(name, frame)
         shown = frame[columns] if columns else frame
         flags = list(groups) if groups is not None else [False] * len(shown)
         headers = [self._header(c, labels) for c in shown.columns]
+        unknown = sorted(set(kinds or {}) - set(frame.columns) - {"*"})
+        if unknown:
+            raise ValueError(f"`kinds` names columns the table {name!r} does not have: {unknown}")
+        for kind in (kinds or {}).values():
+            format_number(0, kind)  # an unknown kind is an error on every table, not on a missing value
+        kinds = {**_TABLE_KINDS.get(key or name, {}), **(kinds or {})}
+        kind_of = [kinds.get(c, kinds.get("*") if c not in _COLUMN_KINDS else None)
+                   for c in shown.columns]
         body = "".join(
             ('<tr class="group">' if flag else "<tr>")
             + "".join(f'<td class="{"num" if not isinstance(v, str) else "txt"}">'
-                      f"{html.escape(format_value(c, v))}</td>"
-                      for c, v in zip(shown.columns, row)) + "</tr>"
+                      f"{html.escape(format_value(c, v, k))}</td>"
+                      for c, k, v in zip(shown.columns, kind_of, row)) + "</tr>"
             for flag, row in zip(flags, shown.itertuples(index=False)))
         head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
         key = f"{self._ns}tables.{key or name}"
