@@ -263,6 +263,6 @@ def test_a_segment_with_every_group_hidden_says_so(write_study, tmp_path, monkey
     show.grey(rep, sat.grey(data))
     page = "".join(shown)
     assert "No group of region can be shown" in page
-    assert "Fewer than two groups of region are shown" in page
+    assert "needs at least 3 groups of region shown for every dimension" in page
     rows = [row for row in page.split("<tr>") if re.search(r">(north|south|east)<", row)]
     assert len(rows) == 3 and not any(re.search(r'class="num">[\d.,%]+<', row) for row in rows), rows

@@ -13,11 +13,12 @@ import pandas as pd
 
 from sqmreport.analysis import gap_model as gap
 from sqmreport.analysis.gap_model import GAPS, LOW_RELIABILITY, GapResult
-from sqmreport.data.survey import Survey, reversed_items
+from sqmreport.data.survey import Survey
 from sqmreport.present import plots
 from sqmreport.present.i18n import text
 from sqmreport.present.report import Report
 from sqmreport.present.views import priorities as _priorities
+from sqmreport.present.views.satisfaction import missing_rule, reverse_rule
 
 __all__ = ["caution", "delivery", "findings", "five_gaps", "method", "overview", "priorities",
            "servqual", "summary", "zone"]
@@ -71,7 +72,8 @@ def overview(rep: Report, overview: gap.Overview) -> None:
                          shown=[_summary_value(m, v) for m, v, _ in rows])
     rep.table("gap_summary", shown, csv=False, columns=["label", "shown"],
               labels={"label": rep.t("gap_columns.measure"), "shown": rep.t("gap_columns.value")},
-              values={"weights": rep.t(f"weights_sources.{s.weights_source}")})
+              values={"dimensions": len(rep.survey.instrument.dimension_ids),
+                      "weighted": rep.t(f"gap_weighted.{s.weights_source}")})
     rep.add_findings(_overview_findings(s, rep.language))
 
 
@@ -112,10 +114,9 @@ def five_gaps(rep: Report, gaps: gap.FiveGaps) -> None:
 
 def delivery(rep: Report, delivery) -> None:
     """Gap 3 from service-level records (``delivery``: :func:`sqmreport.analysis.gap_model.delivery`)."""
-    rep.section("delivery")
     if delivery is None:
-        rep.note("gap_notes.no_delivery")
-        return
+        return  # said once, in the method notes
+    rep.section("delivery")
     levels = delivery.indicators.copy()
     levels.insert(0, "label", levels["dimension"].map(rep.dimension_name))
     periods = int(levels["periods"].max()) if len(levels) else 0
@@ -132,10 +133,9 @@ def delivery(rep: Report, delivery) -> None:
 
 
 def zone(rep: Report, zone: gap.Zone) -> None:
-    rep.section("zone")
     if zone.table is None:
-        rep.note("gap_notes.no_zone")
-        return
+        return  # said once, in the method notes
+    rep.section("zone")
     table = zone.table.copy()
     table["label"] = [rep.item_label(i) if level == "item" else rep.dimension_name(i)
                       for level, i in zip(table["level"], table["id"])]
@@ -175,11 +175,15 @@ def caution(rep: Report, caution: gap.Caution) -> None:
 def method(rep: Report) -> None:
     """How the data were treated: missing codes, reverse-keyed items, the interval level."""
     rep.section("method")
-    spec = rep.study.spec
-    none = rep.t("notes.none")
-    rep.note("gap_notes.method", codes=", ".join(str(c) for c in spec.missing_codes) or none,
-             reverse=", ".join(reversed_items(rep.study)) or none,
-             level=spec.analysis.confidence * 100)
+    rep.note("gap_notes.method", missing=missing_rule(rep), reverse=reverse_rule(rep),
+             level=rep.study.spec.analysis.confidence * 100)
+    omitted = []
+    if rep.study.spec.data.service_levels is None:
+        omitted.append(rep.t("omitted.delivery"))
+    if not rep.survey.has("adequate"):
+        omitted.append(rep.t("omitted.zone"))
+    if omitted:
+        rep.note("notes.omitted", sections=" ".join(omitted))
 
 
 # -- findings ---------------------------------------------------------------------------

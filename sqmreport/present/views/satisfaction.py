@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from sqmreport.analysis import satisfaction as sat
+from sqmreport.analysis.q_matrix import importance_source
 from sqmreport.data.survey import Survey, reversed_items
 from sqmreport.present import plots
 from sqmreport.present.i18n import text
@@ -22,6 +23,11 @@ from sqmreport.present.views import priorities
 
 __all__ = ["comments", "csi", "dimensions", "drivers", "findings", "grey", "items", "method",
            "nps", "q_matrix", "response", "segments", "summary"]
+
+
+# Grey relational grades rank groups against the best of each dimension: with two groups
+# every dimension's normalised values are 0 and 1, so the grades only count wins.
+GREY_MIN_GROUPS = 3
 
 
 def _scale_note(scale: tuple, confidence: float) -> dict:
@@ -34,12 +40,55 @@ def summary(rep: Report) -> None:
     rep.summary()
 
 
+def intro(rep: Report) -> None:
+    """One sentence on what this report covers, from what the study has."""
+    parts = [rep.t("intro_parts.items", items=len(rep.survey.instrument.item_ids))
+             if len(rep.survey.instrument.dimension_ids) < 2 else
+             rep.t("intro_parts.items_dimensions", items=len(rep.survey.instrument.item_ids),
+                   dimensions=len(rep.survey.instrument.dimension_ids)),
+             rep.t("intro_parts.csi")]
+    parts += [rep.t(f"intro_parts.{part}") for part in covered(rep.survey)]
+    rep.note("intro.satisfaction", parts=rep.t("list_sep").join(parts))
+
+
+def covered(survey: Survey) -> list[str]:
+    """The optional sections the study's data allow, in the report's order."""
+    spec = survey.study.spec
+    has = {"nps": survey.recommend is not None, "segments": not survey.segments.empty,
+           "drivers": survey.overall is not None and len(survey.instrument.dimension_ids) > 1,
+           "priorities": importance_source(survey) is not None,
+           "comments": spec.comments is not None}
+    return [part for part, present in has.items() if present]
+
+
+def _omitted(survey: Survey) -> list[str]:
+    """Why each optional section is left out, for the method notes."""
+    spec, lang = survey.study.spec, survey.language
+    reasons = []
+    if survey.recommend is None:
+        reasons.append("nps")
+    if survey.segments.empty:
+        reasons.append("segments")
+    if survey.overall is None:
+        reasons.append("drivers_overall")
+    elif len(survey.instrument.dimension_ids) < 2:
+        reasons.append("drivers_dimensions")
+    if importance_source(survey) is None:
+        reasons.append("priorities")
+    if spec.comments is None:
+        reasons.append("comments")
+    return [text(lang, f"omitted.{r}") for r in reasons]
+
+
 def response(rep: Report, response: sat.Response) -> None:
-    rep.section("response")
-    rep.table("response_rate", response.table)
+    has_rate = not np.isnan(response.table["response_rate"].iloc[0])
     rep.add_findings(_response_findings(response.table, rep.language))
+    if not has_rate and response.profile.empty:
+        return  # nothing to show beyond the n in the key findings
+    rep.section("response")
+    if has_rate:
+        rep.table("response_rate", response.table)
     if response.profile.empty:
-        rep.note("notes.no_segments")
         return
     profile = response.profile.copy()
     profile["segment_label"] = profile["segment"].map(lambda s: survey_segment_label(rep.survey, s))
@@ -82,7 +131,7 @@ def dimensions(rep: Report, dimensions: sat.Dimensions) -> None:
         rep.table("overall", overall, columns=["variable", "n", "mean", "sd", "ci_low", "ci_high",
                                                "top_box", "bottom_box"],
                   labels={"variable": rep.t("columns.measure")}, values={"low": low, "high": high})
-    rep.add_findings(_dimension_findings(dimensions.table, rep.survey))
+    rep.add_findings(_dimension_findings(dimensions.table, rep.survey, dimensions.scale))
 
 
 def csi(rep: Report, csi: sat.CSI) -> None:
@@ -102,10 +151,9 @@ def csi(rep: Report, csi: sat.CSI) -> None:
 
 
 def nps(rep: Report, nps: sat.NPS) -> None:
-    rep.section("nps")
     if nps.result is None:
-        rep.note("notes.no_recommend")
-        return
+        return  # said once, in the method notes
+    rep.section("nps")
     n = nps.result
     table = pd.DataFrame([{"nps": n.nps, "ci_low": n.ci_low, "ci_high": n.ci_high,
                            "promoters": n.promoters, "passives": n.passives,
@@ -116,10 +164,9 @@ def nps(rep: Report, nps: sat.NPS) -> None:
 
 
 def segments(rep: Report, segments: sat.Segments) -> None:
-    rep.section("segments")
     if segments.comparison is None:
-        rep.note("notes.no_segments")
-        return
+        return  # said once, in the method notes
+    rep.section("segments")
     tests = segments.comparison.tests.copy()
     tests.insert(0, "segment_label", tests["segment"].map(lambda s: survey_segment_label(rep.survey, s)))
     tests.insert(1, "measure_label", tests["measure"].map(lambda m: measure_label(rep.survey, m)))
@@ -152,7 +199,7 @@ def segments(rep: Report, segments: sat.Segments) -> None:
         heat = heat.rename(columns=rep.dimension_name).rename_axis(index=None, columns=None)
         rep.figure("segment_heatmap", plots.plot_heatmap(heat, language=rep.language),
                    values={"segment": label, "min_size": segments.min_size})
-    rep.add_findings(_segment_findings(segments.significant, rep.survey))
+    rep.add_findings(_segment_findings(segments.significant, rep.survey, segments.comparison.groups))
 
 
 def drivers(rep: Report, drivers: sat.Drivers) -> None:
@@ -172,7 +219,9 @@ def drivers(rep: Report, drivers: sat.Drivers) -> None:
               values={"level": drivers.confidence * 100, "r2": d.r_squared * 100, "n": d.n})
     rep.figure("drivers", plots.plot_drivers(table, language=rep.language),
                values={"r2": d.r_squared * 100})
-    rep.add_findings(_driver_findings(d, rep.survey))
+    for key, values in _circular_notes(drivers.circular, rep.survey):
+        rep.note(key, **values)
+    rep.add_findings(_driver_findings(d, rep.survey, drivers.circular))
 
 
 def q_matrix(rep: Report, q_matrix: sat.QMatrix) -> None:
@@ -186,14 +235,15 @@ def q_matrix(rep: Report, q_matrix: sat.QMatrix) -> None:
 
 
 def grey(rep: Report, grey: sat.Grey) -> None:
+    if grey.segment is None:
+        return  # no segments: said once, in the method notes
     rep.section("grey")
-    label = survey_segment_label(rep.survey, grey.segment) if grey.segment else ""
+    label = survey_segment_label(rep.survey, grey.segment)
     if grey.problem is not None:
         rep.problem(grey.problem)
         return
-    if grey.result is None:
-        rep.note("notes.no_segments" if grey.segment is None else "notes.no_grey",
-                 segment=label, min_size=grey.min_size)
+    if grey.result is None or len(grey.result.grades) < GREY_MIN_GROUPS:
+        rep.note("notes.no_grey", segment=label, min_size=grey.min_size, groups=GREY_MIN_GROUPS)
         return
     coefficients = grey.result.coefficients
     table = grey.result.grades.merge(coefficients, left_on="alternative", right_index=True)
@@ -203,6 +253,8 @@ def grey(rep: Report, grey: sat.Grey) -> None:
 
 
 def comments(rep: Report, comments: pd.Series | None) -> None:
+    if rep.study.spec.comments is None:
+        return  # no comment question: said once, in the method notes
     rep.section("comments")
     if comments is None or comments.empty:
         rep.note("notes.no_comments")
@@ -213,11 +265,27 @@ def comments(rep: Report, comments: pd.Series | None) -> None:
 def method(rep: Report) -> None:
     """How the data were treated: missing codes, reverse-keyed items, the interval level."""
     rep.section("method")
-    spec = rep.study.spec
-    none = rep.t("notes.none")
-    rep.note("notes.method", codes=", ".join(str(c) for c in spec.missing_codes) or none,
-             reverse=", ".join(reversed_items(rep.study)) or none,
-             level=spec.analysis.confidence * 100)
+    rep.note("notes.method", missing=missing_rule(rep), reverse=reverse_rule(rep),
+             level=rep.study.spec.analysis.confidence * 100)
+    omitted = _omitted(rep.survey)
+    if omitted:
+        rep.note("notes.omitted", sections=" ".join(omitted))
+
+
+def missing_rule(rep: Report) -> str:
+    """Which answers count as missing, in words."""
+    codes = rep.study.spec.missing_codes
+    if not codes:
+        return rep.t("method_parts.missing_blank")
+    return rep.t("method_parts.missing_codes", codes=rep.t("list_sep").join(map(str, codes)))
+
+
+def reverse_rule(rep: Report) -> str:
+    """Which items were reverse-coded, in words."""
+    items = reversed_items(rep.study)
+    if not items:
+        return rep.t("method_parts.no_reverse")
+    return rep.t("method_parts.reverse", items=rep.t("list_sep").join(map(rep.item_label, items)))
 
 
 # -- findings ---------------------------------------------------------------------------
@@ -236,10 +304,14 @@ def _csi_findings(c, lang: str, confidence: float) -> list[str]:
                  level=confidence * 100)]
 
 
-def _dimension_findings(table: pd.DataFrame, survey: Survey) -> list[str]:
+def _dimension_findings(table: pd.DataFrame, survey: Survey, scale: tuple = (None, None)) -> list[str]:
     lang, inst = survey.language, survey.instrument
     dims = table.set_index("dimension")["mean"]
     best, worst = dims.idxmax(), dims.idxmin()
+    if len(dims) < 2 or dims[best] == dims[worst]:
+        low, high = scale if scale[0] is not None else survey.scale
+        return [text(lang, "findings.one_dimension", name=inst.dimension(best).name(lang),
+                     mean=dims[best], low=low, high=high)] if len(dims) < 2 else []
     return [text(lang, "findings.dimensions", best=inst.dimension(best).name(lang),
                  best_mean=dims[best], worst=inst.dimension(worst).name(lang),
                  worst_mean=dims[worst])]
@@ -250,22 +322,54 @@ def _nps_findings(n, lang: str) -> list[str]:
                  promoters=n.promoters * 100, detractors=n.detractors * 100)]
 
 
-def _driver_findings(d, survey: Survey) -> list[str]:
+def _driver_findings(d, survey: Survey, circular=None) -> list[str]:
     lang = survey.language
     top = d.table.sort_values("rank").iloc[0]
-    return [text(lang, "findings.drivers",
-                 driver=survey.instrument.dimension(top["driver"]).name(lang),
-                 share=top["share"] * 100, r2=d.r_squared * 100, k=len(d.table))]
+    sentence = text(lang, "findings.drivers",
+                    driver=survey.instrument.dimension(top["driver"]).name(lang),
+                    share=top["share"] * 100, r2=d.r_squared * 100, k=len(d.table))
+    if circular is not None and (len(circular.items) or len(circular.dimensions)):
+        sentence += " " + text(lang, "findings.drivers_circular")
+    return [sentence]
 
 
-def _segment_findings(significant: pd.DataFrame, survey: Survey) -> list[str]:
+def _circular_notes(circular, survey: Survey) -> list[tuple[str, dict]]:
+    """The notes (locale key, values) saying which items were left out of their dimension,
+    and which dimensions out of the drivers, because they are the overall question itself."""
+    if circular is None:
+        return []
+    lang, inst = survey.language, survey.instrument
+    out = []
+    for row in circular.items.itertuples(index=False):
+        out.append(("notes.circular_same" if row.same else "notes.circular_copy",
+                    {"item": inst.items[inst.item_ids.index(row.item)].label(lang),
+                     "dimension": inst.dimension(row.dimension).name(lang), "r": row.r}))
+    for row in circular.dimensions.itertuples(index=False):
+        out.append((f"notes.circular_{row.reason}",
+                    {"dimension": inst.dimension(row.dimension).name(lang), "r": row.r}))
+    return out
+
+
+def _segment_findings(significant: pd.DataFrame, survey: Survey,
+                      groups: pd.DataFrame | None = None) -> list[str]:
+    """How many comparisons differ, and in the largest one which groups are highest and
+    lowest (among the groups shown)."""
     lang = survey.language
     if not len(significant):
         return [text(lang, "findings.no_segments")]
     largest = significant.sort_values("effect_size", ascending=False).iloc[0]
-    return [text(lang, "findings.segments", n=len(significant),
-                 segment=survey_segment_label(survey, largest["segment"]),
-                 measure=measure_label(survey, largest["measure"]))]
+    out = [text(lang, "findings.segments_one" if len(significant) == 1 else "findings.segments",
+                n=len(significant), segment=survey_segment_label(survey, largest["segment"]),
+                measure=measure_label(survey, largest["measure"]))]
+    if groups is not None:
+        shown = groups[(groups["segment"] == largest["segment"])
+                       & (groups["measure"] == largest["measure"]) & ~groups["suppressed"]]
+        shown = shown.dropna(subset=["mean"]).sort_values("mean")
+        if len(shown) >= 2:
+            out.append(text(lang, "findings.segment_extremes",
+                            high=str(shown["value"].iloc[-1]), high_mean=shown["mean"].iloc[-1],
+                            low=str(shown["value"].iloc[0]), low_mean=shown["mean"].iloc[0]))
+    return out
 
 
 def findings(result: sat.SatisfactionResult, survey: Survey) -> list[str]:
@@ -282,7 +386,8 @@ def findings(result: sat.SatisfactionResult, survey: Survey) -> list[str]:
     out += priorities.findings(result.q_matrix, survey)
     if result.segments is not None:
         tests = result.segments.tests
-        out += _segment_findings(tests[tests["p_adjusted"] < 1 - confidence], survey)
+        out += _segment_findings(tests[tests["p_adjusted"] < 1 - confidence], survey,
+                                 result.segments.groups)
     return out
 
 
