@@ -1,9 +1,12 @@
 """Figures for the reports: ``plot_*(data, *, language, ax=None) -> Axes``, one look for all.
 
 Labels arrive already in the study's language (a ``label`` column or labelled
-index); axis titles come from the locale files.  Chinese text is set in Noto Sans
-CJK SC, which the ``mplfonts`` package installs with sqmreport, so a fresh
-machine needs no system font.
+index); axis titles come from the locale files.  Every figure draws its text with a
+list of fonts, glyph by glyph (matplotlib >= 3.6): DejaVu Sans for Latin, Greek and
+Cyrillic, and Noto Sans CJK SC, which the ``mplfonts`` package installs with sqmreport,
+for Chinese, Japanese and Korean, so that a Korean branch name in an English report is
+drawn, not boxed, and a fresh machine needs no system font.  Tick labels that would
+overlap are wrapped, then turned (:func:`fit_tick_labels`).
 """
 
 from __future__ import annotations
@@ -21,30 +24,205 @@ __all__ = ["QUADRANT_COLOURS", "plot_changes", "plot_correlations", "plot_distri
            "plot_drivers", "plot_expectation_perception", "plot_five_gaps", "plot_heatmap",
            "plot_loadings", "plot_maturity", "plot_means", "plot_nps", "plot_pareto",
            "plot_q_matrix", "plot_scorecard", "plot_scree", "plot_waves", "plot_zone",
-           "report_style"]
+           "report_style", "band_shares", "scale_bands", "fit_tick_labels", "font_families",
+           "DPI", "PRINT_SCALE"]
 
 INK, GRID, ACCENT = "#1f2937", "#e5e7eb", "#1d4e89"
 QUADRANT_COLOURS = {"improve": "#c0392b", "maintain": "#1d7a46", "low_priority": "#7f8c8d",
                     "overkill": "#d68910"}
 
 
+#: Pixels per inch of a figure as the page lays it out; :data:`PRINT_SCALE` times more are
+#: stored, so that figures stay sharp in print and on high-density screens.
+DPI = 110
+PRINT_SCALE = 2
+
+
+def font_families(language: str) -> list[str]:
+    """The fonts that draw a figure's text, in order of preference, glyph by glyph.
+
+    The study's own script comes first (its punctuation and digits then match the
+    labels); every other glyph falls back to the next font that has it, so Chinese,
+    Japanese and Korean labels are drawn in a report in either language.
+
+    >>> font_families("en"), font_families("zh")
+    (['DejaVu Sans', 'Noto Sans CJK SC'], ['Noto Sans CJK SC', 'DejaVu Sans'])
+    """
+    return [CJK_FONT, "DejaVu Sans"] if language == "zh" else ["DejaVu Sans", CJK_FONT]
+
+
 def report_style(language: str) -> dict:
-    """Matplotlib settings of the reports' look, with a font that has the study's script.
+    """Matplotlib settings of the reports' look, with fonts for every script a label may use.
 
     Registers the CJK font with matplotlib's font manager (once per process) and
     returns rcParams for :func:`matplotlib.rc_context` or :func:`matplotlib.rcParams.update`.
+    ``font.family`` is a list of font names, not ``sans-serif``: matplotlib falls back
+    glyph by glyph only between the fonts of that list (a generic family resolves to one
+    font, and a glyph it lacks is drawn as a box).
     """
-    font_manager.fontManager.addfont(str(cjk_font_path()))
-    families = [CJK_FONT, "DejaVu Sans"] if language == "zh" else ["DejaVu Sans", CJK_FONT]
+    _register_cjk_font()
+    families = font_families(language)
     return {
-        "font.family": "sans-serif", "font.sans-serif": families, "font.size": 9,
-        "axes.unicode_minus": False, "axes.edgecolor": "#9ca3af", "axes.labelcolor": INK,
+        "font.family": families, "font.sans-serif": families, "font.size": 9,
+        "axes.unicode_minus": True, "axes.edgecolor": "#9ca3af", "axes.labelcolor": INK,
         "axes.spines.top": False, "axes.spines.right": False, "axes.titlesize": 10,
-        "xtick.color": INK, "ytick.color": INK, "figure.dpi": 100, "savefig.dpi": 110,
+        "xtick.color": INK, "ytick.color": INK, "figure.dpi": 100, "savefig.dpi": DPI,
         "figure.facecolor": "white", "savefig.bbox": "tight",
         # Labels come from the data: "$...$" in a unit's name is text, not mathtext to parse.
         "text.parse_math": False,
     }
+
+
+def _register_cjk_font() -> None:
+    path = str(cjk_font_path())
+    if not any(f.fname == path for f in font_manager.fontManager.ttflist):
+        font_manager.fontManager.addfont(path)
+
+
+def _format(value, kind: str) -> str:
+    # The report's one number formatter (report imports this module, hence imported here).
+    from sqmreport.present.report import format_number
+
+    return format_number(value, kind)
+
+
+def fit_tick_labels(ax, axis: str = "x", *, max_lines: int = 3) -> str:
+    """Make the tick labels of ``axis`` not overlap: wrap long labels, else turn them.
+
+    Each label is first wrapped (between words, or between any two CJK characters) to
+    the space between two ticks, in at most ``max_lines`` lines; when a label still does
+    not fit, the labels are turned to 45 degrees (anchored at their tick), or to 90 when
+    the space between ticks is less than a label's height at 45; at 90 degrees the font
+    shrinks (down to 6 pt) until they fit.  Labels of the y axis are only shrunk.
+    Measured with the figure's renderer, so what is checked is what is drawn.
+
+    Returns
+    -------
+    str
+        What was done: ``"as is"``, ``"wrapped"``, ``"turned 45"``, ``"turned 90"`` or
+        ``"shrunk"``.
+    """
+    if axis not in ("x", "y"):
+        raise ValueError(f"`axis` must be 'x' or 'y', got {axis!r}")
+    labels = [t for t in (ax.get_xticklabels() if axis == "x" else ax.get_yticklabels())
+              if t.get_text()]
+    if len(labels) < 2:
+        return "as is"
+    fig = ax.figure
+    fig.draw_without_rendering()  # places the tick labels
+    renderer = fig.canvas.get_renderer()
+    if _overlap_free(labels, renderer):
+        return "as is"
+    if axis == "y":  # horizontal labels stacked: only a smaller font helps
+        _shrink_until_free(labels, renderer)
+        return "shrunk"
+    spacing = tick_spacing(ax)
+    room = spacing * 0.92
+    originals = [t.get_text() for t in labels]
+    wrapped = [_wrap(text_, t.get_fontproperties(), room, renderer)
+               for text_, t in zip(originals, labels)]
+    if all(w.count("\n") < max_lines for w in wrapped):
+        for t, w in zip(labels, wrapped):
+            t.set_text(w)
+        if all(t.get_window_extent(renderer).width <= room + 0.5 for t in labels):
+            return "wrapped"
+    # Turned labels: one line each, two when very long.
+    size = labels[0].get_fontproperties().get_size_in_points()
+    for t, text_ in zip(labels, originals):
+        t.set_text(_wrap(text_, t.get_fontproperties(), 16 * size * fig.dpi / 72, renderer))
+    height = max(t.get_window_extent(renderer).height for t in labels)
+    for angle in (45, 90):
+        if spacing * np.sin(np.radians(angle)) >= 1.1 * height:
+            _turn(labels, angle)
+            return f"turned {angle}"
+    _turn(labels, 90)
+    while size > 6 and spacing < 1.1 * max(_upright_height(t, renderer) for t in labels):
+        size -= 0.5
+        for t in labels:
+            t.set_fontsize(size)
+    return "turned 90"
+
+
+def tick_spacing(ax) -> float:
+    """The smallest distance, in pixels, between two neighbouring ticks of the x axis."""
+    ticks = np.asarray(ax.get_xticks(), dtype=float)
+    low, high = sorted(ax.get_xlim())
+    ticks = ticks[(ticks >= low) & (ticks <= high)]
+    if len(ticks) < 2:
+        return np.inf
+    positions = ax.transData.transform(np.column_stack([ticks, np.zeros(len(ticks))]))[:, 0]
+    return float(np.min(np.diff(np.sort(positions))))
+
+
+def _turn(labels, angle: int) -> None:
+    for t in labels:
+        t.set_rotation(angle)
+        t.set_rotation_mode("anchor" if angle == 45 else "default")
+        t.set_horizontalalignment("right" if angle == 45 else "center")
+        t.set_verticalalignment("center" if angle == 45 else "top")
+
+
+def _upright_height(t, renderer) -> float:
+    angle = t.get_rotation()
+    t.set_rotation(0)
+    height = t.get_window_extent(renderer).height
+    t.set_rotation(angle)
+    return height
+
+
+def _overlap_free(labels, renderer) -> bool:
+    boxes = [t.get_window_extent(renderer) for t in labels]
+    return not any(a.overlaps(b) for k, a in enumerate(boxes) for b in boxes[k + 1:])
+
+
+def _shrink_until_free(labels, renderer) -> None:
+    size = labels[0].get_fontsize()
+    while size > 6 and not _overlap_free(labels, renderer):
+        size -= 0.5
+        for t in labels:
+            t.set_fontsize(size)
+
+
+def _tokens(text_: str) -> list[str]:
+    """Pieces a line may break between: words with their following space, and CJK characters."""
+    out, word = [], ""
+    for ch in text_:
+        if ch == " ":
+            out.append(word + ch)
+            word = ""
+        elif _is_cjk(ch):
+            if word:
+                out.append(word)
+                word = ""
+            out.append(ch)
+        else:
+            word += ch
+    if word:
+        out.append(word)
+    return out
+
+
+def _is_cjk(ch: str) -> bool:
+    code = ord(ch)
+    return (0x2E80 <= code <= 0x9FFF or 0xAC00 <= code <= 0xD7AF or 0xF900 <= code <= 0xFAFF
+            or 0xFF00 <= code <= 0xFFEF or 0x20000 <= code <= 0x2FFFF)
+
+
+def _wrap(text_: str, prop, width: float, renderer) -> str:
+    """``text_`` in lines no wider than ``width`` pixels where it can be broken."""
+    def measure(s):
+        w, _, _ = renderer.get_text_width_height_descent(s, prop, ismath=False)
+        return w
+
+    lines, line = [], ""
+    for token in _tokens(text_):
+        if line and measure((line + token).rstrip()) > width:
+            lines.append(line.rstrip())
+            line = token
+        else:
+            line += token
+    lines.append(line.rstrip())
+    return "\n".join(lines)
 
 
 def _axes(ax, size):
@@ -53,11 +231,14 @@ def _axes(ax, size):
     return ax
 
 
-def plot_distribution(shares: pd.DataFrame, *, language: str, ax=None):
+def plot_distribution(shares: pd.DataFrame, *, language: str, max_bands: int = 10, ax=None):
     """Stacked horizontal bars: the share of answers at each scale point, per item.
 
-    ``shares``: rows labelled by item (display labels), columns the scale points.
+    ``shares``: rows labelled by item (display labels), columns the scale points in
+    order.  A scale of more than ``max_bands`` points (0-10, 1-100) is shown in bands
+    of equal width (:func:`scale_bands`: 1-10, 11-20, ...), so the legend stays readable.
     """
+    shares = band_shares(shares, max_bands=max_bands)
     k = shares.shape[1]
     ax = _axes(ax, (7.5, 0.28 * len(shares) + 1.2))
     colours = plt.get_cmap("RdYlGn")(np.linspace(0.08, 0.92, k))
@@ -76,6 +257,45 @@ def plot_distribution(shares: pd.DataFrame, *, language: str, ax=None):
     ax.legend(ncol=k, loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False,
               fontsize=8, handlelength=1.2, columnspacing=0.8)
     return ax
+
+
+def scale_bands(points, *, max_bands: int = 10) -> list[tuple]:
+    """The scale points in at most ``max_bands`` bands of equal width, from the lowest.
+
+    Returns ``(label, points)`` per band; a scale short enough keeps one band per point.
+
+    Examples
+    --------
+    >>> [label for label, _ in scale_bands(range(1, 101))][:3], len(scale_bands(range(1, 101)))
+    (['1–10', '11–20', '21–30'], 10)
+    >>> [label for label, _ in scale_bands(range(0, 11))]
+    ['0–1', '2–3', '4–5', '6–7', '8–9', '10']
+    >>> [label for label, _ in scale_bands([1, 2, 3, 4, 5])]
+    ['1', '2', '3', '4', '5']
+    """
+    if max_bands < 2:
+        raise ValueError(f"`max_bands` must be at least 2, got {max_bands}")
+    points = list(points)
+    width = -(-len(points) // max_bands)  # ceiling
+    bands = []
+    for start in range(0, len(points), width):
+        part = points[start:start + width]
+        label = _point(part[0]) if len(part) == 1 else f"{_point(part[0])}–{_point(part[-1])}"
+        bands.append((label, part))
+    return bands
+
+
+def _point(value) -> str:
+    return f"{value:g}" if isinstance(value, (int, float, np.integer, np.floating)) else str(value)
+
+
+def band_shares(shares: pd.DataFrame, *, max_bands: int = 10) -> pd.DataFrame:
+    """``shares`` (items × scale points) summed into :func:`scale_bands`, columns the band labels."""
+    bands = scale_bands(shares.columns, max_bands=max_bands)
+    if all(len(part) == 1 for _, part in bands):
+        return shares
+    return pd.DataFrame({label: shares[part].sum(axis=1, min_count=1) for label, part in bands},
+                        index=shares.index)
 
 
 def plot_means(table: pd.DataFrame, *, language: str, scale: tuple | None = None, ax=None):
@@ -177,24 +397,85 @@ def plot_q_matrix(table: pd.DataFrame, *, language: str, importance_cut: float,
     return ax
 
 
-def plot_heatmap(table: pd.DataFrame, *, language: str, ax=None):
-    """Groups (rows) × measures (columns) means as a heatmap.
+def plot_heatmap(table: pd.DataFrame, *, language: str, scale: tuple | None = None,
+                 centre=None, limit: float | None = None, label: str | None = None, ax=None):
+    """Groups (rows) × measures (columns) means as a heatmap with its colour bar.
 
-    Rows without any value (suppressed groups) are left out; colours span the
-    table's own range, so that differences between groups stand out.
+    Rows without any value (suppressed groups) are left out.  Colours never span the
+    table's own range (where 5.48 would be deep red beside a green 5.58): they are
+    anchored to fixed limits, the same for every segment of a study.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Means, rows labelled by group, columns by measure (display labels).
+    scale : (low, high), optional
+        The rating scale: colours run from its lowest to its highest point, diverging at
+        its midpoint; the colour bar is labelled "mean score" in the study's language.
+        Without ``scale`` (and ``centre``), the limits are the whole scale points around
+        the table's values.
+    centre : float or Series, optional
+        The overall mean (one number, or one per column): colours show each cell's
+        difference from it, diverging at zero, within ±``limit``.  Needs ``label``, the
+        colour bar's title in the study's language.
+    limit : float, optional
+        With ``centre``: the difference at the ends of the colour bar (default: a tenth of
+        the scale's range, else 0.5), the same for every segment when the same is given.
     """
     import seaborn as sns
 
     table = table.dropna(how="all")
-    ax = _axes(ax, (0.9 * table.shape[1] + 1.8, 0.36 * table.shape[0] + 0.9))
-    sns.heatmap(table, annot=True, fmt=".2f", cmap="RdYlGn",
-                cbar=False, linewidths=0.5, linecolor="white", ax=ax,
-                annot_kws={"fontsize": 8})
+    width = 0.9 * table.shape[1] + 2.6
+    ax = _axes(ax, (min(width, 9.5), 0.36 * table.shape[0] + 1.2))
+    values = table.astype(float)
+    annot = values.map(lambda v: _format(v, "mean")).to_numpy()
+    if centre is not None:
+        if label is None:
+            raise ValueError("a heatmap of differences from `centre` needs `label`, the colour "
+                             "bar's title in the study's language")
+        if limit is None:
+            limit = (scale[1] - scale[0]) / 10 if scale is not None else 0.5
+        if not limit > 0:
+            raise ValueError(f"`limit` must be positive, got {limit!r}")
+        shown = values - (centre.reindex(values.columns) if isinstance(centre, pd.Series) else centre)
+        norm = dict(vmin=-limit, vmax=limit)
+    else:
+        if scale is None:
+            finite = values.to_numpy()[np.isfinite(values.to_numpy())]
+            scale = (np.floor(finite.min()), np.ceil(finite.max())) if finite.size else (0, 1)
+            if scale[0] == scale[1]:
+                scale = (scale[0] - 1, scale[1] + 1)
+        low, high = scale
+        if not high > low:
+            raise ValueError(f"`scale` must be (low, high) with low < high, got {scale!r}")
+        shown, norm = values, dict(vmin=low, vmax=high)  # diverging at the midpoint
+        label = label or text(language, "axes.mean")
+    sns.heatmap(shown, annot=annot, fmt="", cmap="RdYlBu", **norm, linewidths=0.5,
+                linecolor="white", ax=ax, annot_kws={"fontsize": 8}, xticklabels=True,
+                yticklabels=True, cbar_kws={"shrink": 0.8, "pad": 0.02})
+    bar = ax.collections[0].colorbar
+    bar.set_label(label, fontsize=8)
+    bar.ax.tick_params(labelsize=7)
+    if centre is None:
+        bar.set_ticks(_scale_ticks(low, high))
+    if centre is None:  # scale points: 1, 2, ... 7
+        bar.ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}"))
+    else:
+        bar.ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: _format(v, "gap")))
     ax.set_xlabel("")
     ax.set_ylabel("")
-    ax.tick_params(axis="x", rotation=0)
-    ax.tick_params(axis="y", rotation=0)
+    ax.tick_params(axis="both", length=0)
+    for t in ax.get_xticklabels() + ax.get_yticklabels():
+        t.set_rotation(0)
+    fit_tick_labels(ax, "x")
     return ax
+
+
+def _scale_ticks(low: float, high: float) -> list[float]:
+    span = high - low
+    step = 1 if span <= 10 else (5 if span <= 50 else 10)
+    first = np.ceil(low / step) * step
+    return list(np.arange(first, high + step / 2, step))
 
 
 def plot_expectation_perception(table: pd.DataFrame, *, language: str, scale: tuple, ax=None):
@@ -285,7 +566,11 @@ def plot_correlations(r: pd.DataFrame, *, language: str, ax=None):
     ax = _axes(ax, (size + 1, size))
     sns.heatmap(r, cmap="RdBu_r", vmin=-1, vmax=1, square=True, linewidths=0.2, linecolor="white",
                 cbar_kws={"shrink": 0.6}, ax=ax, xticklabels=True, yticklabels=True)
-    ax.tick_params(labelsize=7, rotation=0)
+    ax.tick_params(labelsize=7, length=0)
+    for t in ax.get_xticklabels() + ax.get_yticklabels():
+        t.set_rotation(0)
+    fit_tick_labels(ax, "x")
+    fit_tick_labels(ax, "y")
     return ax
 
 
@@ -308,14 +593,27 @@ def plot_scree(parallel: pd.DataFrame, *, language: str, ax=None):
 
 
 def plot_loadings(loadings: pd.DataFrame, *, language: str, ax=None):
-    """Absolute loadings, items × factors, as a heatmap with values."""
+    """Loadings, items × factors, as a heatmap with their signed values.
+
+    Colours diverge at zero, from −1 to 1 (a colour bar shows the scale): a strong
+    negative loading is as dark as a strong positive one, in the other colour.
+    """
     import seaborn as sns
 
-    ax = _axes(ax, (0.8 * loadings.shape[1] + 2.8, 0.28 * len(loadings) + 1))
-    sns.heatmap(loadings.abs(), cmap="Blues", vmin=0, vmax=1, annot=loadings.round(2), fmt="",
-                annot_kws={"fontsize": 7}, cbar=False, linewidths=0.3, linecolor="white", ax=ax,
-                yticklabels=True)
-    ax.tick_params(labelsize=8, rotation=0)
+    ax = _axes(ax, (0.8 * loadings.shape[1] + 3.4, 0.28 * len(loadings) + 1))
+    annot = loadings.astype(float).map(lambda v: _format(v, "mean")).to_numpy()
+    sns.heatmap(loadings.astype(float), cmap="RdBu_r", vmin=-1, vmax=1, annot=annot,
+                fmt="", annot_kws={"fontsize": 7}, linewidths=0.3, linecolor="white", ax=ax,
+                xticklabels=True, yticklabels=True, cbar_kws={"shrink": 0.6, "pad": 0.02,
+                                                              "ticks": [-1, -0.5, 0, 0.5, 1]})
+    bar = ax.collections[0].colorbar
+    bar.set_label(text(language, "fa_columns.loading"), fontsize=8)
+    bar.ax.tick_params(labelsize=7)
+    bar.ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: _format(v, "index")))
+    ax.tick_params(labelsize=8, length=0)
+    for t in ax.get_xticklabels() + ax.get_yticklabels():
+        t.set_rotation(0)
+    fit_tick_labels(ax, "x")
     return ax
 
 
@@ -341,6 +639,7 @@ def plot_waves(trend: pd.DataFrame, *, language: str, ylabel: str | None = None,
     ax.set_ylabel(ylabel or text(language, "axes.mean"))
     ax.grid(axis="y", color=GRID)
     ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False, fontsize=8)
+    fit_tick_labels(ax, "x")
     return ax
 
 
@@ -367,8 +666,7 @@ def plot_pareto(table: pd.DataFrame, *, language: str, ax=None):
     ax = _axes(ax, (7.0, 3.8))
     x = np.arange(len(table))
     ax.bar(x, table["n"], color=ACCENT, width=0.7)
-    ax.set_xticks(x, table["label"], rotation=30 if len(table) > 5 else 0, ha="right"
-                  if len(table) > 5 else "center")
+    ax.set_xticks(x, table["label"])
     ax.set_ylabel(text(language, "axes.complaints"))
     twin = ax.twinx()
     twin.plot(x, table["cumulative"], color="#c0392b", marker="o", markersize=4)
@@ -377,6 +675,7 @@ def plot_pareto(table: pd.DataFrame, *, language: str, ax=None):
     twin.axhline(0.8, color="#c0392b", linestyle=":", linewidth=0.8)
     twin.set_ylabel(text(language, "axes.cumulative"))
     twin.spines["right"].set_visible(True)
+    fit_tick_labels(ax, "x")
     return ax
 
 
@@ -415,6 +714,7 @@ def plot_maturity(table: pd.DataFrame, level_names: dict, *, language: str, ax=N
     ax.set_yticks(y, table["label"])
     ax.invert_yaxis()
     ax.set_xlim(0, 5.2)
-    ax.set_xticks(range(1, 6), [f"{k}\n{level_names[k]}" for k in range(1, 6)])
+    ax.set_xticks(range(1, 6), [f"{k} {level_names[k]}" for k in range(1, 6)])
     ax.grid(axis="x", color=GRID)
+    fit_tick_labels(ax, "x")
     return ax
