@@ -10,8 +10,10 @@ becomes ``@``) and invisible characters (zero-width spaces and joiners, word joi
 mark, soft hyphen, bidirectional marks) are removed, keeping, for each character of the copy,
 the position of the character of the original it came from. The patterns are matched on the
 copy; each match is mapped back to the original and replaced there, so that everything
-outside a match is returned exactly as it was written. A text with fewer than five digits
-and no ``@`` (or the word "at") cannot hold any of the forms and is returned at once.
+outside a match is returned exactly as it was written. A text with fewer than five digits,
+no ``@`` and no "at" before a domain-like word cannot hold any of the forms and is returned
+at once; each digit pattern is tried only when a cheap test finds a run of digits long
+enough for it.
 """
 
 from __future__ import annotations
@@ -368,10 +370,11 @@ def mask_personal_data(text: str) -> str:
         The text with each match replaced by ``MASK``; overlapping or adjacent matches are
         replaced by a single ``MASK``.
 
-    See Also
-    --------
-    docs/privacy-masking.md : the forms covered, with examples; columns dropped whole with
-        ``personal_columns`` in the study file.
+    Notes
+    -----
+    ``docs/privacy-masking.md`` lists the forms covered with an example each, the ordinary
+    numbers that are kept, what is not masked, and how to drop whole personal columns
+    (``personal_columns`` in the study file).
 
     Examples
     --------
