@@ -176,3 +176,47 @@ def test_segment_profile_suppresses_small_groups_and_keeps_missing():
     assert profile.loc["b", "n"] == 7
     assert profile.loc["a", "suppressed"] and profile.loc["c", "suppressed"]
     assert profile["value"].isna().sum() == 1
+
+
+# PlantGrowth (R's datasets): dried weight of plants under a control and two treatments.
+PLANT_GROWTH = {"ctrl": [4.17, 5.58, 5.18, 6.11, 4.50, 4.61, 5.17, 4.53, 5.33, 5.14],
+                "trt1": [4.81, 4.17, 4.41, 3.59, 5.87, 3.83, 6.03, 4.89, 4.32, 4.69],
+                "trt2": [6.31, 5.12, 5.54, 5.50, 5.37, 5.29, 4.92, 6.15, 5.80, 5.26]}
+
+
+def test_games_howell_is_welchs_t_with_the_studentized_range():
+    from scipy import stats
+
+    pairs = desc.pairwise(PLANT_GROWTH, test="welch").set_index(["group1", "group2"])
+    for (a, b), row in pairs.iterrows():
+        welch = stats.ttest_ind(PLANT_GROWTH[a], PLANT_GROWTH[b], equal_var=False)
+        assert row["statistic"] == pytest.approx(welch.statistic, rel=1e-12)
+        assert row["df"] == pytest.approx(welch.df, rel=1e-12)
+        # p = P(q > √2 |t|) for the range of three means (R: ptukey(√2|t|, 3, df, lower = FALSE))
+        assert row["p_adjusted"] == pytest.approx(
+            stats.studentized_range.sf(np.sqrt(2) * abs(welch.statistic), 3, welch.df), rel=1e-9)
+    assert pairs.loc[("trt1", "trt2"), "p_adjusted"] < 0.05 < pairs.loc[("ctrl", "trt1"), "p_adjusted"]
+    # with two groups the range of two means is |t| √2: Welch's p itself
+    two = desc.pairwise({"a": PLANT_GROWTH["ctrl"], "b": PLANT_GROWTH["trt2"]})
+    welch = stats.ttest_ind(PLANT_GROWTH["ctrl"], PLANT_GROWTH["trt2"], equal_var=False)
+    assert two["p_adjusted"].iloc[0] == pytest.approx(welch.pvalue, rel=1e-6)
+
+
+def test_dunn_matches_the_published_plant_growth_example():
+    # rstatix::dunn_test(PlantGrowth, weight ~ group) (Datanovia's Kruskal-Wallis tutorial):
+    # |z| = 1.12, 1.69, 2.81; unadjusted p = 0.264, 0.0912, 0.00500.  Holm here.
+    pairs = desc.pairwise(PLANT_GROWTH, test="kruskal")
+    assert np.round(pairs["statistic"].abs().to_numpy(), 2).tolist() == [1.12, 1.69, 2.81]
+    raw = [0.264, 0.0912, 0.00500]
+    holm = desc.adjust_p(np.array(raw), p_adjust="holm")
+    assert pairs["p_adjusted"].to_numpy() == pytest.approx(holm, rel=0.01)
+    assert pairs["difference"].tolist() == pytest.approx([4.40, -6.65, -11.05])  # mean ranks
+
+
+def test_post_hoc_pairs_cover_only_the_groups_shown():
+    scores = pd.DataFrame({"m": np.r_[np.arange(12.0), np.arange(12.0) + 5, np.arange(12.0) + 9, [1, 2]]})
+    segments = pd.DataFrame({"s": ["a"] * 12 + ["b"] * 12 + ["c"] * 12 + ["tiny"] * 2})
+    result = desc.compare_segments(scores, segments, min_size=5)
+    hidden = set(result.groups.loc[result.groups["suppressed"], "value"])
+    assert hidden and not (set(result.pairs["group1"]) | set(result.pairs["group2"])) & hidden
+    assert len(result.pairs) == 1  # the two groups shown

@@ -27,3 +27,24 @@ def test_both_languages_have_the_same_keys_and_placeholders():
     differ = [k for k in zh if set(placeholders.findall(str(zh[k])))
               != set(placeholders.findall(str(en[k])))]
     assert differ == []
+
+
+class _Unique(yaml.SafeLoader):
+    """A YAML loader that refuses a key given twice in one mapping (plain YAML keeps the last)."""
+
+
+def _mapping(loader, node, deep=False):
+    keys = [loader.construct_object(k, deep=deep) for k, _ in node.value]
+    twice = sorted({k for k in keys if keys.count(k) > 1})
+    if twice:
+        raise AssertionError(f"line {node.start_mark.line + 1}: {', '.join(map(str, twice))} given twice")
+    return yaml.SafeLoader.construct_mapping(loader, node, deep)
+
+
+_Unique.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+
+
+def test_no_text_is_given_twice():
+    for language in ("zh", "en"):
+        source = resources.files("sqmreport.present").joinpath("locales", f"{language}.yml")
+        yaml.load(source.read_text("utf-8"), Loader=_Unique)

@@ -19,7 +19,7 @@ from sqmreport.stats.disclosure import protect, suppress_small
 __all__ = [
     "CSIResult", "NPSResult", "SegmentComparison",
     "adjust_p", "compare_segments", "csi", "describe", "dimension_scores", "distribution",
-    "hidden_cells", "nps", "response_rate", "segment_profile",
+    "hidden_cells", "nps", "pairwise", "response_rate", "segment_profile",
 ]
 
 
@@ -429,10 +429,15 @@ class SegmentComparison:
     groups : DataFrame
         One row per segment × measure × group: ``segment, measure, value, n, mean,
         sd, ci_low, ci_high, suppressed`` (statistics NaN where suppressed).
+    pairs : DataFrame
+        Post-hoc comparisons of the groups shown (:func:`pairwise`), one row per segment ×
+        measure × pair: ``segment, measure, group1, group2, n1, n2, difference,
+        statistic, df, p_adjusted, method``.
     """
 
     tests: pd.DataFrame
     groups: pd.DataFrame
+    pairs: pd.DataFrame | None = None
 
 
 def compare_segments(scores: pd.DataFrame, segments: pd.DataFrame, *, min_size: int = 5,
@@ -494,7 +499,7 @@ def compare_segments(scores: pd.DataFrame, segments: pd.DataFrame, *, min_size: 
     check_option("test", test, ("welch", "kruskal"))
     check_p_adjust(p_adjust)
     check_confidence(confidence)
-    tests, groups = [], []
+    tests, groups, pairs = [], [], []
     for seg in segments.columns:
         hide = hidden_cells(scores, segments[seg], min_size=min_size)
         for measure in scores.columns:
@@ -511,11 +516,19 @@ def compare_segments(scores: pd.DataFrame, segments: pd.DataFrame, *, min_size: 
                                "mean": mean, "sd": sd, "ci_low": lo, "ci_high": hi,
                                "suppressed": bool(hide.at[value, measure])})
             tests.append({"segment": seg, "measure": measure, **_group_test(kept, test)})
+            names = [v for v in hide.index if not hide.at[v, measure]
+                     and (frame["g"] == v).any()]
+            if len(names) >= 2:
+                pairs.append(pairwise(dict(zip(names, kept, strict=True)), test=test)
+                             .assign(segment=seg, measure=measure))
     tests = pd.DataFrame(tests)
     tests["p_adjusted"] = adjust_p(tests["p_value"].to_numpy(), p_adjust=p_adjust)
     order = ["segment", "measure", "test", "statistic", "df1", "df2", "p_value", "p_adjusted",
              "effect_size", "effect_measure", "groups", "n"]
-    return SegmentComparison(tests[order], pd.DataFrame(groups))
+    columns = ["segment", "measure", "group1", "group2", "n1", "n2", "difference", "statistic",
+               "df", "p_adjusted", "method"]
+    pairs = pd.concat(pairs, ignore_index=True)[columns] if pairs else pd.DataFrame(columns=columns)
+    return SegmentComparison(tests[order], pd.DataFrame(groups), pairs)
 
 
 def hidden_cells(scores: pd.DataFrame, groups: pd.Series, *, min_size: int) -> pd.DataFrame:
@@ -568,6 +581,92 @@ def _groups(column: pd.Series, min_size: int) -> tuple[pd.Series, pd.Series]:
     positions = pd.Series(counts.to_numpy())
     hide = suppress_small(positions, min_size=min_size).to_numpy()
     return counts, pd.Series(hide, index=counts.index)
+
+
+def pairwise(samples: dict, *, test: str = "welch") -> pd.DataFrame:
+    """Post-hoc comparisons of every pair of groups: Games-Howell after Welch's ANOVA,
+    Dunn's test (Holm-adjusted) after Kruskal-Wallis.
+
+    Parameters
+    ----------
+    samples : dict
+        Group name -> array of values (at least two groups).
+    test : {"welch", "kruskal"}
+        The omnibus test the comparisons follow.
+
+    Returns
+    -------
+    DataFrame
+        One row per pair, in the order of ``samples``: ``group1, group2, n1, n2,
+        difference`` (mean of group1 − mean of group2 for Games-Howell; mean rank
+        difference for Dunn), ``statistic`` (t or z), ``df`` (Welch; NaN for Dunn),
+        ``p_adjusted``, ``method`` (``games_howell`` or ``dunn``).
+
+    Notes
+    -----
+    Games & Howell (1976): t = (ȳ₁ − ȳ₂) / √(s₁²/n₁ + s₂²/n₂) with Welch's df, and
+    p = P(q > √2 |t|) for the studentized range of k groups (the family of all pairs is
+    adjusted by the range distribution; in R: ``rstatix::games_howell_test``).  Dunn
+    (1964): z = (R̄₁ − R̄₂) / √([N(N+1)/12 − Σ(t³ − t) / (12(N − 1))] (1/n₁ + 1/n₂)) on the
+    ranks of all groups together, with the tie correction, two-sided normal p, Holm over
+    the pairs (in R: ``dunn.test(method = "holm")``, ``FSA::dunnTest``).  With two groups,
+    Games-Howell's p is Welch's t-test p.
+
+    References
+    ----------
+    Games, P. A., & Howell, J. F. (1976). Pairwise multiple comparison procedures with
+    unequal n's and/or variances. Journal of Educational Statistics, 1(2), 113-125.
+    Dunn, O. J. (1964). Multiple comparisons using rank sums. Technometrics, 6(3), 241-252.
+
+    Examples
+    --------
+    >>> pairs = pairwise({"a": np.array([4.0, 5, 6, 5]), "b": np.array([6.0, 7, 8, 7, 6])})
+    >>> float(pairs["p_adjusted"].iloc[0].round(4))  # Welch's t-test p with two groups
+    0.0151
+    """
+    check_option("test", test, ("welch", "kruskal"))
+    names = list(samples)
+    values = [np.asarray(samples[g], dtype=float) for g in names]
+    k = len(values)
+    rows = []
+    if test == "welch":
+        for i in range(k):
+            for j in range(i + 1, k):
+                a, b = values[i], values[j]
+                va, vb = np.var(a, ddof=1) / len(a), np.var(b, ddof=1) / len(b)
+                se = np.sqrt(va + vb)
+                diff = a.mean() - b.mean()
+                with np.errstate(all="ignore"):
+                    t = diff / se
+                    df = (va + vb) ** 2 / (va**2 / (len(a) - 1) + vb**2 / (len(b) - 1))
+                p = (float(stats.studentized_range.sf(np.sqrt(2) * abs(t), k, df))
+                     if np.isfinite(t) and np.isfinite(df) else np.nan)
+                rows.append((names[i], names[j], len(a), len(b), diff, t, df, p))
+        method = "games_howell"
+    else:
+        pooled = np.concatenate(values)
+        ranks = stats.rankdata(pooled)
+        n = len(pooled)
+        _, ties = np.unique(pooled, return_counts=True)
+        spread = n * (n + 1) / 12 - (ties**3 - ties).sum() / (12 * (n - 1))
+        edges = np.cumsum([0] + [len(v) for v in values])
+        mean_rank = [ranks[edges[g]:edges[g + 1]].mean() for g in range(k)]
+        raw = []
+        for i in range(k):
+            for j in range(i + 1, k):
+                ni, nj = len(values[i]), len(values[j])
+                diff = mean_rank[i] - mean_rank[j]
+                with np.errstate(all="ignore"):
+                    z = diff / np.sqrt(spread * (1 / ni + 1 / nj))
+                raw.append(2 * stats.norm.sf(abs(z)) if np.isfinite(z) else np.nan)
+                rows.append((names[i], names[j], ni, nj, diff, z, np.nan, np.nan))
+        adjusted = adjust_p(np.array(raw), p_adjust="holm")
+        rows = [(*r[:7], p) for r, p in zip(rows, adjusted, strict=True)]
+        method = "dunn"
+    out = pd.DataFrame(rows, columns=["group1", "group2", "n1", "n2", "difference", "statistic",
+                                      "df", "p_adjusted"])
+    out["method"] = method
+    return out
 
 
 def _group_test(samples: list, test: str) -> dict:

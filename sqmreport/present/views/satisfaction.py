@@ -179,6 +179,7 @@ def segments(rep: Report, segments: sat.Segments) -> None:
               values={"test_name": rep.t(f"tests.{segments.test}"),
                       "effect_name": rep.t(f"effects.{effect}"), "min_size": segments.min_size,
                       "correction": rep.t(f"corrections.{segments.p_adjust}")})
+    _pairs(rep, segments)
     groups = segments.comparison.groups
     low, high = segments.scale
     for seg, block in groups.groupby("segment", sort=False):
@@ -199,7 +200,8 @@ def segments(rep: Report, segments: sat.Segments) -> None:
         heat = heat.rename(columns=rep.dimension_name).rename_axis(index=None, columns=None)
         rep.figure("segment_heatmap", plots.plot_heatmap(heat, language=rep.language),
                    values={"segment": label, "min_size": segments.min_size})
-    rep.add_findings(_segment_findings(segments.significant, rep.survey, segments.comparison.groups))
+    rep.add_findings(_segment_findings(segments.significant, rep.survey, segments.comparison.groups,
+                                       segments.comparison.pairs, 1 - segments.confidence))
 
 
 def drivers(rep: Report, drivers: sat.Drivers) -> None:
@@ -232,6 +234,30 @@ def q_matrix(rep: Report, q_matrix: sat.QMatrix) -> None:
     priorities.show(rep, q_matrix.result, q_matrix.source, key="q_matrix",
                     csv_name="importance_performance")
     rep.add_findings(priorities.findings(q_matrix.result, rep.survey))
+
+
+def _pairs(rep: Report, segments: sat.Segments) -> None:
+    """Which groups differ, where the test says the groups differ."""
+    pairs = segments.comparison.pairs
+    alpha = 1 - segments.confidence
+    if pairs is None or segments.significant is None or not len(segments.significant):
+        return
+    keys = set(zip(segments.significant["segment"], segments.significant["measure"], strict=True))
+    shown = pairs[[(s, m) in keys for s, m in zip(pairs["segment"], pairs["measure"], strict=True)]
+                  & (pairs["p_adjusted"] < alpha)].copy()
+    if shown.empty:
+        rep.note("notes.no_pairs", level=segments.confidence * 100)
+        return
+    shown.insert(0, "segment_label", shown["segment"].map(lambda c: survey_segment_label(rep.survey, c)))
+    shown.insert(1, "measure_label", shown["measure"].map(lambda m: measure_label(rep.survey, m)))
+    method = shown["method"].iloc[0]
+    rep.table("segment_pairs", shown,
+              columns=["segment_label", "measure_label", "group1", "group2", "difference",
+                       "p_adjusted"],
+              labels={"segment_label": rep.t("columns.segment"),
+                      "measure_label": rep.t("columns.measure"),
+                      "difference": rep.t(f"pair_columns.difference_{method}")},
+              values={"method": rep.t(f"pair_methods.{method}"), "level": segments.confidence * 100})
 
 
 def grey(rep: Report, grey: sat.Grey) -> None:
@@ -351,7 +377,8 @@ def _circular_notes(circular, survey: Survey) -> list[tuple[str, dict]]:
 
 
 def _segment_findings(significant: pd.DataFrame, survey: Survey,
-                      groups: pd.DataFrame | None = None) -> list[str]:
+                      groups: pd.DataFrame | None = None, pairs: pd.DataFrame | None = None,
+                      alpha: float = 0.05) -> list[str]:
     """How many comparisons differ, and in the largest one which groups are highest and
     lowest (among the groups shown)."""
     lang = survey.language
@@ -366,9 +393,16 @@ def _segment_findings(significant: pd.DataFrame, survey: Survey,
                        & (groups["measure"] == largest["measure"]) & ~groups["suppressed"]]
         shown = shown.dropna(subset=["mean"]).sort_values("mean")
         if len(shown) >= 2:
-            out.append(text(lang, "findings.segment_extremes",
-                            high=str(shown["value"].iloc[-1]), high_mean=shown["mean"].iloc[-1],
-                            low=str(shown["value"].iloc[0]), low_mean=shown["mean"].iloc[0]))
+            high, low = shown["value"].iloc[-1], shown["value"].iloc[0]
+            key = "findings.segment_extremes"
+            if pairs is not None and len(pairs):
+                pair = pairs[(pairs["segment"] == largest["segment"])
+                             & (pairs["measure"] == largest["measure"])
+                             & (pairs["group1"].isin([high, low])) & (pairs["group2"].isin([high, low]))]
+                if len(pair):
+                    key += "_sig" if pair["p_adjusted"].iloc[0] < alpha else "_ns"
+            out.append(text(lang, key, high=str(high), high_mean=shown["mean"].iloc[-1],
+                            low=str(low), low_mean=shown["mean"].iloc[0]))
     return out
 
 
@@ -387,7 +421,7 @@ def findings(result: sat.SatisfactionResult, survey: Survey) -> list[str]:
     if result.segments is not None:
         tests = result.segments.tests
         out += _segment_findings(tests[tests["p_adjusted"] < 1 - confidence], survey,
-                                 result.segments.groups)
+                                 result.segments.groups, result.segments.pairs, 1 - confidence)
     return out
 
 
