@@ -104,43 +104,55 @@ def fit_tick_labels(ax, axis: str = "x", *, max_lines: int = 3) -> str:
     """
     if axis not in ("x", "y"):
         raise ValueError(f"`axis` must be 'x' or 'y', got {axis!r}")
-    labels = [t for t in (ax.get_xticklabels() if axis == "x" else ax.get_yticklabels())
-              if t.get_text()]
-    if len(labels) < 2:
-        return "as is"
+    scale = ax.xaxis if axis == "x" else ax.yaxis
     fig = ax.figure
     fig.draw_without_rendering()  # places the tick labels
     renderer = fig.canvas.get_renderer()
-    if _overlap_free(labels, renderer):
+    labels = [t for t in scale.get_ticklabels() if t.get_text()]
+    if len(labels) < 2 or _overlap_free(labels, renderer):
         return "as is"
     if axis == "y":  # horizontal labels stacked: only a smaller font helps
-        _shrink_until_free(labels, renderer)
+        _shrink_until_free(ax, axis, labels, renderer)
         return "shrunk"
     spacing = tick_spacing(ax)
     room = spacing * 0.92
     originals = [t.get_text() for t in labels]
+    # Text set on a tick label lasts until the next draw, which takes the axis' labels
+    # again: what is decided is set with set_ticklabels (_keep), texts measured meanwhile.
     wrapped = [_wrap(text_, t.get_fontproperties(), room, renderer)
                for text_, t in zip(originals, labels)]
     if all(w.count("\n") < max_lines for w in wrapped):
         for t, w in zip(labels, wrapped):
             t.set_text(w)
         if all(t.get_window_extent(renderer).width <= room + 0.5 for t in labels):
+            _keep(scale, labels)
             return "wrapped"
     # Turned labels: one line each, two when very long.
     size = labels[0].get_fontproperties().get_size_in_points()
     for t, text_ in zip(labels, originals):
         t.set_text(_wrap(text_, t.get_fontproperties(), 16 * size * fig.dpi / 72, renderer))
     height = max(t.get_window_extent(renderer).height for t in labels)
-    for angle in (45, 90):
-        if spacing * np.sin(np.radians(angle)) >= 1.1 * height:
-            _turn(labels, angle)
-            return f"turned {angle}"
-    _turn(labels, 90)
-    while size > 6 and spacing < 1.1 * max(_upright_height(t, renderer) for t in labels):
+    angle = next((a for a in (45, 90) if spacing * np.sin(np.radians(a)) >= 1.1 * height), 90)
+    while size > 6 and spacing * np.sin(np.radians(angle)) < 1.1 * height:
         size -= 0.5
         for t in labels:
             t.set_fontsize(size)
-    return "turned 90"
+        height = max(t.get_window_extent(renderer).height for t in labels)
+    _keep(scale, labels)
+    ax.tick_params(axis=axis, labelsize=size, labelrotation=angle)
+    for t in scale.get_ticklabels():
+        t.set_rotation_mode("anchor" if angle == 45 else "default")
+        t.set_horizontalalignment("right" if angle == 45 else "center")
+        t.set_verticalalignment("center" if angle == 45 else "top")
+    return f"turned {angle}"
+
+
+def _keep(scale, labels) -> None:
+    """Make the texts given to ``labels`` the axis' own (the next draw would undo them)."""
+    changed = {id(t): t.get_text() for t in labels}
+    texts = [changed.get(id(t), t.get_text()) for t in scale.get_ticklabels()]
+    ticks = scale.get_ticklocs()
+    scale.set_ticks(ticks, texts)
 
 
 def tick_spacing(ax) -> float:
@@ -154,33 +166,18 @@ def tick_spacing(ax) -> float:
     return float(np.min(np.diff(np.sort(positions))))
 
 
-def _turn(labels, angle: int) -> None:
-    for t in labels:
-        t.set_rotation(angle)
-        t.set_rotation_mode("anchor" if angle == 45 else "default")
-        t.set_horizontalalignment("right" if angle == 45 else "center")
-        t.set_verticalalignment("center" if angle == 45 else "top")
-
-
-def _upright_height(t, renderer) -> float:
-    angle = t.get_rotation()
-    t.set_rotation(0)
-    height = t.get_window_extent(renderer).height
-    t.set_rotation(angle)
-    return height
-
-
 def _overlap_free(labels, renderer) -> bool:
     boxes = [t.get_window_extent(renderer) for t in labels]
     return not any(a.overlaps(b) for k, a in enumerate(boxes) for b in boxes[k + 1:])
 
 
-def _shrink_until_free(labels, renderer) -> None:
+def _shrink_until_free(ax, axis, labels, renderer) -> None:
     size = labels[0].get_fontsize()
     while size > 6 and not _overlap_free(labels, renderer):
         size -= 0.5
         for t in labels:
             t.set_fontsize(size)
+    ax.tick_params(axis=axis, labelsize=size)
 
 
 def _tokens(text_: str) -> list[str]:

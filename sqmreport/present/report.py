@@ -24,10 +24,10 @@ from sqmreport._clock import now
 from sqmreport.data.survey import Survey
 from sqmreport.present import page as _page
 from sqmreport.present.i18n import LOCALE_FILES, MissingText, has_text, text
-from sqmreport.present.plots import report_style
+from sqmreport.present.plots import DPI, PRINT_SCALE, report_style
 
-__all__ = ["KINDS", "MINUS", "Report", "Text", "column_kind", "format_number", "format_value",
-           "formula_safe"]
+__all__ = ["KINDS", "MINUS", "Report", "Text", "column_kind", "compact_png", "format_number",
+           "format_value", "formula_safe"]
 
 # A spreadsheet evaluates a cell that starts with one of these as a formula (OWASP, "CSV
 # injection"): a text from the data or the study file must not.
@@ -214,6 +214,24 @@ def format_value(column: str, value, kind: str | None = None) -> str:
     if not isinstance(value, (int, float, np.integer, np.floating)):
         return str(value)
     return format_number(value, kind or column_kind(column))
+
+
+def compact_png(png: bytes, *, colours: int = 256) -> tuple[bytes, tuple[int, int]]:
+    """A chart's PNG with its colours reduced to a palette of at most ``colours``, and its size.
+
+    Charts are flat colours and anti-aliased edges: a 256-colour palette (median cut, not
+    dithered) looks the same and takes about a third of the bytes, which keeps pages of
+    2x figures within their size limit.  The same PNG always gives the same bytes.
+    """
+    from PIL import Image  # a dependency of matplotlib
+
+    with Image.open(io.BytesIO(png)) as image:
+        size = image.size
+        palette = image.convert("RGB").quantize(colors=colours, method=Image.Quantize.MEDIANCUT,
+                                                dither=Image.Dither.NONE)
+    out = io.BytesIO()
+    palette.save(out, format="PNG", optimize=True)
+    return out.getvalue(), size
 
 
 class Report:
@@ -457,11 +475,14 @@ class Report:
             raise
         buffer = io.BytesIO()
         with matplotlib.rc_context(report_style(self.language)):
-            fig.savefig(buffer, format="png", metadata={"Software": None})
+            fig.savefig(buffer, format="png", dpi=DPI * PRINT_SCALE, metadata={"Software": None})
         plt.close(fig)
-        data = base64.b64encode(buffer.getvalue()).decode()
+        png, (width, height) = compact_png(buffer.getvalue())
+        data = base64.b64encode(png).decode()
+        # Stored at PRINT_SCALE times the pixels it is laid out in: sharp in print and on phones.
         _display(f'<figure class="chart"><figcaption>{caption}</figcaption>'
-                 f'<img alt="{caption}" src="data:image/png;base64,{data}">'
+                 f'<img alt="{caption}" width="{round(width / PRINT_SCALE)}" '
+                 f'height="{round(height / PRINT_SCALE)}" src="data:image/png;base64,{data}">'
                  f'<p class="note">{explain}</p></figure>')
 
     def quotes(self, comments: pd.Series, *, limit: int = 12) -> None:
