@@ -5,6 +5,8 @@ within 1e-3 (χ² and BIC, in the thousands, also within 1e-6 relative: psych's
 and factor_analyzer's optimisers stop a few 1e-4 apart); KMO and Bartlett within 1e-4.
 """
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -175,3 +177,65 @@ def test_wishart_null_matches_simulated_data():
                          for r in efa._null_correlations(n, p, draws, np.random.default_rng(2))])
     assert_allclose(shortcut.mean(axis=0), direct.mean(axis=0), atol=0.005)
     assert_allclose(np.quantile(shortcut, 0.95, axis=0), np.quantile(direct, 0.95, axis=0), atol=0.01)
+
+
+# -- parallel analysis as psych's fa.parallel computes it ------------------------------------
+# psych (R/fa.parallel.R, R/fa.R of 2.2.9): without SMC = TRUE the factor eigenvalues are
+# fa(r, nfactors = 1, fm = "minres")$values, the eigenvalues of r with the communalities of
+# the one-factor minres solution on its diagonal; with SMC = TRUE those of r with the squared
+# multiple correlations on its diagonal.  Factors are counted against the simulated normal data.
+
+def _bfi_r():
+    return efa.correlation_matrix(BFI).matrix.to_numpy()
+
+
+def test_one_factor_minres_communalities_match_an_independent_minres():
+    from factor_analyzer import FactorAnalyzer
+
+    r = _bfi_r()
+    other = FactorAnalyzer(n_factors=1, method="minres", rotation=None, is_corr_matrix=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        other.fit(r)
+    assert_allclose(efa._one_factor_minres(r), other.get_communalities(), atol=1e-5)
+
+
+@pytest.mark.parametrize("communalities", ["minres", "smc"])
+def test_parallel_analysis_observed_factor_eigenvalues(communalities):
+    r = _bfi_r()
+    reduced = r.copy()
+    diagonal = efa._one_factor_minres(r) if communalities == "minres" else 1 - 1 / np.diag(np.linalg.inv(r))
+    np.fill_diagonal(reduced, diagonal)
+    pa = efa.parallel_analysis(BFI, n_iter=10, communalities=communalities)
+    assert_allclose(pa["observed_fa"], np.sort(np.linalg.eigvalsh(reduced))[::-1], atol=1e-12)
+    assert pa["observed_fa"].sum() == pytest.approx(diagonal.sum())
+    assert_allclose(pa["observed_pc"], np.sort(np.linalg.eigvalsh(r))[::-1], atol=1e-12)
+
+
+def test_parallel_analysis_on_bfi_default_and_smc():
+    """The default (one-factor communalities) suggests fewer factors than the SMC variant: 6 and 8 on
+    bfi with this seed; 6 components."""
+    default = efa.parallel_analysis(BFI, n_iter=20, seed=1)
+    smc = efa.parallel_analysis(BFI, n_iter=20, seed=1, communalities="smc")
+
+    def count(pa, column):
+        return int((pa[f"observed_{column}"] > pa[f"simulated_{column}"]).cumprod().sum())
+
+    assert (count(default, "fa"), count(default, "pc"), count(smc, "fa")) == (6, 6, 8)
+
+
+def test_parallel_analysis_compares_with_the_mean_unless_a_quantile_is_given():
+    data = _five_factor_data()
+    mean = efa.parallel_analysis(data, n_iter=20, seed=3)
+    upper = efa.parallel_analysis(data, n_iter=20, seed=3, quantile=0.95)
+    assert (upper["simulated_fa"] > mean["simulated_fa"]).all()
+    pd.testing.assert_series_equal(mean["observed_fa"], upper["observed_fa"])
+
+
+@pytest.mark.parametrize("options, message", [
+    ({"communalities": "pa"}, "`communalities` must be one of 'minres', 'smc', got 'pa'"),
+    ({"quantile": 95}, "`quantile` must be between 0 and 1"),
+])
+def test_parallel_analysis_options_are_checked(options, message):
+    with pytest.raises(InputError, match=message):
+        efa.parallel_analysis(BFI, n_iter=2, **options)

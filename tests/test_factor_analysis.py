@@ -1,5 +1,6 @@
 """The factor-analysis report's analysis on the demo, and on data that defeat it."""
 
+import html
 import shutil
 
 import numpy as np
@@ -81,3 +82,26 @@ def test_the_ordinal_option_feeds_every_efa_step(tmp_path):
     expected = efa.polychoric(survey.ratings["perception"])
     np.testing.assert_allclose(result.correlation.to_numpy(), expected.to_numpy())
     assert (result.matching["recovered"] == result.matching["items"]).all()
+
+
+def test_the_page_says_which_parallel_analysis_was_used(monkeypatch):
+    from sqmreport.analysis import factor_analysis as fa
+    from sqmreport.present import report
+    from sqmreport.present.views import factor_analysis as show
+
+    survey = load_survey(DEMO / "study-en.yml")
+    shown = []
+    monkeypatch.setattr(report, "_display", shown.append)
+    rep = report.Report(survey, "factor_analysis")
+    default = fa.factors(survey)
+    assert (default.communalities, default.quantile, default.suggested["parallel"]) == ("minres", None, 5)
+    show.factors(rep, default)
+    show.factors(rep, fa.factors(survey, communalities="smc", quantile=0.95))
+    page = html.unescape("\n".join(shown))
+    assert ("the factor model (factors: the correlation matrix with the communalities of a one-factor "
+            "solution on its diagonal) beside the mean of 50 random data sets") in page
+    assert ("Parallel analysis suggests 5 factors. It compares the eigenvalues of the factor model (the "
+            "communalities of a one-factor solution on the diagonal of the correlation matrix, the default "
+            "of R's psych) with the mean of those of random data.") in page
+    assert "(the squared multiple correlations on the diagonal" in page
+    assert "with the 95th percentile of those of random data; this variant tends to suggest more" in page

@@ -126,6 +126,13 @@ class Factors:
     n_iter, seed : int
         Parallel analysis' simulations.
     problem : Degenerate or None
+    communalities : str
+        What parallel analysis put on the diagonal for the factor eigenvalues:
+        ``minres`` (one-factor minres communalities, psych's default) or ``smc``
+        (squared multiple correlations, psych's ``SMC = TRUE``).
+    quantile : float or None
+        The quantile of the simulated eigenvalues they were compared with; None:
+        their mean (psych's default).
     """
 
     parallel: pd.DataFrame | None
@@ -135,15 +142,24 @@ class Factors:
     n_iter: int
     seed: int
     problem: Degenerate | None
+    communalities: str = "minres"
+    quantile: float | None = None
 
 
 def factors(survey: Survey, *, n_factors: int | str | None = None, n_iter: int | None = None,
             seed: int | None = None, missing: str | None = None,
-            correlation: str | None = None) -> Factors:
+            correlation: str | None = None, communalities: str = "minres",
+            quantile: float | None = None) -> Factors:
     """Parallel analysis, Velicer's MAP and Kaiser's rule; the number of factors to extract.
 
     ``n_factors``: a number, ``"instrument"`` (its number of dimensions) or
     ``"parallel"`` (as parallel analysis suggests); None: the study's setting.
+    ``communalities``: the factor eigenvalues of parallel analysis, ``"minres"``
+    (psych's default, ``fa.parallel(x, fa = "fa")``) or ``"smc"`` (psych's
+    ``SMC = TRUE``, which tends to suggest more factors); see
+    :func:`~sqmreport.stats.efa.parallel_analysis`.  ``quantile``: compare with this
+    quantile of the simulated eigenvalues (0.95 is more conservative); None: their
+    mean, as psych.
     """
     options = _settings(survey)
     missing, correlation = _or(missing, options.missing), _or(correlation, options.correlation)
@@ -151,7 +167,8 @@ def factors(survey: Survey, *, n_factors: int | str | None = None, n_iter: int |
     data = _data(survey)
     problems = {}
     parallel = section(problems, "factors", lambda: _efa.parallel_analysis(
-        data, n_iter=n_iter, seed=seed, missing=missing, correlation=correlation))
+        data, n_iter=n_iter, seed=seed, missing=missing, correlation=correlation,
+        communalities=communalities, quantile=quantile))
     suggested = {"instrument": len(survey.instrument.dimensions)}
     if parallel is not None:
         above = (parallel["observed_fa"] > parallel["simulated_fa"]).to_numpy()
@@ -173,7 +190,8 @@ def factors(survey: Survey, *, n_factors: int | str | None = None, n_iter: int |
     else:
         raise ValueError(f"`n_factors` must be a number, 'instrument' or 'parallel', got {wanted!r}")
     count = max(1, min(count, data.shape[1] - 1))
-    return Factors(parallel, suggested, count, reason, n_iter, seed, problems.get("factors"))
+    return Factors(parallel, suggested, count, reason, n_iter, seed, problems.get("factors"),
+                   communalities, quantile)
 
 
 def _n_factors(survey: Survey, n_factors) -> int:
@@ -338,9 +356,27 @@ def reliability(survey: Survey, *, missing: str | None = None,
 
 # -- confirmatory factor analysis and validity ----------------------------------------------
 
+CLOSE_FIT, POOR_FIT = 0.05, 0.10  # RMSEA of close and of poor fit (MacCallum et al. 1996)
+
+
 def cfa_verdict(fit: dict) -> str:
-    """``good`` (CFI ≥ .95, RMSEA ≤ .06, SRMR ≤ .08), ``acceptable`` (≥ .90, ≤ .08, ≤ .10)
-    or ``poor`` (Hu & Bentler 1999)."""
+    """The fit of a CFA model in one word, with its uncertainty.
+
+    ``untestable`` when the model has no degrees of freedom (it reproduces the data
+    exactly, so its fit says nothing); ``undetermined`` when the RMSEA's 90% interval
+    reaches from close fit (≤ .05) to poor fit (≥ .10), so that the data cannot
+    decide (typically with few complete responses); otherwise ``good`` (CFI ≥ .95,
+    RMSEA ≤ .06, SRMR ≤ .08), ``acceptable`` (≥ .90, ≤ .08, ≤ .10) or ``poor``
+    (Hu & Bentler 1999).
+
+    References: MacCallum, R. C., Browne, M. W., & Sugawara, H. M. (1996). Power
+    analysis and determination of sample size for covariance structure modeling.
+    Psychological Methods, 1(2), 130-149.
+    """
+    if not fit["df"] > 0 or not np.isfinite(fit["rmsea"]):
+        return "untestable"
+    if fit["rmsea_ci_low"] <= CLOSE_FIT and fit["rmsea_ci_high"] >= POOR_FIT:
+        return "undetermined"
     if fit["cfi"] >= 0.95 and fit["rmsea"] <= 0.06 and fit["srmr"] <= 0.08:
         return "good"
     if fit["cfi"] >= 0.90 and fit["rmsea"] <= 0.08 and fit["srmr"] <= 0.10:
@@ -365,6 +401,9 @@ class CFA:
     fornell_larcker, htmt : DataFrame or None
     problem : Degenerate or None
     heywood : Degenerate or None
+    improper : DataFrame or None
+        The signs that the solution is improper (``result.improper``,
+        :func:`~sqmreport.stats.cfa.improper_solution`); no rows when it is proper.
     """
 
     result: CFAResult | None
@@ -375,6 +414,7 @@ class CFA:
     htmt: pd.DataFrame | None
     problem: Degenerate | None
     heywood: Degenerate | None
+    improper: pd.DataFrame | None = None
 
 
 def cfa(survey: Survey) -> CFA:
@@ -397,7 +437,7 @@ def cfa(survey: Survey) -> CFA:
     heywood = (Degenerate("heywood", "Heywood case", items=", ".join(result.heywood))
                if result.heywood else None)
     return CFA(result, pd.DataFrame(rows), cfa_verdict(f), validity_table(result, data),
-               fornell_larcker(result), htmt(data, model), None, heywood)
+               fornell_larcker(result), htmt(data, model), None, heywood, result.improper)
 
 
 # -- the whole report ------------------------------------------------------------------
@@ -425,6 +465,9 @@ class FactorReport:
     problems : dict
         Section -> the :class:`~sqmreport._validation.Degenerate` that stopped it
         (``heywood`` and ``cfa_heywood`` flag Heywood cases).
+    communalities : str
+    quantile : float or None
+        The parallel analysis' options (:class:`Factors`).
     """
 
     items: pd.DataFrame
@@ -445,6 +488,8 @@ class FactorReport:
     fornell_larcker: pd.DataFrame | None
     htmt: pd.DataFrame | None
     problems: dict
+    communalities: str = "minres"
+    quantile: float | None = None
 
 
 def analyse(survey: Survey) -> FactorReport:
@@ -461,7 +506,8 @@ def analyse(survey: Survey) -> FactorReport:
     return FactorReport(_data(survey), suit.correlation, suit.kmo, suit.bartlett, count.parallel,
                         count.suggested, count.n_factors, fitted.solution, fitted.matching,
                         fitted.flags, components.result, alphas.table, alphas.item_total,
-                        model.result, model.validity, model.fornell_larcker, model.htmt, problems)
+                        model.result, model.validity, model.fornell_larcker, model.htmt, problems,
+                        count.communalities, count.quantile)
 
 
 def _match_dimensions(loadings: pd.DataFrame, dimension_of: dict) -> pd.DataFrame:

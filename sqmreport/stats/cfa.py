@@ -19,10 +19,19 @@ from scipy import optimize, stats
 
 from sqmreport._validation import Degenerate, InputError
 
-__all__ = ["CFAResult", "FIT_CUTOFFS", "fit_cfa"]
+__all__ = ["CFAResult", "FIT_CUTOFFS", "IMPROPER_CHECKS", "NEAR_ONE", "fit_cfa", "improper_solution"]
 
 # Conventional cut-offs (Hu & Bentler 1999): the report shows them beside the values.
 FIT_CUTOFFS = {"cfi": (">=", 0.95), "tli": (">=", 0.95), "rmsea": ("<=", 0.06), "srmr": ("<=", 0.08)}
+
+# A factor correlation this close to ±1 shows as 1.00 at two decimals: the factors are not distinct.
+NEAR_ONE = 0.995
+# lavaan's tolerance for a negative eigenvalue (lav_object_post_check): .Machine$double.eps^(3/4).
+_EIGEN_TOLERANCE = np.finfo(float).eps ** 0.75
+
+IMPROPER_CHECKS = ("negative_residual_variance", "negative_factor_variance",
+                   "factor_covariance_not_positive_definite", "loading_of_one_or_more",
+                   "correlation_near_one")
 
 
 @dataclass(frozen=True)
@@ -49,7 +58,10 @@ class CFAResult:
     sample_cov : DataFrame
         The ML sample covariance matrix (divisor n) the model was fitted to.
     heywood : list of str
-        Items with a negative residual variance or a standardized loading above 1.
+        Items with a negative residual variance or a standardized loading of 1 or more.
+    improper : DataFrame
+        Every sign that the solution is improper (:func:`improper_solution`): no
+        rows for an admissible solution.
     """
 
     loadings: pd.DataFrame
@@ -61,6 +73,7 @@ class CFAResult:
     residual_variances: pd.Series
     sample_cov: pd.DataFrame
     heywood: list
+    improper: pd.DataFrame
 
 
 def _syntax(model: dict) -> str:
@@ -180,14 +193,92 @@ def fit_cfa(data: pd.DataFrame, model: dict) -> CFAResult:
              "loading": std_loadings[items.index(i), k]}
             for k, (f, group) in enumerate(model.items()) for i in group]
     loadings = pd.DataFrame(rows)
-    heywood = [i for i, t, lam in zip(items, theta, std_loadings.sum(axis=1)) if t < 0 or abs(lam) > 1]
+    heywood = [i for i, t, lam in zip(items, theta, std_loadings.sum(axis=1)) if t < 0 or abs(lam) >= 1]
+    factor_variances = pd.Series(np.diag(phi), index=list(model))
+    residual_variances = pd.Series(theta, index=items)
     return CFAResult(
         loadings=loadings,
         factor_correlations=pd.DataFrame(corr, index=list(model), columns=list(model)),
         fit=fit, n_obs=n, model={f: list(g) for f, g in model.items()},
-        factor_variances=pd.Series(np.diag(phi), index=list(model)),
-        residual_variances=pd.Series(theta, index=items),
-        sample_cov=pd.DataFrame(s, index=items, columns=items), heywood=heywood)
+        factor_variances=factor_variances, residual_variances=residual_variances,
+        sample_cov=pd.DataFrame(s, index=items, columns=items), heywood=heywood,
+        improper=improper_solution(pd.DataFrame(phi, index=list(model), columns=list(model)),
+                                   residual_variances, loadings))
+
+
+def improper_solution(factor_covariance: pd.DataFrame, residual_variances: pd.Series,
+                      loadings: pd.DataFrame) -> pd.DataFrame:
+    """The signs that a CFA solution is improper, as lavaan's post-fit check and more.
+
+    Parameters
+    ----------
+    factor_covariance : DataFrame
+        Factors × factors: the estimated covariance matrix Φ of the factors.
+    residual_variances : Series
+        The residual variance θ of each item.
+    loadings : DataFrame
+        ``factor, item, loading`` (standardized).
+
+    Returns
+    -------
+    DataFrame
+        ``check, name, other, value``, in the order of :data:`IMPROPER_CHECKS`:
+        ``negative_residual_variance`` (a Heywood case) for each item with θ < 0
+        (``value`` θ), ``negative_factor_variance`` for each such factor,
+        ``factor_covariance_not_positive_definite`` once for a Φ with a negative
+        eigenvalue (no ``name``, ``value`` the smallest eigenvalue),
+        ``loading_of_one_or_more`` for each item with |λ| ≥ 1 (``value`` λ), and
+        ``correlation_near_one`` for each pair of factors (``name``, ``other``) whose
+        correlation is at least :data:`NEAR_ONE` in absolute value (``value`` r).
+        ``other`` is missing except for correlations.  No rows: the solution is proper.
+
+    Notes
+    -----
+    lavaan's ``lavInspect(fit, "post.check")`` warns of negative observed or latent
+    variances, and, when the latent variances are positive, of a latent covariance
+    matrix with an eigenvalue below −ε^¾ (ε the machine epsilon).  Standardized
+    loadings of 1 or more and factor correlations of ±0.995 or more (shown as
+    1.00) are also signs that the model does not hold (Heywood cases, factors
+    that cannot be told apart).
+
+    References
+    ----------
+    Kolenikov, S., & Bollen, K. A. (2012). Testing negative error variances: Is a
+    Heywood case a symptom of misspecification? Sociological Methods & Research,
+    41(1), 124-167.
+
+    Examples
+    --------
+    >>> phi = pd.DataFrame([[1.0, 1.02], [1.02, 1.0]], index=["a", "b"], columns=["a", "b"])
+    >>> theta = pd.Series({"q1": 0.4, "q2": -0.05, "q3": 0.5, "q4": 0.3})
+    >>> lam = pd.DataFrame({"factor": ["a", "a", "b", "b"], "item": ["q1", "q2", "q3", "q4"],
+    ...                     "loading": [0.8, 1.02, 0.7, 0.85]})
+    >>> improper_solution(phi, theta, lam)
+                                         check name other  value
+    0               negative_residual_variance   q2   NaN  -0.05
+    1  factor_covariance_not_positive_definite  NaN   NaN  -0.02
+    2                   loading_of_one_or_more   q2   NaN   1.02
+    3                     correlation_near_one    a     b   1.02
+    """
+    rows = [("negative_residual_variance", item, None, value)
+            for item, value in residual_variances.items() if value < 0]
+    variances = pd.Series(np.diag(factor_covariance.to_numpy()), index=factor_covariance.index)
+    negative = variances[variances < 0]
+    rows += [("negative_factor_variance", f, None, v) for f, v in negative.items()]
+    if negative.empty and len(variances):  # lavaan checks Φ only when its variances are positive
+        smallest = np.linalg.eigvalsh(factor_covariance.to_numpy()).min()
+        if smallest < -_EIGEN_TOLERANCE:
+            rows.append(("factor_covariance_not_positive_definite", None, None, smallest))
+    rows += [("loading_of_one_or_more", row.item, None, row.loading)
+             for row in loadings.itertuples(index=False) if abs(row.loading) >= 1]
+    if negative.empty:
+        sd = np.sqrt(variances.to_numpy())
+        corr = factor_covariance.to_numpy() / np.outer(sd, sd)
+        names = list(factor_covariance.index)
+        rows += [("correlation_near_one", names[a], names[b], corr[a, b])
+                 for a in range(len(names)) for b in range(a + 1, len(names))
+                 if abs(corr[a, b]) >= NEAR_ONE]
+    return pd.DataFrame(rows, columns=["check", "name", "other", "value"]).astype({"value": float})
 
 
 @contextmanager

@@ -19,9 +19,9 @@ from scipy import optimize, special, stats
 from sqmreport._validation import Degenerate, InputError, check_option
 from sqmreport.stats._options import CORRELATIONS, MISSING, check_correlation, check_missing
 
-__all__ = ["BartlettResult", "CORRELATIONS", "CorrelationResult", "EFAResult", "KMOResult",
-           "METHODS", "MISSING", "ROTATIONS", "bartlett", "correlation_matrix", "fit_efa", "kmo",
-           "parallel_analysis", "pca", "polychoric", "velicer_map"]
+__all__ = ["BartlettResult", "COMMUNALITIES", "CORRELATIONS", "CorrelationResult", "EFAResult",
+           "KMOResult", "METHODS", "MISSING", "ROTATIONS", "bartlett", "correlation_matrix", "fit_efa",
+           "kmo", "parallel_analysis", "pca", "polychoric", "velicer_map"]
 
 METHODS = ("minres", "ml", "principal")
 ROTATIONS = ("oblimin", "promax", "varimax", "none")
@@ -491,9 +491,55 @@ def _smc(r: np.ndarray) -> np.ndarray:
     return 1 - 1 / np.diag(np.linalg.inv(r))
 
 
+COMMUNALITIES = ("minres", "smc")
+
+
+def _one_factor_minres(r: np.ndarray) -> np.ndarray:
+    """Communalities of psych's one-factor minres solution, ``fa(r, nfactors = 1)``.
+
+    As psych's ``fit``: the uniquenesses ψ start at 1 − SMC and minimise the squared
+    off-diagonal residuals of the first principal factor of R − diag(ψ) (L-BFGS-B,
+    0.005 ≤ ψ ≤ max(SMC, 1), ``parscale`` 0.01, R's default tolerance and 100
+    iterations); the communalities are the squared loadings of that factor.
+    """
+    p = r.shape[0]
+    smc = _smc(r)
+    lower = np.tril_indices(p, -1)
+    scale = 0.01  # psych's parscale
+
+    def factor(psi):
+        s = r.copy()
+        np.fill_diagonal(s, np.diag(r) - psi)
+        values, vectors = np.linalg.eigh(s)
+        return vectors[:, -1] * np.sqrt(max(values[-1], 0.0)), s
+
+    def objective(x):
+        load, s = factor(x * scale)
+        model = np.outer(load, load)
+        gradient = np.diag(model - s)  # psych's FAgr.minres: diag(ΛΛᵀ + diag(ψ) − R)
+        return float(np.sum((s - model)[lower] ** 2)), gradient * scale
+
+    start = (np.diag(r) - smc) / scale
+    upper = max(smc.max(), 1.0) / scale
+    with np.errstate(invalid="ignore"):
+        result = optimize.minimize(objective, start, jac=True, method="L-BFGS-B",
+                                   bounds=[(0.005 / scale, upper)] * p,
+                                   options={"ftol": 1e7 * np.finfo(float).eps, "gtol": 0.0,
+                                            "maxiter": 100})
+    load, _ = factor(result.x * scale)
+    return load ** 2
+
+
+def _factor_eigenvalues(r: np.ndarray, communalities: str) -> np.ndarray:
+    """Eigenvalues of R with communalities on its diagonal, largest first."""
+    reduced = r.copy()
+    np.fill_diagonal(reduced, _smc(r) if communalities == "smc" else _one_factor_minres(r))
+    return np.sort(np.linalg.eigvalsh(reduced))[::-1]
+
+
 def parallel_analysis(data: pd.DataFrame, *, n_iter: int = 50, seed: int = 20240101,
-                      missing: str = "pairwise", quantile: float = 0.95,
-                      correlation: str = "pearson") -> pd.DataFrame:
+                      missing: str = "pairwise", quantile: float | None = None,
+                      correlation: str = "pearson", communalities: str = "minres") -> pd.DataFrame:
     """Horn's parallel analysis for components and factors, with a seeded generator.
 
     Parameters
@@ -506,22 +552,29 @@ def parallel_analysis(data: pd.DataFrame, *, n_iter: int = 50, seed: int = 20240
         Seed of the generator (the same seed gives the same result).
     missing : {"pairwise", "listwise"}
         Pairwise-complete correlations or complete cases only.
-    quantile : float
-        The quantile of the simulated eigenvalues compared with the observed ones.
+    quantile : float, optional
+        The quantile of the simulated eigenvalues compared with the observed ones
+        (0.95 is a common, more conservative choice); None: their mean, as psych
+        does unless ``quant`` is given.
     correlation : {"pearson", "polychoric"}
         The correlations analysed (:func:`correlation_matrix`).
+    communalities : {"minres", "smc"}
+        What the factor eigenvalues put on the diagonal of the correlation matrix:
+        ``"minres"`` the communalities of a one-factor minres solution (psych's
+        default, ``SMC = FALSE``), ``"smc"`` the squared multiple correlations
+        (psych's ``SMC = TRUE``, which tends to suggest more factors).
 
     Returns
     -------
     DataFrame
         One row per position: ``factor, observed_pc, simulated_pc, observed_fa,
-        simulated_fa`` (the ``quantile`` of the simulated values).  The number to
+        simulated_fa`` (the mean, or the ``quantile``, of the simulated values).  The number to
         retain is the count of leading observed values above the simulated ones.
 
     Raises
     ------
     InputError
-        For an unknown ``missing`` or ``correlation``.
+        For an unknown ``missing``, ``correlation`` or ``communalities``.
     Degenerate
         For an item without variance, two items never answered together, or a
         singular correlation matrix.
@@ -530,17 +583,23 @@ def parallel_analysis(data: pd.DataFrame, *, n_iter: int = 50, seed: int = 20240
     -----
     Correlation matrices of ``n_iter`` random normal data sets of the same size
     (drawn as Wishart matrices, which is exact and independent of n) are the chance
-    baseline, also for polychoric data; the observed eigenvalues of the correlation
-    matrix (components) and of the reduced correlation matrix with squared multiple
-    correlations 1 − 1/diag(R⁻¹) on its diagonal (factors) are compared with the
-    simulated ones.  In R: ``psych::fa.parallel(x, n.iter = 50, quant = 0.95)``
-    (simulated, not resampled, data; the simulations differ, so the simulated
-    values agree with psych's only up to simulation error).
+    baseline, also for polychoric data.  Components: the eigenvalues of the
+    correlation matrix.  Factors: the eigenvalues of the correlation matrix with
+    the communalities of ``fa(r, nfactors = 1, fm = "minres")`` on its diagonal
+    (``communalities="minres"``), or with the squared multiple correlations
+    1 − 1/diag(R⁻¹) (``"smc"``), for the observed and each simulated matrix alike.
+    In R: ``psych::fa.parallel(x, fa = "fa", n.iter = 50)`` (its defaults: ``fm =
+    "minres"``, ``nfactors = 1``, ``SMC = FALSE``, the mean of the simulations),
+    ``quant = 0.95`` for ``quantile=0.95``, ``SMC = TRUE`` for ``"smc"``.  psych
+    also resamples the data, but counts factors against the simulated normal data,
+    as here; the simulations differ, so the simulated values agree with psych's
+    only up to simulation error, the observed ones exactly.
 
     References
     ----------
     Horn, J. L. (1965). A rationale and test for the number of factors in factor
-    analysis. Psychometrika, 30(2), 179-185.
+    analysis. Psychometrika, 30(2), 179-185.  Revelle, W. psych: Procedures for
+    Psychological, Psychometric, and Personality Research (``fa.parallel``).
 
     Examples
     --------
@@ -552,25 +611,27 @@ def parallel_analysis(data: pd.DataFrame, *, n_iter: int = 50, seed: int = 20240
     >>> int((pa["observed_fa"] > pa["simulated_fa"]).cumprod().sum())
     2
     """
+    check_option("communalities", communalities, COMMUNALITIES)
+    if quantile is not None and not 0 < quantile < 1:
+        raise InputError(f"`quantile` must be between 0 and 1 (exclusive) or None, got {quantile!r}")
     corr = correlation_matrix(data, missing=missing, correlation=correlation)
     r, n = corr.matrix, corr.n_obs
     check_positive_definite(r)
     x = r.to_numpy()
     p = x.shape[0]
-    reduced = x.copy()
-    np.fill_diagonal(reduced, _smc(x))
     observed_pc = np.sort(np.linalg.eigvalsh(x))[::-1]
-    observed_fa = np.sort(np.linalg.eigvalsh(reduced))[::-1]
+    observed_fa = _factor_eigenvalues(x, communalities)
     rng = np.random.default_rng(seed)
     sim_pc, sim_fa = np.empty((n_iter, p)), np.empty((n_iter, p))
     for i, rz in enumerate(_null_correlations(n, p, n_iter, rng)):
         sim_pc[i] = np.sort(np.linalg.eigvalsh(rz))[::-1]
-        np.fill_diagonal(rz, _smc(rz))
-        sim_fa[i] = np.sort(np.linalg.eigvalsh(rz))[::-1]
+        sim_fa[i] = _factor_eigenvalues(rz, communalities)
+    def summary(values):
+        return values.mean(axis=0) if quantile is None else np.quantile(values, quantile, axis=0)
+
     return pd.DataFrame({"factor": np.arange(1, p + 1), "observed_pc": observed_pc,
-                         "simulated_pc": np.quantile(sim_pc, quantile, axis=0),
-                         "observed_fa": observed_fa,
-                         "simulated_fa": np.quantile(sim_fa, quantile, axis=0)})
+                         "simulated_pc": summary(sim_pc), "observed_fa": observed_fa,
+                         "simulated_fa": summary(sim_fa)})
 
 
 @dataclass(frozen=True)

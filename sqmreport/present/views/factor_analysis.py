@@ -68,18 +68,29 @@ def suitability(rep: Report, suitability: fa.Suitability) -> None:
     rep.add_findings(_suitability_findings(kmo.overall, suitability.band, rep.language))
 
 
+def _parallel_words(lang: str, communalities: str, quantile) -> dict:
+    """What parallel analysis compared: the diagonal of its factor model and the random baseline."""
+    baseline = (text(lang, "fa_parallel.mean") if quantile is None
+                else text(lang, "fa_parallel.quantile", quantile=100 * quantile))
+    return {"diagonal": text(lang, f"fa_parallel.{communalities}"), "baseline": baseline}
+
+
 def factors(rep: Report, factors: fa.Factors) -> None:
     rep.section("factors")
     if _problem(rep, factors.problem, "factors") or factors.parallel is None:
         return
+    words = _parallel_words(rep.language, factors.communalities, factors.quantile)
     rep.table("parallel_analysis", factors.parallel.head(min(len(factors.parallel), 12)),
-              values={"quantile": 95, "iterations": factors.n_iter, "seed": factors.seed})
+              values={**words, "iterations": factors.n_iter, "seed": factors.seed})
     counts = pd.DataFrame(list(factors.suggested.items()), columns=["criterion", "factors"])
     counts["label"] = counts["criterion"].map(lambda c: rep.t(f"fa_measures.{c}"))
     rep.table("factor_counts", counts, csv=False, columns=["label", "factors"],
               labels={"label": rep.t("fa_columns.criterion")},
               values={"n": factors.n_factors, "reason": rep.t(f"fa_reasons.{factors.reason}")})
     rep.figure("scree", plots.plot_scree(factors.parallel, language=rep.language))
+    if "parallel" in factors.suggested:
+        rep.note(f"fa_notes.parallel_{factors.communalities}", n=factors.suggested["parallel"],
+                 **words)
     rep.add_findings(_factor_findings(factors.suggested, rep.language))
 
 
@@ -160,7 +171,8 @@ def reliability(rep: Report, reliability: fa.Reliability) -> None:
 
 
 def cfa(rep: Report, cfa: fa.CFA) -> None:
-    if not _fitted_section(rep, "cfa", cfa, cfa.result, "cfa_heywood"):
+    rep.section("cfa")
+    if _problem(rep, cfa.problem, "cfa") or cfa.result is None:
         return
     f = cfa.result.fit
     table = cfa.fit
@@ -176,12 +188,45 @@ def cfa(rep: Report, cfa: fa.CFA) -> None:
               labels={"label": rep.t("fa_columns.measure"), "shown": rep.t("fa_columns.value"),
                       "met_label": rep.t("fa_columns.met")},
               values={"n": cfa.result.n_obs})
+    for key, values in _improper_notes(cfa.result.improper, rep):
+        rep.note(key, **values)
     loadings = cfa.result.loadings.copy()
     loadings.insert(1, "label", loadings["item"].map(rep.item_label))
     loadings["dimension_label"] = loadings["factor"].map(rep.dimension_name)
     rep.table("cfa_loadings", loadings, columns=["dimension_label", "label", "estimate", "se", "loading"],
               labels={"dimension_label": rep.t("columns.dimension")})
-    rep.add_findings(_cfa_findings(f, cfa.verdict, rep.language))
+    rep.add_findings(_cfa_findings(f, cfa.verdict, rep.language, cfa.result.n_obs,
+                                   cfa.result.improper))
+
+
+def _names(rep_or_survey, names) -> str:
+    """Dimension or item names in the study's language, joined as a list."""
+    survey = getattr(rep_or_survey, "survey", rep_or_survey)
+    lang, inst = survey.language, survey.instrument
+
+    def name(n):
+        if n in inst.dimension_ids:
+            return inst.dimension(n).name(lang)
+        return inst.items[inst.item_ids.index(n)].label(lang) if n in inst.item_ids else str(n)
+
+    return text(lang, "list_sep").join(name(n) for n in names)
+
+
+def _improper_notes(improper: pd.DataFrame, rep: Report) -> list[tuple[str, dict]]:
+    """One caution (locale key, values) per kind of improper estimate, naming what is
+    affected and the most extreme value."""
+    lang = rep.language
+    out = []
+    for check, rows in improper.groupby("check", sort=False):
+        extreme = rows["value"].iloc[rows["value"].abs().argmax()] \
+            if check in ("loading_of_one_or_more", "correlation_near_one") else rows["value"].min()
+        values = {"value": extreme, "items": _names(rep, rows["name"].dropna())}
+        if check == "correlation_near_one":
+            values["items"] = text(lang, "list_sep").join(
+                text(lang, "fa_improper.pair", a=_names(rep, [a]), b=_names(rep, [b]))
+                for a, b in zip(rows["name"], rows["other"]))
+        out.append((f"fa_improper.{check}", values))
+    return out
 
 
 def _fit_value(measure: str, value: float) -> str:
@@ -202,6 +247,10 @@ def validity(rep: Report, cfa: fa.CFA) -> None:
         if cfa.problem is not None:
             rep.problem(cfa.problem)
         return
+    improper = cfa.result.improper
+    near_one = improper[improper["check"] == "correlation_near_one"]
+    for key, values in _improper_notes(near_one, rep):
+        rep.note(key, **values)
     table = cfa.validity.copy()
     table.insert(1, "label", table["factor"].map(rep.dimension_name))
     rep.table("validity", table, columns=["label", "composite_reliability", "ave", "sqrt_ave",
@@ -273,9 +322,19 @@ def _reliability_findings(table: pd.DataFrame, low: pd.DataFrame, lang: str) -> 
             + (" " + text(lang, "fa_findings.low_alpha", n=len(low)) if len(low) else "")]
 
 
-def _cfa_findings(fit: dict, verdict: str, lang: str) -> list[str]:
-    return [text(lang, f"fa_findings.cfa_{verdict}", cfi=fit["cfi"], rmsea=fit["rmsea"],
-                 srmr=fit["srmr"])]
+def _cfa_findings(fit: dict, verdict: str, lang: str, n: int, improper: pd.DataFrame) -> list[str]:
+    """The verdict on the model's fit, with a caution when the solution is improper."""
+    sentence = text(lang, f"fa_findings.cfa_{verdict}", cfi=fit["cfi"], rmsea=fit["rmsea"],
+                    low=fit["rmsea_ci_low"], high=fit["rmsea_ci_high"], srmr=fit["srmr"], n=n)
+    kinds = [c for c in dict.fromkeys(improper["check"]) if c != "correlation_near_one"]
+    if kinds:
+        what = text(lang, "list_sep").join(text(lang, f"fa_improper_short.{c}") for c in kinds)
+        sentence += " " + text(lang, "fa_findings.cfa_improper", what=what)
+    near_one = improper[improper["check"] == "correlation_near_one"]
+    if len(near_one):
+        sentence += " " + text(lang, "fa_findings.cfa_not_distinct", n=len(near_one),
+                               value=near_one["value"].abs().max())
+    return [sentence]
 
 
 def _validity_findings(v: pd.DataFrame, lang: str) -> list[str]:
@@ -302,7 +361,8 @@ def findings(result: FactorReport, survey: Survey) -> list[str]:
     low = result.reliability[result.reliability["alpha"] < fa.LOW_ALPHA]
     out += _reliability_findings(result.reliability, low, lang)
     if result.cfa is not None:
-        out += _cfa_findings(result.cfa.fit, cfa_verdict(result.cfa.fit), lang)
+        out += _cfa_findings(result.cfa.fit, cfa_verdict(result.cfa.fit), lang, result.cfa.n_obs,
+                             result.cfa.improper)
         out += _validity_findings(result.validity, lang)
     out += _problem_findings(result.problems, lang)
     return out
