@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -225,8 +226,10 @@ def _read_xlsx(raw: bytes, shown: str, sheet):
     while width > 1 and all(row[width - 1] is None for row in rows):
         width -= 1
     rows = [row[:width] for row in rows]
-    _check_merged(raw, path, ws.title, width, len(rows), shown)
-    _check_formulas(raw, ws.title, rows, shown)
+    xml = _sheet_xml(raw, path)
+    _check_merged(xml, ws.title, width, len(rows), shown)
+    if xml is None or re.search(rb"<(?:\w+:)?f[\s>/]", xml):  # a second pass only for formulas
+        _check_formulas(raw, ws.title, rows, shown)
     header = [_header_name(v, i) for i, v in enumerate(rows[0])]
     frame = pd.DataFrame([[_cell(v) for v in row] for row in rows[1:]], columns=header, dtype=object)
     return frame
@@ -258,17 +261,21 @@ def _sheet(book, sheet, shown: str):
     return ws
 
 
-def _check_merged(raw: bytes, path: str, title: str, width: int, height: int, shown: str) -> None:
-    """Merged cells within the read range: only their first cell holds the value."""
-    import re
+def _sheet_xml(raw: bytes, path: str) -> bytes | None:
     import zipfile
-
-    from openpyxl.utils.cell import range_boundaries
 
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
-            xml = archive.read(path.lstrip("/"))
+            return archive.read(path.lstrip("/"))
     except (KeyError, zipfile.BadZipFile):
+        return None
+
+
+def _check_merged(xml: bytes | None, title: str, width: int, height: int, shown: str) -> None:
+    """Merged cells within the read range: only their first cell holds the value."""
+    from openpyxl.utils.cell import range_boundaries
+
+    if xml is None:
         return
     merged = []
     for ref in re.findall(rb'<(?:\w+:)?mergeCell\b[^>]*\bref="([^"]+)"', xml):
