@@ -28,6 +28,9 @@ def read_table(path, *, shown: str | None = None, format: str | None = None,
                sheet=None) -> pd.DataFrame:
     """Read a data file into a DataFrame with one row per record.
 
+    The file's bytes come from :func:`sqmreport.data.inputs.read_bytes` (the pinned
+    bytes during a build) and are parsed in memory.
+
     Parameters
     ----------
     path : str or Path
@@ -41,18 +44,25 @@ def read_table(path, *, shown: str | None = None, format: str | None = None,
     delimiter : str, optional
         CSV only.  Default: detected from the header line among ``, ; tab |``.
     sheet : str or int, optional
-        XLSX only.  Default: the first sheet.
+        XLSX only.  Default: the first visible sheet.  A sheet named here is read even
+        if it is hidden; a sheet given by number (from 0) must be visible.
 
     Returns
     -------
     DataFrame
         CSV cells as stripped strings (empty cells as missing); column names stripped.
+        XLSX cells as Excel stored them (whole numbers as int), texts stripped.
 
     Raises
     ------
     InputError
-        For an unknown format, undecodable text, an empty file, a header with
-        duplicated or empty column names, or a file that cannot be parsed.
+        For an unknown format, a file that cannot be read (missing, a folder, no
+        permission), undecodable text, a binary file given as CSV, an empty file, a
+        header with duplicated or empty column names, a CSV row with more or fewer
+        fields than the header (fields beyond the header's that are empty on every
+        row, as a separator at the end of each row leaves them, are dropped instead),
+        an XLSX sheet that is hidden and not named, merged cells, formula cells without
+        a saved value, or a file that cannot be parsed.
     """
     path = Path(path)
     shown = shown or path.name
