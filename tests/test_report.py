@@ -1,11 +1,15 @@
 """The display layer: titled tables and figures, escaping, formatting, the logo."""
 
+import base64
 import csv
+import io
 import re
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
+from PIL import Image
 
 from sqmreport import load_survey
 from sqmreport.present import report
@@ -77,3 +81,34 @@ def test_tables_neutralise_texts_a_spreadsheet_would_run(rep, shown, tmp_path):
         expected = original.replace("\r", "\n")  # a bare carriage return would end the row
         assert cell == ("'" + expected if original[0] in "=+-@\t\r" else expected)
         assert n == "-1.5"  # numbers are numbers, negative ones too
+
+
+def test_figures_are_stored_at_twice_the_pixels_they_are_laid_out_in(rep, shown):
+    from sqmreport.present.plots import DPI, PRINT_SCALE
+
+    fig, ax = plt.subplots(figsize=(5, 2))
+    ax.plot([0, 1], [0, 1])
+    ax.set_title("서울 北京 東京")
+    rep.figure("nps", ax)
+    width, height, data = re.search(r'<img alt="[^"]*" width="(\d+)" height="(\d+)" '
+                                    r'src="data:image/png;base64,([^"]+)"', shown[0]).groups()
+    with Image.open(io.BytesIO(base64.b64decode(data))) as image:
+        assert image.mode == "P"  # a palette: a third of the bytes of RGBA
+        assert abs(image.size[0] - PRINT_SCALE * int(width)) <= 1
+        assert abs(image.size[1] - PRINT_SCALE * int(height)) <= 1
+    assert 4 * DPI <= int(width) <= 5 * DPI + 40  # about the figure's 5 inches, at 1x
+    assert not plt.get_fignums()  # closed
+
+
+def test_compact_png_gives_the_same_bytes_for_the_same_figure():
+    def png():
+        fig, ax = plt.subplots(figsize=(3, 2))
+        ax.bar([0, 1], [2, 3])
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", metadata={"Software": None})
+        plt.close(fig)
+        return buffer.getvalue()
+
+    first, size = report.compact_png(png())
+    assert report.compact_png(png())[0] == first and len(first) < len(png())
+    assert size[0] > 0
