@@ -183,7 +183,7 @@ def method(rep: Report) -> None:
     if not rep.survey.has("adequate"):
         omitted.append(rep.t("omitted.zone"))
     if omitted:
-        rep.note("notes.omitted", sections=" ".join(omitted))
+        rep.note("notes.omitted", sections=rep.t("sentence_sep").join(omitted))
 
 
 # -- findings ---------------------------------------------------------------------------

@@ -18,11 +18,14 @@ from sqmreport.stats.priority import PriorityResult
 __all__ = ["findings", "listing", "show"]
 
 
-def listing(language: str, names: list, *, most: int = 5) -> str:
-    """``a, b, c`` — or ``a, b, c, d, e and 4 more`` beyond ``most`` names."""
+def listing(language: str, names: list, *, most: int | None = 5) -> str:
+    """``a, b and c`` — or ``a, b, c, d, e and 4 more`` beyond ``most`` names (None: all)."""
     sep = text(language, "list_sep")
-    if len(names) <= most:
-        return sep.join(names)
+    names = [str(n) for n in names]
+    if most is None or len(names) <= most:
+        if len(names) < 2:
+            return "".join(names)
+        return sep.join(names[:-1]) + text(language, "list_and") + names[-1]
     return text(language, "list_more", items=sep.join(names[:most]), n=len(names) - most)
 
 

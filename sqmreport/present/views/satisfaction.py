@@ -48,7 +48,7 @@ def intro(rep: Report) -> None:
                    dimensions=len(rep.survey.instrument.dimension_ids)),
              rep.t("intro_parts.csi")]
     parts += [rep.t(f"intro_parts.{part}") for part in covered(rep.survey)]
-    rep.note("intro.satisfaction", parts=rep.t("list_sep").join(parts))
+    rep.note("intro.satisfaction", parts=priorities.listing(rep.language, parts, most=None))
 
 
 def covered(survey: Survey) -> list[str]:
@@ -295,7 +295,7 @@ def method(rep: Report) -> None:
              level=rep.study.spec.analysis.confidence * 100)
     omitted = _omitted(rep.survey)
     if omitted:
-        rep.note("notes.omitted", sections=" ".join(omitted))
+        rep.note("notes.omitted", sections=rep.t("sentence_sep").join(omitted))
 
 
 def missing_rule(rep: Report) -> str:
