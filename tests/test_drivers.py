@@ -83,3 +83,117 @@ def test_crosshair_rules(rule, expected):
 def test_midpoint_needs_a_scale():
     with pytest.raises(ValueError, match="midpoint cross-hair needs"):
         crosshair(pd.Series([1.0]), rule="midpoint")
+
+
+# -- circular drivers: the overall question inside a dimension (issue 13, item 7) ---------------
+
+def test_circular_drivers_leave_the_outcome_out_of_its_dimension():
+    from sqmreport.stats.drivers import circular_drivers
+
+    rng = np.random.default_rng(5)
+    ratings = pd.DataFrame(rng.integers(1, 6, size=(40, 5)).astype(float), columns=["a1", "a2", "b1", "b2", "c1"])
+    dims = {"a1": "a", "a2": "a", "b1": "b", "b2": "b", "c1": "c"}
+    outcome = ratings["a1"]
+    check = circular_drivers(ratings, outcome, dimension_of=dims, same_items=["a1"])
+    assert check.items[["item", "dimension", "same"]].values.tolist() == [["a1", "a", True]]
+    assert list(check.scores.columns) == ["a", "b", "c"]
+    pd.testing.assert_series_equal(check.scores["a"], ratings["a2"], check_names=False)
+    pd.testing.assert_series_equal(check.scores["b"], ratings[["b1", "b2"]].mean(axis=1), check_names=False)
+    assert check.dimensions.empty
+    # a dimension that is the outcome alone leaves the drivers
+    alone = circular_drivers(ratings, ratings["c1"], dimension_of=dims, same_items=["c1"])
+    assert list(alone.scores.columns) == ["a", "b"]
+    assert alone.dimensions[["dimension", "reason"]].values.tolist() == [["c", "only_circular"]]
+    # a copy of the outcome under another name is caught by its correlation
+    copy = circular_drivers(ratings, ratings["b2"].copy(), dimension_of=dims)
+    assert copy.items[["item", "same"]].values.tolist() == [["b2", False]]
+    assert copy.items["r"].iloc[0] == pytest.approx(1.0)
+    # nothing to exclude: the dimension scores as they are
+    plain = circular_drivers(ratings, pd.Series(rng.integers(1, 6, size=40).astype(float)), dimension_of=dims)
+    assert plain.items.empty and plain.dimensions.empty
+    pd.testing.assert_frame_equal(plain.scores, pd.DataFrame(
+        {d: ratings[[i for i, k in dims.items() if k == d]].mean(axis=1) for d in "abc"}))
+
+
+def test_a_score_that_is_the_outcome_leaves_the_drivers():
+    """An overall score computed from a dimension's items: no item is a copy, their mean is."""
+    from sqmreport.stats.drivers import circular_drivers
+
+    rng = np.random.default_rng(2)
+    overall, noise = rng.normal(size=200), rng.normal(size=200)
+    ratings = pd.DataFrame({"a1": overall + noise, "a2": overall - noise,
+                            "b1": rng.normal(size=200), "b2": rng.normal(size=200)})
+    check = circular_drivers(ratings, pd.Series(overall),
+                             dimension_of={"a1": "a", "a2": "a", "b1": "b", "b2": "b"})
+    assert check.items.empty
+    assert check.dimensions[["dimension", "reason"]].values.tolist() == [["a", "correlation"]]
+    assert check.dimensions["r"].iloc[0] == pytest.approx(1.0) and list(check.scores.columns) == ["b"]
+
+
+def _overall_is_an_item(write_study, *, instrument=None, n=60, seed=4):
+    from sqmreport import load_survey
+
+    from .conftest import small_spec, small_survey
+
+    spec = small_spec(overall={"column": "P_a1", "scale": {"min": 1, "max": 5}})
+    if instrument is not None:
+        spec["instrument"] = instrument
+    survey = small_survey(n=n, seed=seed)
+    rng = np.random.default_rng(seed)
+    survey["P_c1"] = rng.integers(1, 6, size=n)
+    return load_survey(write_study(spec, survey))
+
+
+def test_the_overall_question_inside_a_dimension_is_excluded_and_said(write_study, monkeypatch):
+    from sqmreport.analysis import satisfaction as sat
+    from sqmreport.present import report
+    from sqmreport.present.views import satisfaction as show
+
+    survey = _overall_is_an_item(write_study)
+    drivers = sat.drivers(survey)
+    table = drivers.result.table.set_index("driver")
+    assert drivers.circular.items["item"].tolist() == ["a1"]
+    ratings = survey.ratings["perception"]
+    assert table.loc["alpha", "r"] == pytest.approx(ratings["a2"].corr(survey.overall))  # not 1.00
+    assert table.loc["alpha", "r"] < 0.99
+    shown = []
+    monkeypatch.setattr(report, "_display", shown.append)
+    rep = report.Report(survey, "satisfaction")
+    show.drivers(rep, drivers)
+    page = "\n".join(shown)
+    assert "Overall satisfaction is the same question as" in page
+    assert "is left out of the Alpha score here" in page
+    assert "left out of the dimension scores for this analysis" in " ".join(rep.collected_findings)
+
+
+def test_a_dimension_that_is_the_overall_question_alone_leaves_the_drivers(write_study, monkeypatch):
+    from sqmreport.analysis import satisfaction as sat
+    from sqmreport.present import report
+    from sqmreport.present.views import satisfaction as show
+
+    instrument = {"dimensions": {"alpha": "Alpha", "beta": "Beta", "gamma": "Gamma"},
+                  "items": [{"id": "a1", "dimension": "gamma"}, {"id": "a2", "dimension": "alpha"},
+                            {"id": "c1", "dimension": "alpha"}, {"id": "b1", "dimension": "beta"},
+                            {"id": "b2", "dimension": "beta"}]}
+    survey = _overall_is_an_item(write_study, instrument=instrument)
+    drivers = sat.drivers(survey)
+    assert drivers.result.table["driver"].tolist() == ["alpha", "beta"]
+    assert drivers.circular.dimensions[["dimension", "reason"]].values.tolist() == [["gamma", "only_circular"]]
+    shown = []
+    monkeypatch.setattr(report, "_display", shown.append)
+    show.drivers(report.Report(survey, "satisfaction"), drivers)
+    assert "Gamma consists only of the overall-satisfaction question, so it is left out of the key drivers." \
+        in "\n".join(shown)
+
+
+def test_without_a_circular_item_nothing_changes(write_study):
+    from sqmreport import load_survey
+    from sqmreport.analysis import satisfaction as sat
+    from sqmreport.stats import descriptives as desc
+
+    survey = load_survey(write_study())
+    drivers = sat.drivers(survey)
+    assert drivers.circular.items.empty and drivers.circular.dimensions.empty
+    scores = desc.dimension_scores(survey.ratings["perception"], dimension_of=survey.instrument.dimension_of())
+    expected = key_drivers(scores, survey.overall)
+    pd.testing.assert_frame_equal(drivers.result.table, expected.table)

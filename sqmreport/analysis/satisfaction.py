@@ -24,7 +24,7 @@ from sqmreport._validation import Degenerate, section
 from sqmreport.analysis.q_matrix import item_q_matrix
 from sqmreport.data.survey import Survey
 from sqmreport.stats import descriptives as desc
-from sqmreport.stats.drivers import DriverResult, key_drivers
+from sqmreport.stats.drivers import CircularCheck, DriverResult, circular_drivers, key_drivers
 from sqmreport.stats.grey import GreyResult, grey_relational
 from sqmreport.stats.priority import PriorityResult
 
@@ -258,23 +258,45 @@ class Drivers:
     """Dimension scores as drivers of overall satisfaction.
 
     ``result`` is None without overall satisfaction, or when ``problem`` says why it
-    could not be computed.
+    could not be computed.  ``circular`` (None without overall satisfaction) names
+    the items left out of their dimension's score because they are the overall
+    question itself, and the dimensions left out of the drivers for that reason
+    (:func:`~sqmreport.stats.drivers.circular_drivers`).
     """
 
     result: DriverResult | None
     problem: Degenerate | None
     confidence: float
+    circular: CircularCheck | None = None
 
 
 def drivers(survey: Survey, *, confidence: float | None = None) -> Drivers:
-    """Key drivers: correlations and relative weights of the dimension scores."""
+    """Key drivers: correlations and relative weights of the dimension scores.
+
+    An item that is the overall-satisfaction question itself (the same column, or
+    a copy: r ≥ 0.99) is left out of its dimension's score, and a dimension that
+    is nothing but that question is left out of the drivers, so that overall
+    satisfaction is not explained by itself.
+    """
     confidence = _or(confidence, survey.study.spec.analysis.confidence)
     problems = {}
-    result = None
+    result = circular = None
     if survey.overall is not None:
-        result = section(problems, "drivers", lambda: key_drivers(
-            _scores(survey), survey.overall, confidence=confidence))
-    return Drivers(result, problems.get("drivers"), confidence)
+        spec, instrument = survey.study.spec, survey.instrument
+        pattern = spec.columns.perception
+        same = [i for i in instrument.item_ids
+                if pattern is not None and pattern.format(item=i) == spec.overall.column]
+        circular = circular_drivers(survey.ratings["perception"], survey.overall,
+                                    dimension_of=instrument.dimension_of(), same_items=same)
+
+        def compute():
+            if circular.scores.shape[1] == 0:
+                raise Degenerate("no_drivers", "every dimension is the overall-satisfaction "
+                                 "question itself; there is nothing to explain it by")
+            return key_drivers(circular.scores, survey.overall, confidence=confidence)
+
+        result = section(problems, "drivers", compute)
+    return Drivers(result, problems.get("drivers"), confidence, circular)
 
 
 @dataclass(frozen=True)

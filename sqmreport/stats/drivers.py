@@ -11,8 +11,11 @@ from scipy import stats
 from sqmreport._validation import Degenerate, InputError, check_option
 from sqmreport.stats._options import check_confidence
 
-__all__ = ["DriverResult", "QUADRANTS", "crosshair", "importance_performance",
-           "key_drivers", "relative_weights"]
+__all__ = ["CIRCULAR_R", "CircularCheck", "DriverResult", "QUADRANTS", "circular_drivers", "crosshair",
+           "importance_performance", "key_drivers", "relative_weights"]
+
+# An item or a dimension score correlating this much with the outcome is the outcome itself.
+CIRCULAR_R = 0.99
 
 # Martilla & James (1977): quadrant -> the action it calls for.
 QUADRANTS = ("improve", "maintain", "low_priority", "overkill")
@@ -175,6 +178,95 @@ def key_drivers(drivers: pd.DataFrame, outcome: pd.Series, *,
     })
     table["rank"] = table["weight"].rank(ascending=False, method="min").astype(int)
     return DriverResult(table, r_squared, n)
+
+
+@dataclass(frozen=True)
+class CircularCheck:
+    """Dimension scores as drivers of an outcome, without the outcome itself.
+
+    Attributes
+    ----------
+    scores : DataFrame
+        Respondents × the dimensions kept as drivers: each the mean of the items
+        answered, leaving out the circular items.
+    items : DataFrame
+        The circular items: ``item, dimension, same`` (True: the outcome's own
+        question), ``r`` (the item's correlation with the outcome).
+    dimensions : DataFrame
+        The dimensions left out of the drivers: ``dimension, reason``
+        (``only_circular``: every item was circular; ``correlation``: the score still
+        correlates at least ``threshold`` with the outcome), ``r``.
+    """
+
+    scores: pd.DataFrame
+    items: pd.DataFrame
+    dimensions: pd.DataFrame
+
+
+def circular_drivers(ratings: pd.DataFrame, outcome: pd.Series, *, dimension_of: dict,
+                     same_items=(), threshold: float = CIRCULAR_R) -> CircularCheck:
+    """Dimension scores for a key-driver analysis, without the items that are the outcome.
+
+    Parameters
+    ----------
+    ratings : DataFrame
+        Respondents × items.
+    outcome : Series
+        The outcome (overall satisfaction), same index.
+    dimension_of : dict
+        Item -> dimension, in dimension order.
+    same_items : sequence of str
+        Items that are the outcome's own question (the same column of the data).
+    threshold : float
+        An item, or a dimension score, whose correlation with the outcome reaches
+        this is the outcome itself (a copy of the question).
+
+    Returns
+    -------
+    CircularCheck
+
+    Notes
+    -----
+    A driver that contains the outcome correlates with it by construction (r = 1
+    for a dimension of that item alone) and takes the largest share of R² without
+    saying anything about what drives it.  Circular items (the same question, or
+    r ≥ ``threshold`` over the respondents who answered both) are left out of
+    their dimension's score; a dimension with no other item, or whose score still
+    correlates at least ``threshold`` with the outcome, is left out of the drivers.
+
+    Examples
+    --------
+    >>> ratings = pd.DataFrame({"q1": [1, 2, 3, 4, 5.0], "q2": [2, 2, 4, 5, 4.0],
+    ...                         "q3": [5, 3, 4, 1, 2.0], "q4": [4, 4, 2, 2, 1.0]})
+    >>> check = circular_drivers(ratings, ratings["q1"], dimension_of={
+    ...     "q1": "speed", "q2": "speed", "q3": "staff", "q4": "staff"}, same_items=["q1"])
+    >>> check.items
+      item dimension  same    r
+    0   q1     speed  True  1.0
+    >>> check.scores.columns.tolist(), check.scores["speed"].tolist()
+    (['speed', 'staff'], [2.0, 2.0, 4.0, 5.0, 4.0])
+    """
+    def r_with(values: pd.Series) -> float:
+        both = pd.concat([values, outcome], axis=1).dropna()
+        if len(both) < 3 or both.nunique().min() < 2:
+            return np.nan
+        return float(np.corrcoef(both.iloc[:, 0], both.iloc[:, 1])[0, 1])
+
+    circular = [{"item": item, "dimension": dim, "same": item in same_items, "r": r_with(ratings[item])}
+                for item, dim in dimension_of.items()]
+    items = pd.DataFrame([c for c in circular if c["same"] or c["r"] >= threshold],
+                         columns=["item", "dimension", "same", "r"])
+    kept = {i: d for i, d in dimension_of.items() if i not in set(items["item"])}
+    scores = pd.DataFrame({d: ratings[[i for i, k in kept.items() if k == d]].mean(axis=1)
+                           for d in dict.fromkeys(kept.values())}, index=ratings.index)
+    left_out = [{"dimension": d, "reason": "only_circular", "r": np.nan}
+                for d in dict.fromkeys(dimension_of.values()) if d not in scores.columns]
+    left_out += [{"dimension": d, "reason": "correlation", "r": r}
+                 for d in scores.columns if (r := r_with(scores[d])) >= threshold]
+    dimensions = pd.DataFrame(left_out, columns=["dimension", "reason", "r"])
+    order = [d for d in dict.fromkeys(dimension_of.values())
+             if d in scores.columns and d not in set(dimensions["dimension"])]
+    return CircularCheck(scores[order], items, dimensions)
 
 
 def crosshair(values: pd.Series, *, rule: str = "mean", scale: tuple | None = None) -> float:
