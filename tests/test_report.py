@@ -90,8 +90,8 @@ def test_figures_are_stored_at_twice_the_pixels_they_are_laid_out_in(rep, shown)
     ax.plot([0, 1], [0, 1])
     ax.set_title("서울 北京 東京")
     rep.figure("nps", ax)
-    width, height, data = re.search(r'<img alt="[^"]*" width="(\d+)" height="(\d+)" '
-                                    r'src="data:image/png;base64,([^"]+)"', shown[0]).groups()
+    data, width, height = re.search(r'<img alt="[^"]*" src="data:image/png;base64,([^"]+)" '
+                                    r'width="(\d+)" height="(\d+)">', shown[0]).groups()
     with Image.open(io.BytesIO(base64.b64decode(data))) as image:
         assert image.mode == "P"  # a palette: a third of the bytes of RGBA
         assert abs(image.size[0] - PRINT_SCALE * int(width)) <= 1

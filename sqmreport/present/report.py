@@ -481,8 +481,8 @@ class Report:
         data = base64.b64encode(png).decode()
         # Stored at PRINT_SCALE times the pixels it is laid out in: sharp in print and on phones.
         _display(f'<figure class="chart"><figcaption>{caption}</figcaption>'
-                 f'<img alt="{caption}" width="{round(width / PRINT_SCALE)}" '
-                 f'height="{round(height / PRINT_SCALE)}" src="data:image/png;base64,{data}">'
+                 f'<img alt="{caption}" src="data:image/png;base64,{data}" '
+                 f'width="{round(width / PRINT_SCALE)}" height="{round(height / PRINT_SCALE)}">'
                  f'<p class="note">{explain}</p></figure>')
 
     def quotes(self, comments: pd.Series, *, limit: int = 12) -> None:
