@@ -579,3 +579,30 @@ def test_a_failed_first_build_leaves_no_folder_and_no_index(tmp_path):
     with pytest.raises(render.BuildError, match="ZeroDivisionError"):
         render.build(path, out=tmp_path / "out", notebooks=notebooks)
     assert not (tmp_path / "out").exists() and leftovers(tmp_path / "out") == []
+
+
+def test_the_reports_describe_the_bytes_they_were_computed_from(built, tmp_path):
+    """Each input is read once, at planning: a file changed during the build does not reach
+    the reports, whose stamp and footer hash the bytes they were computed from."""
+    import json
+    import shutil
+
+    study = tmp_path / "study"
+    shutil.copytree(built["path"].parent, study)
+    survey = study / "survey.csv"
+    original = survey.read_bytes()
+    changed = small_survey(seed=99)
+
+    def log(line):
+        if "data checked" in line:  # the notebooks have not started
+            changed.to_csv(survey, index=False)
+
+    render.build(study / "study.yml", out=tmp_path / "out", log=log)
+    assert survey.read_bytes() != original
+    digest = hashlib.sha256(original).hexdigest()
+    stamp = json.loads((tmp_path / "out" / ".build.json").read_text())
+    assert stamp["reports"]["satisfaction"]["inputs"]["survey.csv"] == digest
+    assert digest in (tmp_path / "out" / "satisfaction.html").read_text(encoding="utf-8")
+    tables = {k: v for k, v in snapshot(tmp_path / "out").items() if k.startswith("tables/")}
+    assert tables == {k: v for k, v in built["set"].items() if k.startswith("tables/")}
+    assert [b.rebuilt for b in render.build(study / "study.yml", out=tmp_path / "out")] == [True]

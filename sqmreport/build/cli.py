@@ -54,13 +54,23 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _terminate(signum, frame):
-    raise KeyboardInterrupt  # SIGTERM cleans up like Ctrl-C: scratch files removed, reports kept
+_stopping = []
+
+
+def _interrupt(signum, frame):
+    """Ctrl-C and SIGTERM: the first stops the build (scratch files removed, the report
+    folder old or new as a whole); any further one is ignored, so that the clean-up and
+    the line saying what the folder holds are not cut short."""
+    if not _stopping:
+        _stopping.append(signum)
+        raise KeyboardInterrupt
 
 
 def main(argv=None) -> int:
     args = _parser().parse_args(argv)
-    signal.signal(signal.SIGTERM, _terminate)
+    _stopping.clear()
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, _interrupt)
     try:
         if args.command == "validate":
             return _validate(args)
@@ -69,8 +79,7 @@ def main(argv=None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt as exc:
-        for number in (signal.SIGINT, signal.SIGTERM):  # the outcome is decided: say it
-            signal.signal(number, signal.SIG_IGN)
+        _stopping.append(None)  # the outcome is decided: say it (and ignore any further signal)
         # What jupyter_client's objects may still report while they are collected at exit
         # (their __del__ on a loop that is gone) is noise.
         sys.unraisablehook = lambda unraisable: None

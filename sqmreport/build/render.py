@@ -60,6 +60,7 @@ from sqmreport.analysis import REPORT_INPUTS
 from sqmreport.build import scratch as _scratch
 from sqmreport.build.output import STAMP as _STAMP
 from sqmreport.build.output import Output, OutputError, Stopped, check_apart
+from sqmreport.data import inputs as _inputs
 from sqmreport.data.check import check as check_inputs
 from sqmreport.data.study import Data, Study, StudySpec, load_study
 from sqmreport.data.survey import load_survey
@@ -182,7 +183,16 @@ def build_studies(study_paths, *, out=None, reports=None, force: bool = False,
     if out is not None and len(study_paths) > 1:
         raise ValueError("out= takes one study")
     library = _library_digest()
-    plans = [_plan(path, out, reports, notebooks, library) for path in study_paths]
+    plans = []
+    try:
+        for path in study_paths:
+            plans.append(_plan(path, out, reports, notebooks, library))
+        return _build_plans(plans, force, log, jobs, template)
+    finally:
+        _inputs.unpin([path for plan in plans for path in plan.pinned])
+
+
+def _build_plans(plans: list, force: bool, log, jobs, template) -> list[Built]:
     folders = {}
     for plan in plans:
         other = folders.setdefault(plan.folder, plan)
@@ -194,8 +204,8 @@ def build_studies(study_paths, *, out=None, reports=None, force: bool = False,
         try:
             for plan in plans:
                 plan.output = Output(plan.folder, f"{plan.out}/")
+                held.callback(plan.output.release)  # (a no-op unless locked)
                 plan.output.lock()
-                held.callback(plan.output.release)
                 _schedule(plan, force, log)
             for plan in plans:
                 if not plan.todo and plan.index_todo:  # no report to build, only the index page
@@ -274,6 +284,7 @@ class _Plan:
     digests: dict  # input key -> [(name, SHA-256)]
     notebooks: Path
     library: str
+    pinned: dict = field(default_factory=dict)  # path -> the bytes read (and hashed) of each input
     todo: dict = field(default_factory=dict)  # report -> (notebook, its dependencies)
     stamps: dict = field(default_factory=dict)  # the old set's stamp
     pages: list = field(default_factory=list)  # the reports of the new set, in the study's order
@@ -292,6 +303,23 @@ class _Plan:
 def _plan(study_path, out, reports, notebooks: Path, library: str) -> _Plan:
     """Read a study file and its inputs' digests, and check that its report folder is apart
     from every input.  Nothing is written."""
+    # Each input is read once, here: its bytes are hashed for the stamp and the footer, and
+    # pinned (sqmreport.data.inputs), so that the checks and the kernels parse those very
+    # bytes even if a file changes on disk during the build.
+    pinned = {}
+    try:
+        pinned[Path(study_path).resolve()] = Path(study_path).read_bytes()
+    except OSError:
+        pass  # load_study says what is wrong with it
+    _inputs.pin(pinned)
+    try:
+        return _read_plan(study_path, out, reports, notebooks, library, pinned)
+    except BaseException:
+        _inputs.unpin(pinned)
+        raise
+
+
+def _read_plan(study_path, out, reports, notebooks: Path, library: str, pinned: dict) -> _Plan:
     study = load_study(study_path)
     wanted = reports or study.spec.reports
     unknown = [r for r in wanted if r not in study.spec.reports]
@@ -305,9 +333,17 @@ def _plan(study_path, out, reports, notebooks: Path, library: str) -> _Plan:
         *(("the study's input", path) for found in files.values() for _, path in found),
         ("the notebooks' folder", notebooks),
         ("the instruments' folder", PACKAGE / "data" / "instruments")])
-    digests = {key: [(name, _file_digest(path)) for name, path in found]
-               for key, found in files.items()}
-    return _Plan(str(study_path), study, out, folder, wanted, digests, notebooks, library)
+    digests = {}
+    for key, found in files.items():
+        digests[key] = []
+        for name, path in found:
+            data = pinned.get(path.resolve())
+            if data is None:
+                data = pinned[path.resolve()] = _inputs.read_bytes(path, shown=name)
+            digests[key].append((name, _digest(data)))
+    _inputs.pin(pinned)
+    return _Plan(str(study_path), study, out, folder, wanted, digests, notebooks, library,
+                 pinned=pinned)
 
 
 def _schedule(plan: _Plan, force: bool, log) -> None:
@@ -530,7 +566,7 @@ class _Batch:
         try:
             plan.scratch = Path(tempfile.mkdtemp(prefix="s", dir=self.scratch))
             self._checked.append(plan)
-            cache = _cache_survey(survey, plan.scratch)
+            cache = _cache_survey(survey, plan.scratch, plan.pinned)
         except OSError as exc:
             raise OutputError(f"cannot write the build's scratch folder {self.scratch}: "
                               f"{exc.strerror or exc}; {plan.output.state()}") from None
@@ -646,13 +682,16 @@ def _fill(plan: _Plan, staging) -> None:
     staging.write(_STAMP, json.dumps(stamps, indent=1, sort_keys=True, ensure_ascii=False).encode())
 
 
-def _cache_survey(survey, folder: Path) -> str:
+def _cache_survey(survey, folder: Path, pinned: dict | None = None) -> str:
     """Pickle the survey as checked and coded here for the build's kernels, so that each
     report starts from it instead of reading and checking the data again (each kernel
-    hands it to :func:`sqmreport.data.survey.remember` before the notebook runs)."""
+    hands it to :func:`sqmreport.data.survey.remember` before the notebook runs), with the
+    bytes of the study's inputs as the build read and hashed them (each kernel pins them:
+    :func:`sqmreport.build.warmup.remember_pickled`)."""
     path = folder / "survey.pickle"  # respondent-level: in the build's private folder, 0600
+    cached = {"survey": survey, "pinned": {str(p): data for p, data in (pinned or {}).items()}}
     with open(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_CLOEXEC, 0o600), "wb") as f:
-        pickle.dump(survey, f, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(cached, f, protocol=pickle.HIGHEST_PROTOCOL)
     return str(path)
 
 
