@@ -118,3 +118,10 @@ def test_table_kinds_given_by_the_view(rep, shown):
         rep.table("t", frame, title="T", note="N", kinds={"rates": "percent"})
     with pytest.raises(ValueError, match="`kind` must be one of"):
         rep.table("t", frame, title="T", note="N", kinds={"rate": "share"})
+
+
+def test_the_interval_of_a_change_is_signed_like_the_change(rep, shown):
+    frame = pd.DataFrame({"label": ["Tangibles"], "previous_mean": [5.44], "current_mean": [5.52],
+                          "change": [0.0826], "ci_low": [-0.14], "ci_high": [0.31], "p_adjusted": [0.98]})
+    rep.table("wave_changes", frame, title="T", note="N")
+    assert _cells(shown[0]) == ["Tangibles", "5.44", "5.52", "+0.08", f"{MINUS}0.14", "+0.31", "0.980"]

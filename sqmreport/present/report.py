@@ -95,6 +95,10 @@ _TABLE_KINDS = {
     "internal_scorecard": {"*": "index", "rank": "count", "change": "index_change"},
     "scorecard_trend": {"*": "index"},
     "scorecard_indicators": {"*": "mean"},
+    # The interval of a change since the previous wave: signed like the change.
+    "wave_changes": {"ci_low": "gap", "ci_high": "gap"},
+    "wave_items": {"ci_low": "gap", "ci_high": "gap"},
+    "wave_actions": {"ci_low": "gap", "ci_high": "gap"},
 }
 # Where each report's section, table and figure texts live in the locale files.
 _NAMESPACES = {"satisfaction": "", "gap_model": "gap_", "factor_analysis": "fa_"}
