@@ -232,3 +232,15 @@ def test_loadings_are_signed_with_a_true_minus_and_no_negative_zero(language):
     mesh = ax.collections[0]
     assert (mesh.norm.vmin, mesh.norm.vmax) == (-1, 1)
     assert mesh.colorbar.ax.get_ylabel() == text(language, "fa_columns.loading")
+
+
+def test_numbers_drawn_on_bars_use_the_report_formatter(language):
+    from types import SimpleNamespace
+
+    ax = plots.plot_nps(SimpleNamespace(detractors=0.246, passives=0.381, promoters=0.373), language=language)
+    assert [t.get_text() for t in ax.texts] == ["24.6%", "38.1%", "37.3%"]
+    table = pd.DataFrame({"label": ["a", "b"], "mean": [5.555, 4.0], "ci_low": [5.2, 3.5], "ci_high": [5.9, 4.5]})
+    ax = plots.plot_means(table, language=language, scale=(1, 7))
+    assert [t.get_text().strip() for t in ax.texts] in (["5.55", "4.00"], ["5.56", "4.00"])
+    ax = plots.plot_drivers(pd.DataFrame({"label": ["a", "b"], "share": [0.236, 0.764]}), language=language)
+    assert sorted(t.get_text().strip() for t in ax.texts) == ["23.6%", "76.4%"]

@@ -304,7 +304,7 @@ def plot_means(table: pd.DataFrame, *, language: str, scale: tuple | None = None
     ax.barh(y, mean, color=ACCENT, alpha=0.85, height=0.6)
     ax.errorbar(mean, y, xerr=err, fmt="none", ecolor=INK, capsize=3, linewidth=1)
     for yi, m, top in zip(y, mean, table["ci_high"].to_numpy()):
-        ax.text(top, yi, f"  {m:.2f}", va="center", ha="left", fontsize=8, color=INK)
+        ax.text(top, yi, f"  {_format(m, 'mean')}", va="center", ha="left", fontsize=8, color=INK)
     ax.set_yticks(y, table["label"])
     ax.invert_yaxis()
     if scale is not None:
@@ -325,7 +325,7 @@ def plot_nps(result, *, language: str, ax=None):
         ax.barh(0, share, left=left, color=colour, height=0.6,
                 label=text(language, f"nps_groups.{key}"))
         if share > 0.06:
-            ax.text(left + share / 2, 0, f"{share:.0%}", ha="center", va="center",
+            ax.text(left + share / 2, 0, _format(share, "percent"), ha="center", va="center",
                     color="white" if key != "passives" else INK, fontsize=9)
         left += share
     ax.set_xlim(0, 1)
@@ -342,7 +342,7 @@ def plot_drivers(table: pd.DataFrame, *, language: str, ax=None):
     ax = _axes(ax, (6.5, 0.4 * len(table) + 1.0))
     ax.barh(table["label"], table["share"], color=ACCENT, height=0.6)
     for y, s in enumerate(table["share"]):
-        ax.text(s, y, f" {s:.0%}", va="center", fontsize=8, color=INK)
+        ax.text(s, y, f" {_format(s, 'percent')}", va="center", fontsize=8, color=INK)
     ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1, decimals=0))
     ax.set_xlabel(text(language, "axes.weight_share"))
     ax.set_xlim(0, max(table["share"].max() * 1.2, 0.1))
@@ -692,7 +692,7 @@ def plot_scorecard(table: pd.DataFrame, groups: dict, *, language: str, ax=None)
                 edgecolor="white", linewidth=0.5)
         left += part
     for k, total in enumerate(left):
-        ax.text(total + 1, k, f"{total:.1f}", va="center", fontsize=8, color=INK)
+        ax.text(total + 1, k, _format(total, "index"), va="center", fontsize=8, color=INK)
     ax.set_yticks(y, table["label"])
     ax.invert_yaxis()
     ax.set_xlim(0, 108)
