@@ -24,7 +24,12 @@ _ASCII = "".join(chr(i) for i in range(0x20, 0x7F))
 @cache
 def cjk_font_path() -> Path:
     """The Noto Sans CJK SC font file shipped by the ``mplfonts`` package (found without
-    importing it: importing it imports matplotlib)."""
+    importing it: importing it imports matplotlib).
+
+    The pan-CJK font, with simplified Chinese shapes by default: it also has traditional
+    Chinese, Japanese kana and Korean Hangul, so figures (after DejaVu Sans, glyph by glyph:
+    :func:`sqmreport.present.plots.font_families`) and pages draw labels in any of them.
+    """
     from importlib.util import find_spec
 
     package = Path(find_spec("mplfonts").origin).parent
