@@ -180,11 +180,12 @@ def test_an_improper_solution_is_said_beside_the_fit_and_the_verdict(write_study
     if language == "en":
         assert "Caution, improper solution: the covariance matrix of the dimensions is not positive " \
                "definite (smallest eigenvalue -0.0" in page
-        assert "Caution: Alpha and Beta correlate at up to 1.01" in page
-        assert page.count("shown rounded as 1.00") == 2  # beside the fit and the validity tables
+        # beside the fit and the validity tables, with the value as the tables round it
+        assert page.count("Caution: Alpha and Beta correlate at 1.0135 in the model (shown as 1.01 where") == 2
         assert "Caution: the solution is improper (a covariance matrix of the dimensions that is not " \
                "positive definite)" in findings
-        assert "not distinct" in findings
+        assert "In the model, Alpha and Beta correlate at 0.995 or more: these dimensions are not " \
+               "distinct" in findings
     else:
         assert "注意，解不合理：维度的协方差矩阵非正定" in page
         assert "注意：解不合理" not in findings and "注意：该解不合理（维度协方差矩阵非正定）" in findings
@@ -200,9 +201,9 @@ def test_a_correlation_of_almost_one_is_not_shown_as_1_without_a_caution(write_s
     show.validity(rep, model)
     page = "\n".join(shown)
     assert "1.00" in page  # the Fornell-Larcker table rounds it ...
-    assert "Caution: Alpha and Beta correlate at up to 0.9999 in the model (shown rounded as 1.00" in page
+    assert "Caution: Alpha and Beta correlate at 0.9999 in the model (shown as 1.00 where two decimals" in page
     findings = " ".join(rep.collected_findings)
-    assert "improper" not in findings and "1 pair(s) of dimensions correlate at up to 0.9999" in findings
+    assert "improper" not in findings and "Alpha and Beta correlate at 0.995 or more" in findings
 
 
 def test_the_verdict_says_when_the_data_cannot_decide(write_study, shown):

@@ -16,6 +16,7 @@ from sqmreport.data.survey import Survey
 from sqmreport.present import plots
 from sqmreport.present.i18n import text
 from sqmreport.present.report import Report
+from sqmreport.present.views.priorities import listing
 
 __all__ = ["cfa", "efa", "factors", "findings", "method", "pca", "reliability", "suitability",
            "summary", "validity"]
@@ -195,8 +196,7 @@ def cfa(rep: Report, cfa: fa.CFA) -> None:
     loadings["dimension_label"] = loadings["factor"].map(rep.dimension_name)
     rep.table("cfa_loadings", loadings, columns=["dimension_label", "label", "estimate", "se", "loading"],
               labels={"dimension_label": rep.t("columns.dimension")})
-    rep.add_findings(_cfa_findings(f, cfa.verdict, rep.language, cfa.result.n_obs,
-                                   cfa.result.improper))
+    rep.add_findings(_cfa_findings(f, cfa.verdict, rep.survey, cfa.result.n_obs, cfa.result.improper))
 
 
 def _names(rep_or_survey, names) -> str:
@@ -209,24 +209,28 @@ def _names(rep_or_survey, names) -> str:
             return inst.dimension(n).name(lang)
         return inst.items[inst.item_ids.index(n)].label(lang) if n in inst.item_ids else str(n)
 
-    return text(lang, "list_sep").join(name(n) for n in names)
+    return listing(lang, [name(n) for n in names], most=None)
 
 
 def _improper_notes(improper: pd.DataFrame, rep: Report) -> list[tuple[str, dict]]:
     """One caution (locale key, values) per kind of improper estimate, naming what is
     affected and the most extreme value."""
-    lang = rep.language
     out = []
     for check, rows in improper.groupby("check", sort=False):
+        if check == "correlation_near_one":  # one note per pair, with the value as the tables show it
+            out += [("fa_improper.correlation_near_one",
+                     {"items": _pair(rep, a, b), "value": r, "shown": f"{r:.2f}"})
+                    for a, b, r in zip(rows["name"], rows["other"], rows["value"])]
+            continue
         extreme = rows["value"].iloc[rows["value"].abs().argmax()] \
-            if check in ("loading_of_one_or_more", "correlation_near_one") else rows["value"].min()
-        values = {"value": extreme, "items": _names(rep, rows["name"].dropna())}
-        if check == "correlation_near_one":
-            values["items"] = text(lang, "list_sep").join(
-                text(lang, "fa_improper.pair", a=_names(rep, [a]), b=_names(rep, [b]))
-                for a, b in zip(rows["name"], rows["other"]))
-        out.append((f"fa_improper.{check}", values))
+            if check == "loading_of_one_or_more" else rows["value"].min()
+        out.append((f"fa_improper.{check}", {"value": extreme, "items": _names(rep, rows["name"].dropna())}))
     return out
+
+
+def _pair(rep_or_survey, a: str, b: str) -> str:
+    survey = getattr(rep_or_survey, "survey", rep_or_survey)
+    return text(survey.language, "fa_improper.pair", a=_names(survey, [a]), b=_names(survey, [b]))
 
 
 def _fit_value(measure: str, value: float) -> str:
@@ -322,19 +326,20 @@ def _reliability_findings(table: pd.DataFrame, low: pd.DataFrame, lang: str) -> 
             + (" " + text(lang, "fa_findings.low_alpha", n=len(low)) if len(low) else "")]
 
 
-def _cfa_findings(fit: dict, verdict: str, lang: str, n: int, improper: pd.DataFrame) -> list[str]:
+def _cfa_findings(fit: dict, verdict: str, survey: Survey, n: int, improper: pd.DataFrame) -> list[str]:
     """The verdict on the model's fit, with a caution when the solution is improper."""
-    sentence = text(lang, f"fa_findings.cfa_{verdict}", cfi=fit["cfi"], rmsea=fit["rmsea"],
-                    low=fit["rmsea_ci_low"], high=fit["rmsea_ci_high"], srmr=fit["srmr"], n=n)
+    lang = survey.language
+    sentences = [text(lang, f"fa_findings.cfa_{verdict}", cfi=fit["cfi"], rmsea=fit["rmsea"],
+                      low=fit["rmsea_ci_low"], high=fit["rmsea_ci_high"], srmr=fit["srmr"], n=n)]
     kinds = [c for c in dict.fromkeys(improper["check"]) if c != "correlation_near_one"]
     if kinds:
-        what = text(lang, "list_sep").join(text(lang, f"fa_improper_short.{c}") for c in kinds)
-        sentence += " " + text(lang, "fa_findings.cfa_improper", what=what)
+        what = listing(lang, [text(lang, f"fa_improper_short.{c}") for c in kinds], most=None)
+        sentences.append(text(lang, "fa_findings.cfa_improper", what=what))
     near_one = improper[improper["check"] == "correlation_near_one"]
     if len(near_one):
-        sentence += " " + text(lang, "fa_findings.cfa_not_distinct", n=len(near_one),
-                               value=near_one["value"].abs().max())
-    return [sentence]
+        pairs = [_pair(survey, a, b) for a, b in zip(near_one["name"], near_one["other"])]
+        sentences.append(text(lang, "fa_findings.cfa_not_distinct", pairs=listing(lang, pairs, most=None)))
+    return [text(lang, "sentence_sep").join(sentences)]
 
 
 def _validity_findings(v: pd.DataFrame, lang: str) -> list[str]:
@@ -361,7 +366,7 @@ def findings(result: FactorReport, survey: Survey) -> list[str]:
     low = result.reliability[result.reliability["alpha"] < fa.LOW_ALPHA]
     out += _reliability_findings(result.reliability, low, lang)
     if result.cfa is not None:
-        out += _cfa_findings(result.cfa.fit, cfa_verdict(result.cfa.fit), lang, result.cfa.n_obs,
+        out += _cfa_findings(result.cfa.fit, cfa_verdict(result.cfa.fit), survey, result.cfa.n_obs,
                              result.cfa.improper)
         out += _validity_findings(result.validity, lang)
     out += _problem_findings(result.problems, lang)

@@ -355,7 +355,7 @@ def _driver_findings(d, survey: Survey, circular=None) -> list[str]:
                     driver=survey.instrument.dimension(top["driver"]).name(lang),
                     share=top["share"] * 100, r2=d.r_squared * 100, k=len(d.table))
     if circular is not None and (len(circular.items) or len(circular.dimensions)):
-        sentence += " " + text(lang, "findings.drivers_circular")
+        sentence += text(lang, "sentence_sep") + text(lang, "findings.drivers_circular")
     return [sentence]
 
 
