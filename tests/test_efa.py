@@ -239,3 +239,14 @@ def test_parallel_analysis_compares_with_the_mean_unless_a_quantile_is_given():
 def test_parallel_analysis_options_are_checked(options, message):
     with pytest.raises(InputError, match=message):
         efa.parallel_analysis(BFI, n_iter=2, **options)
+
+
+def test_observed_factor_eigenvalues_match_psych():
+    """psych's fa.parallel(x, fa = "fa")$fa.values, and with SMC = TRUE (written by reference.R)."""
+    path = REF / "parallel_fa_values.csv"
+    if not path.exists():
+        pytest.skip("tests/reference/parallel_fa_values.csv not generated yet: run `make reference` (needs R)")
+    reference = pd.read_csv(path)
+    for communalities in ("minres", "smc"):
+        ours = efa.parallel_analysis(BFI, n_iter=2, communalities=communalities)["observed_fa"]
+        assert_allclose(ours, reference[communalities], atol=1e-4, err_msg=communalities)

@@ -54,6 +54,19 @@ out(unclass(f$loadings), "efa_loadings_polychoric.csv")
 v <- VSS(x, n = 8, plot = FALSE, fm = "minres")
 out(data.frame(factors = 1:8, map = v$map), "map.csv", row.names = FALSE)
 
+# --- parallel analysis: the observed factor eigenvalues (deterministic) -----------------
+# fa.parallel(x, fa = "fa") takes them from fa(r, fm = "minres", nfactors = 1)$values (its
+# default SMC = FALSE); with SMC = TRUE, from r with squared multiple correlations on its
+# diagonal.  The simulated eigenvalues depend on R's random numbers and are not compared.
+r <- cor(x, use = "pairwise")
+rs <- r
+diag(rs) <- smc(r)
+p <- fa.parallel(x, fa = "fa", n.iter = 2, plot = FALSE)
+out(data.frame(factor = seq_len(ncol(x)), minres = p$fa.values,
+               minres_fa = fa(r, nfactors = 1, fm = "minres", warnings = FALSE)$values,
+               smc = eigen(rs)$values),
+    "parallel_fa_values.csv", row.names = FALSE)
+
 # --- EFA: every extraction x rotation the report offers ---------------------------------
 for (missing in c("pairwise", "listwise")) {
   d <- if (missing == "listwise") na.omit(x) else x
