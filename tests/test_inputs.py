@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -143,3 +144,15 @@ def test_a_folder_as_the_study_file(tmp_path):
     (tmp_path / "study.yml").mkdir()
     with pytest.raises(InputError, match=r"^study.yml: is a folder, not a file$"):
         load_study(tmp_path / "study.yml")
+
+
+def test_permission_denied_is_one_line_even_when_run_as_root(tmp_path, monkeypatch):
+    path = tmp_path / "survey.csv"
+    path.write_text("a\n1\n")
+
+    def refuse(self):
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    with pytest.raises(InputError, match=r"^survey.csv: cannot be read: permission denied"):
+        read_table(path)
