@@ -94,7 +94,6 @@ _TABLE_KINDS = {
     "zone_of_tolerance": {"msa": "gap", "mss": "gap"},
     "internal_scorecard": {"*": "index", "rank": "count", "change": "index_change"},
     "scorecard_trend": {"*": "index"},
-    "scorecard_indicators": {"*": "mean"},
     # The interval of a change since the previous wave: signed like the change.
     "wave_changes": {"ci_low": "gap", "ci_high": "gap"},
     "wave_items": {"ci_low": "gap", "ci_high": "gap"},
