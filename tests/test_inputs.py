@@ -156,3 +156,16 @@ def test_permission_denied_is_one_line_even_when_run_as_root(tmp_path, monkeypat
     monkeypatch.setattr(Path, "read_bytes", refuse)
     with pytest.raises(InputError, match=r"^survey.csv: cannot be read: permission denied"):
         read_table(path)
+
+
+def test_a_pinned_study_and_data_need_not_be_on_the_disk_any_more(tmp_path):
+    import shutil
+
+    folder = tmp_path / "study"
+    shutil.copytree(DEMO, folder)
+    contents = {p: p.read_bytes() for p in folder.iterdir()}
+    pin(contents)
+    shutil.rmtree(folder)
+    from sqmreport import load_survey
+
+    assert load_survey(folder / "study.yml").n == 252

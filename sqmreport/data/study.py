@@ -16,7 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from sqmreport._validation import InputError
-from sqmreport.data.inputs import read_bytes
+from sqmreport.data.inputs import pinned, read_bytes
 from sqmreport.data.instruments import Instrument, load_instrument
 
 __all__ = ["REPORTS", "Study", "load_study"]
@@ -326,7 +326,7 @@ def load_study(path) -> Study:
     """
     path = Path(path)
     shown = path.name
-    if not path.exists():
+    if not path.exists() and path.resolve() not in pinned():
         raise InputError("study file not found", file=str(path))
     try:
         raw = yaml.load(read_bytes(path, shown=shown).decode("utf-8"), Loader=_StudyLoader)
@@ -582,6 +582,8 @@ def _check_path(study: Study, key: str, relative: str, shown: str) -> None:
     if not target.is_relative_to(study.folder):
         raise InputError(f"key {key!r}: {relative!r} lies outside the study's folder; "
                          "keep the data beside the study file", file=shown)
+    if target in pinned():  # a build's pinned bytes are what will be read
+        return
     if target.is_dir():
         raise InputError(f"key {key!r}: {relative!r} is a folder, not a file", file=shown)
     if not target.is_file():
