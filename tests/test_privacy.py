@@ -186,16 +186,20 @@ def _study(folder, seed: int, language: str):
 def built(tmp_path_factory):
     from sqmreport.build.render import build_studies
 
+    root = tmp_path_factory.mktemp("privacy")
     studies = []
     for seed, language in ((11, "en"), (12, "zh")):
-        folder = tmp_path_factory.mktemp(f"privacy{seed}")
+        folder = root / f"privacy{seed}"
+        folder.mkdir()
         studies.append((folder, *_study(folder, seed, language)))
-    build_studies([s[1] for s in studies], reports=["satisfaction"])
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(root)  # a batch builds each study into reports/<name> of the working folder
+        build_studies([s[1] for s in studies], reports=["satisfaction"])
     return studies
 
 
 def _out(folder):
-    return next(p.parent for p in folder.rglob("satisfaction.html"))
+    return folder.parent / "reports" / folder.name
 
 
 def _read(folder, name):
