@@ -191,6 +191,9 @@ CASES = [
          files=_excel(hidden_first=True, sheet=0)),
     Case("a separator at the end of every row (the empty last fields are dropped)", "ok",
          files=_lines(lambda i, line: line + ",")),
+    Case("a separator at the end of every line, the header's too", "ok",
+         files=lambda f: (f / "survey.csv").write_text("".join(line + ",\n" for line in (
+             f / "survey.csv").read_text(encoding="utf-8-sig").splitlines()), encoding="utf-8-sig")),
     Case("a row with one field too many", "error",
          r"survey.csv: 1 row has more fields than the header's 80 columns: is a column name missing, "
          r"or a value with ',' in it not quoted\? \(row 5\)", files=_lines(lambda i, line: line + ",x" if i == 3 else line)),

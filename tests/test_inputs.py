@@ -169,3 +169,12 @@ def test_a_pinned_study_and_data_need_not_be_on_the_disk_any_more(tmp_path):
     from sqmreport import load_survey
 
     assert load_survey(folder / "study.yml").n == 252
+
+
+def test_a_separator_ending_every_line_the_header_too(tmp_path):
+    path = tmp_path / "s.csv"
+    path.write_text("a,b,\n1,2,\n3,4,\n")
+    assert read_table(path).to_dict("records") == [{"a": "1", "b": "2"}, {"a": "3", "b": "4"}]
+    path.write_text("a,b,\n1,2,\n3,4,x\n")
+    with pytest.raises(InputError, match=r"^s.csv: column 3 of the header has no name"):
+        read_table(path)

@@ -138,6 +138,11 @@ def _read_csv(raw: bytes, shown: str, encoding: str | None, delimiter: str | Non
         raise InputError(f"cannot be read as CSV with delimiter {delimiter!r}: "
                          f"{str(exc).strip().splitlines()[-1]}", file=shown) from None
     frame = frame.apply(lambda col: col.str.strip())
+    # A separator at the end of every line, the header's too: a last column without a name
+    # and without a value is that separator's, not data.
+    while (frame.shape[1] > 1 and str(frame.columns[-1]).startswith("Unnamed:")
+           and frame.iloc[:, -1].isna().all()):
+        frame = frame.iloc[:, :-1]
     # GBK decodes most byte sequences, so a file in another legacy encoding (CP949,
     # Shift-JIS, Big5) can be read as GBK without error: say so when columns go missing.
     frame.attrs["guessed_gbk"] = used == "gbk" and encoding is None
