@@ -35,6 +35,8 @@ _API = {
     "nps": "stats.descriptives", "compare_segments": "stats.descriptives",
     "segment_profile": "stats.descriptives", "response_rate": "stats.descriptives",
     "adjust_p": "stats.descriptives", "suppress_small": "stats.disclosure",
+    "protect": "stats.disclosure", "hidden_cells": "stats.descriptives",
+    "pairwise": "stats.descriptives",
     # SERVQUAL and the gap model
     "item_gaps": "stats.servqual", "dimension_gaps": "stats.servqual",
     "respondent_gaps": "stats.servqual", "servqual_summary": "stats.servqual",
