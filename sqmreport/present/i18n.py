@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import numbers
+import re
+import string
 from functools import cache
 from importlib import resources
 
@@ -58,10 +61,32 @@ def text(language: str, key: str, **values) -> str:
     MissingText
         When neither locale file has ``key`` (a :class:`KeyError` naming both files).
 
+    Numbers are written as the tables write them: a negative number with a true minus
+    sign (U+2212), and a number that rounds to zero without a sign ("0.00", never "−0.00"
+    or "+0.00").
+
     Examples
     --------
     >>> text("en", "quadrants.improve")
     'Improve first'
+    >>> text("en", "gap_findings.worst_dimension", dimension="Empathy", gap=-0.594, share=83.2)
+    'The largest shortfall is in Empathy (gap −0.59; 83% of respondents below expectation).'
     """
     value = _lookup(language, key)
-    return value.format(**values) if values else value
+    return _NUMBERS.format(value, **values) if values else value
+
+
+class _Numbers(string.Formatter):
+    """``str.format`` with a true minus sign and no signed zero in formatted numbers."""
+
+    def format_field(self, value, format_spec: str) -> str:
+        shown = super().format_field(value, format_spec)
+        if not isinstance(value, numbers.Real) or isinstance(value, bool):
+            return shown
+        if _ZERO.fullmatch(shown):
+            return shown.lstrip("+-")
+        return shown.replace("-", "\u2212", 1) if shown.startswith("-") else shown
+
+
+_NUMBERS = _Numbers()
+_ZERO = re.compile(r"[+-]?0*(\.0*)?(%|e[+-]?\d+)?")
