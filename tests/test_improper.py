@@ -179,7 +179,7 @@ def test_an_improper_solution_is_said_beside_the_fit_and_the_verdict(write_study
     findings = " ".join(rep.collected_findings)
     if language == "en":
         assert "Caution, improper solution: the covariance matrix of the dimensions is not positive " \
-               "definite (smallest eigenvalue -0.0" in page
+               "definite (smallest eigenvalue −0.0" in page  # a true minus sign
         # beside the fit and the validity tables, with the value as the tables round it
         assert page.count("Caution: Alpha and Beta correlate at 1.0135 in the model (shown as 1.01 where") == 2
         assert "Caution: the solution is improper (a covariance matrix of the dimensions that is not " \
