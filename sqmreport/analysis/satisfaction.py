@@ -217,6 +217,9 @@ class Segments:
     confidence : float
     min_size : int
     scale : tuple
+    items : dict of str to DataFrame, optional
+        Per segment, the mean perception of each item (rows) in each group (columns), NaN
+        where disclosure control hides the cell (:func:`~sqmreport.stats.descriptives.hidden_cells`).
     """
 
     comparison: desc.SegmentComparison | None
@@ -226,6 +229,7 @@ class Segments:
     confidence: float
     min_size: int
     scale: tuple
+    items: dict | None = None
 
 
 def segments(survey: Survey, *, test: str | None = None, p_adjust: str | None = None,
@@ -248,7 +252,22 @@ def segments(survey: Survey, *, test: str | None = None, p_adjust: str | None = 
         comparison = desc.compare_segments(measures, survey.segments, min_size=min_size,
                                            test=test, p_adjust=p_adjust, confidence=confidence)
         significant = comparison.tests[comparison.tests["p_adjusted"] < 1 - confidence]
-    return Segments(comparison, significant, test, p_adjust, confidence, min_size, survey.scale)
+    return Segments(comparison, significant, test, p_adjust, confidence, min_size, survey.scale,
+                    _item_means(survey, min_size))
+
+
+def _item_means(survey: Survey, min_size: int) -> dict | None:
+    """Each item's mean perception in each group of each segment, hidden cells NaN."""
+    if survey.segments.empty:
+        return None
+    perception = survey.ratings["perception"]
+    out = {}
+    for seg in survey.segments.columns:
+        groups = survey.segments[seg]
+        hide = desc.hidden_cells(perception, groups, min_size=min_size)
+        means = perception.groupby(groups).mean().reindex(hide.index)
+        out[seg] = means.mask(hide).T  # items × groups
+    return out
 
 
 # -- drivers and priorities ------------------------------------------------------------

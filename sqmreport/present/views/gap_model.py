@@ -16,7 +16,7 @@ from sqmreport.analysis.gap_model import GAPS, LOW_RELIABILITY, GapResult
 from sqmreport.data.survey import Survey
 from sqmreport.present import plots
 from sqmreport.present.i18n import text
-from sqmreport.present.report import Report
+from sqmreport.present.report import Report, format_number
 from sqmreport.present.views import priorities as _priorities
 from sqmreport.present.views.satisfaction import missing_rule, reverse_rule
 
@@ -78,11 +78,9 @@ def overview(rep: Report, overview: gap.Overview) -> None:
 
 
 def _summary_value(measure: str, value: float) -> str:
-    if value is None or np.isnan(value):
-        return "—"
     if measure in ("share_below", "response_rate", "sqi"):
-        return f"{100 * value:.1f}%"
-    return f"{value:+.2f}" if measure in ("unweighted", "weighted") else f"{value:.2f}"
+        return format_number(value, "percent")
+    return format_number(value, "gap" if measure in ("unweighted", "weighted") else "mean")
 
 
 def five_gaps(rep: Report, gaps: gap.FiveGaps) -> None:

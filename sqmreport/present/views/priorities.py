@@ -31,7 +31,7 @@ def listing(language: str, names: list, *, most: int | None = 5) -> str:
 
 def _interval(column: str, row, name: str) -> str:
     return (f"{format_value(column, row[name])} "
-            f"({format_value(column, row[f'{name}_low'])}–{format_value(column, row[f'{name}_high'])})")
+            f"[{format_value(column, row[f'{name}_low'])}, {format_value(column, row[f'{name}_high'])}]")
 
 
 def show(rep: Report, result: PriorityResult, source: str, *, key: str, csv_name: str) -> None:

@@ -198,13 +198,32 @@ def segments(rep: Report, segments: sat.Segments) -> None:
                   labels={"value": label})
         heat = wide.drop(columns=[c for c in ["overall"] if c in wide.columns])
         heat = heat.rename(columns=rep.dimension_name).rename_axis(index=None, columns=None)
-        rep.figure("segment_heatmap", plots.plot_heatmap(heat, language=rep.language),
+        rep.figure("segment_heatmap", plots.plot_heatmap(heat, language=rep.language, scale=segments.scale),
                    values={"segment": label, "min_size": segments.min_size})
+        _segment_items(rep, segments, seg, label)
     rep.add_findings(_segment_findings(segments.significant, rep.survey, segments.comparison.groups,
                                        segments.comparison.pairs, 1 - segments.confidence))
 
 
+def _segment_items(rep: Report, segments: sat.Segments, seg: str, label: str) -> None:
+    """Each item's mean in each group shown (items × groups)."""
+    if segments.items is None or seg not in segments.items:
+        return
+    items = segments.items[seg]
+    items = items.loc[:, items.notna().any()]  # a group hidden for every item has no column
+    if items.shape[1] < 2:
+        return
+    table = items.rename(index=rep.item_label).rename_axis("item").reset_index()
+    table.columns = [str(c) for c in table.columns]
+    low, high = segments.scale
+    rep.table(f"segment_items_{seg}", table, key="segment_items",
+              values={"segment": label, "low": low, "high": high, "min_size": segments.min_size},
+              labels={"item": rep.t("columns.item")})
+
+
 def drivers(rep: Report, drivers: sat.Drivers) -> None:
+    if len(rep.survey.instrument.dimension_ids) < 2 and drivers.result is not None:
+        return  # one dimension: nothing to compare; said once, in the method notes
     rep.section("drivers")
     if drivers.problem is not None:
         rep.problem(drivers.problem)
@@ -243,8 +262,9 @@ def _pairs(rep: Report, segments: sat.Segments) -> None:
     if pairs is None or segments.significant is None or not len(segments.significant):
         return
     keys = set(zip(segments.significant["segment"], segments.significant["measure"], strict=True))
-    shown = pairs[[(s, m) in keys for s, m in zip(pairs["segment"], pairs["measure"], strict=True)]
-                  & (pairs["p_adjusted"] < alpha)].copy()
+    wanted = np.array([(s, m) in keys for s, m in zip(pairs["segment"], pairs["measure"], strict=True)],
+                      dtype=bool)
+    shown = pairs[wanted & (pairs["p_adjusted"] < alpha).to_numpy()].copy()
     if shown.empty:
         rep.note("notes.no_pairs", level=segments.confidence * 100)
         return
@@ -415,7 +435,7 @@ def findings(result: sat.SatisfactionResult, survey: Survey) -> list[str]:
     out += _dimension_findings(result.dimensions, survey)
     if result.nps is not None:
         out += _nps_findings(result.nps, lang)
-    if result.drivers is not None:
+    if result.drivers is not None and len(survey.instrument.dimension_ids) > 1:
         out += _driver_findings(result.drivers, survey)
     out += priorities.findings(result.q_matrix, survey)
     if result.segments is not None:
