@@ -112,3 +112,12 @@ def test_compact_png_gives_the_same_bytes_for_the_same_figure():
     first, size = report.compact_png(png())
     assert report.compact_png(png())[0] == first and len(first) < len(png())
     assert size[0] > 0
+
+
+@pytest.mark.parametrize("segment", ["a/b", "../../escape", "..", "区域 / 科室", "x" * 300, "con:prn?*"])
+def test_any_segment_name_makes_one_table_inside_the_tables_folder(rep, tmp_path, segment):
+    (tmp_path / "tables").mkdir(exist_ok=True)
+    rep.write_table(f"segment_means_{segment}", pd.DataFrame({"value": ["a"], "n": [5]}))
+    written = [p for p in tmp_path.rglob("*.csv") if p.name != "survey.csv"]
+    assert len(written) == 1 and written[0].parent == tmp_path / "tables", written
+    assert report.table_file(f"segment_means_{segment}") != report.table_file("segment_means_a_b")

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import base64
 import copy
+import hashlib
 import html
 import io
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -237,6 +239,26 @@ def compact_png(png: bytes, *, colours: int = 256) -> tuple[bytes, tuple[int, in
     return out.getvalue(), size
 
 
+def table_file(name: str) -> str:
+    """The CSV file name of a table: ``name`` itself when it is a plain file name, else a
+    safe form of it with a short digest of the original, so that any segment or column
+    name (with ``/``, ``..``, spaces, any script, any length) makes one file inside the
+    tables folder and two names never make the same file.
+
+    Examples
+    --------
+    >>> table_file("segment_means_region"), table_file("segment_means_区域")
+    ('segment_means_region.csv', 'segment_means_区域.csv')
+    >>> table_file("segment_means_a/b")
+    'segment_means_a_b-c66f47.csv'
+    """
+    plain = re.fullmatch(r"[\w-][\w.-]{0,99}", name) and ".." not in name
+    if plain:
+        return f"{name}.csv"
+    safe = re.sub(r"[^\w-]+", "_", name).strip("_")[:80] or "table"
+    return f"{safe}-{hashlib.sha256(name.encode()).hexdigest()[:6]}.csv"
+
+
 class Report:
     """The display side of one report notebook.
 
@@ -387,8 +409,8 @@ class Report:
         """Write ``tables/<name>.csv`` (UTF-8 with BOM, for Excel), unrounded, with texts a
         spreadsheet would run as formulas neutralised (:func:`formula_safe`)."""
         if self.tables_dir is not None:
-            formula_safe(frame).to_csv(self.tables_dir / f"{name}.csv", index=False, encoding="utf-8-sig",
-                         lineterminator="\n")
+            formula_safe(frame).to_csv(self.tables_dir / table_file(name), index=False,
+                                       encoding="utf-8-sig", lineterminator="\n")
 
     def table(self, name: str, frame: pd.DataFrame, *, key: str | None = None,
               columns: list | None = None, title: Text | None = None, note: Text | None = None,
