@@ -71,15 +71,21 @@ def text(language: str, key: str, **values) -> str:
     'Improve first'
     >>> text("en", "gap_findings.worst_dimension", dimension="Empathy", gap=-0.594, share=83.2)
     'The largest shortfall is in Empathy (gap −0.59; 83% of respondents below expectation).'
+    >>> text("en", "gap_findings.low_reliability", n=1)
+    'In 1 dimension the gap score is of low reliability: read SERVPERF there.'
     """
     value = _lookup(language, key)
     return _NUMBERS.format(value, **values) if values else value
 
 
 class _Numbers(string.Formatter):
-    """``str.format`` with a true minus sign and no signed zero in formatted numbers."""
+    """``str.format`` with a true minus sign and no signed zero in formatted numbers, and
+    counted nouns: ``{n:~factor|factors}`` is "1 factor", "3 factors"."""
 
     def format_field(self, value, format_spec: str) -> str:
+        if format_spec.startswith("~"):
+            one, many = format_spec[1:].split("|", 1)
+            return f"{self.format_field(value, '')} {one if value == 1 else many}"
         shown = super().format_field(value, format_spec)
         if not isinstance(value, numbers.Real) or isinstance(value, bool):
             return shown

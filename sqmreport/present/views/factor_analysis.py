@@ -257,9 +257,13 @@ def validity(rep: Report, cfa: fa.CFA) -> None:
         rep.note(key, **values)
     table = cfa.validity.copy()
     table.insert(1, "label", table["factor"].map(rep.dimension_name))
-    rep.table("validity", table, columns=["label", "composite_reliability", "ave", "sqrt_ave",
-                                          "max_correlation", "max_htmt"],
+    one = len(table) == 1  # discriminant validity compares dimensions
+    rep.table("validity", table, columns=["label", "composite_reliability", "ave"] if one else
+              ["label", "composite_reliability", "ave", "sqrt_ave", "max_correlation", "max_htmt"],
               labels={"label": rep.t("columns.dimension")})
+    if one:
+        rep.add_findings(_validity_findings(cfa.validity, rep.language))
+        return
     names = {d: rep.dimension_name(d) for d in cfa.fornell_larcker.index}
     for name, matrix in (("fornell_larcker", cfa.fornell_larcker), ("htmt", cfa.htmt)):
         lower = matrix.where(np.tril(np.ones(matrix.shape, dtype=bool)))
@@ -322,6 +326,9 @@ def _efa_findings(matching: pd.DataFrame, k: int, odd: pd.DataFrame, survey: Sur
 
 
 def _reliability_findings(table: pd.DataFrame, low: pd.DataFrame, lang: str) -> list[str]:
+    if len(table) == 1:
+        return [text(lang, "fa_findings.reliability_one", alpha=table["alpha"].iloc[0])
+                + (" " + text(lang, "fa_findings.low_alpha", n=len(low)) if len(low) else "")]
     return [text(lang, "fa_findings.reliability", low=table["alpha"].min(), high=table["alpha"].max())
             + (" " + text(lang, "fa_findings.low_alpha", n=len(low)) if len(low) else "")]
 
@@ -343,6 +350,9 @@ def _cfa_findings(fit: dict, verdict: str, survey: Survey, n: int, improper: pd.
 
 
 def _validity_findings(v: pd.DataFrame, lang: str) -> list[str]:
+    if len(v) == 1:
+        return [text(lang, "fa_findings.validity_one", ave=v["ave"].iloc[0],
+                     cr=v["composite_reliability"].iloc[0])]
     return [text(lang, "fa_findings.validity", ave=int(v["ave_ok"].sum()),
                  fl=int(v["fornell_larcker_ok"].sum()), htmt=int(v["htmt_ok"].sum()), k=len(v))]
 
