@@ -269,6 +269,32 @@ def test_unchanged_reports_are_hard_links_or_copies(two_sets, tmp_path, monkeypa
     assert snapshot(out) == two_sets["new"]
 
 
+def test_a_reader_holding_an_old_page_open_keeps_reading_it(two_sets, tmp_path):
+    out = tmp_path / "out"
+    write_set(two_sets["path"], out, OLD)
+    old = (out / "satisfaction.html").read_bytes()
+    with open(out / "satisfaction.html", "rb") as reader:
+        first = reader.read(10)
+        write_set(two_sets["path"], out, NEW, reports=["satisfaction"])
+        assert first + reader.read() == old
+    assert (out / "satisfaction.html").read_bytes() != old
+
+
+def test_a_second_build_does_not_touch_the_first_ones_staging(two_sets, tmp_path):
+    out = tmp_path / "out"
+    write_set(two_sets["path"], out, OLD)
+    first = Output(out.resolve(), "out/")
+    first.lock()
+    staging = first.stage()
+    staging.write("index.html", b"being written")
+    with pytest.raises(OutputError, match=rf"another build is writing {out}/ \(pid {os.getpid()}\)"):
+        write_set(two_sets["path"], out, NEW, reports=["satisfaction"])
+    assert (staging.path / "index.html").read_bytes() == b"being written"
+    staging.discard()
+    first.release()
+    assert snapshot(out) == two_sets["old"] and leftovers(out) == []
+
+
 # -- the report folder must be apart and the build's own --------------------------------------
 
 def test_a_folder_holding_files_the_build_did_not_write_is_refused(two_sets, tmp_path):
