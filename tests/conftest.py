@@ -25,6 +25,7 @@ E2E_MODULES = {
     "test_researcher.py", # the README's quick start: edit a notebook, rebuild
     "test_safety.py",     # builds reports from hostile inputs
     "test_transactional.py",  # report folders replaced whole: interrupts, full disks, locks
+    "test_gallery.py",    # studies of many shapes built, every page read for false sentences
 }
 # In other modules: every test that uses one of these fixtures ...
 E2E_FIXTURES = {
