@@ -197,3 +197,18 @@ def test_without_a_circular_item_nothing_changes(write_study):
     scores = desc.dimension_scores(survey.ratings["perception"], dimension_of=survey.instrument.dimension_of())
     expected = key_drivers(scores, survey.overall)
     pd.testing.assert_frame_equal(drivers.result.table, expected.table)
+
+
+def test_relative_weights_carry_bootstrap_intervals_and_ties_are_said():
+    rng = np.random.default_rng(3)
+    n = 400
+    a, b, c = rng.normal(size=(3, n))
+    drivers = pd.DataFrame({"a": a, "b": b + 0.3 * a, "c": c})
+    clear = key_drivers(drivers, pd.Series(2 * a + 0.3 * c + rng.normal(size=n)), n_boot=300)
+    t = clear.table.set_index("driver")
+    assert (t["weight_ci_low"] <= t["weight"]).all() and (t["weight"] <= t["weight_ci_high"]).all()
+    assert (t["share_ci_low"] <= t["share"]).all() and (t["share"] <= t["share_ci_high"]).all()
+    assert t["leading"].tolist() == [True, False, False]  # a clearly first
+    tied = key_drivers(drivers[["a", "c"]], pd.Series(a + c + rng.normal(size=n)), n_boot=300)
+    assert tied.table["leading"].all()  # equal by construction: the data cannot order them
+    assert tied.n_boot == 300

@@ -70,7 +70,7 @@ _INTEGER = {"n", "usable", "sent", "returned", "groups", "rank", "priority_rank"
 _DF = {"df", "df1", "df2"}
 _PERCENT = {"share", "top_box", "bottom_box", "response_rate", "promoters", "passives", "detractors",
             "attainment", "cumulative", "resolution_rate", "within_target", "repeat_share",
-            "share_below", "proportion", "sqi"}
+            "share_below", "proportion", "sqi", "share_ci_low", "share_ci_high"}
 _SIGNED_PERCENT = {"gap3"}
 _SIGNED = {"gap", "gap1", "gap2", "gap4", "gap5", "gap_ci_low", "gap_ci_high", "change", "servqual",
            "unweighted", "weighted", "mss"}

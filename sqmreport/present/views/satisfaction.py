@@ -20,6 +20,7 @@ from sqmreport.present import plots
 from sqmreport.present.i18n import text
 from sqmreport.present.report import Report
 from sqmreport.present.views import priorities
+from sqmreport.present.views.priorities import listing
 
 __all__ = ["comments", "csi", "dimensions", "drivers", "findings", "grey", "items", "method",
            "nps", "q_matrix", "response", "segments", "summary"]
@@ -235,7 +236,8 @@ def drivers(rep: Report, drivers: sat.Drivers) -> None:
     table = d.table.copy()
     table.insert(1, "label", table["driver"].map(rep.dimension_name))
     rep.table("drivers", table.sort_values("rank"),
-              columns=["label", "r", "r_ci_low", "r_ci_high", "weight", "share", "rank"],
+              columns=["label", "r", "r_ci_low", "r_ci_high", "weight", "share", "share_ci_low",
+                       "share_ci_high", "rank"],
               labels={"label": rep.t("columns.dimension")},
               values={"level": drivers.confidence * 100, "r2": d.r_squared * 100, "n": d.n})
     rep.figure("drivers", plots.plot_drivers(table, language=rep.language),
@@ -370,10 +372,19 @@ def _nps_findings(n, lang: str) -> list[str]:
 
 def _driver_findings(d, survey: Survey, circular=None) -> list[str]:
     lang = survey.language
-    top = d.table.sort_values("rank").iloc[0]
-    sentence = text(lang, "findings.drivers",
-                    driver=survey.instrument.dimension(top["driver"]).name(lang),
-                    share=top["share"] * 100, r2=d.r_squared * 100, k=len(d.table))
+    ordered = d.table.sort_values("rank")
+    top = ordered.iloc[0]
+    leading = ordered[ordered["leading"]] if "leading" in ordered else ordered.iloc[:1]
+    if len(leading) > 1:
+        names = [survey.instrument.dimension(x).name(lang) for x in leading["driver"]]
+        sentence = text(lang, "findings.drivers_tied", drivers=listing(lang, names, most=None),
+                        r2=d.r_squared * 100, k=len(d.table))
+    else:
+        sentence = text(lang, "findings.drivers",
+                        driver=survey.instrument.dimension(top["driver"]).name(lang),
+                        share=top["share"] * 100, low=top.get("share_ci_low", np.nan) * 100,
+                        high=top.get("share_ci_high", np.nan) * 100, r2=d.r_squared * 100,
+                        k=len(d.table))
     if circular is not None and (len(circular.items) or len(circular.dimensions)):
         sentence += text(lang, "sentence_sep") + text(lang, "findings.drivers_circular")
     return [sentence]
