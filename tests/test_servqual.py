@@ -107,3 +107,20 @@ def test_difference_score_reliability_formula():
         difference_score_reliability(alpha_p=0.8, alpha_e=0.8, sd_p=1, sd_e=1, r_pe=1)
 
 
+
+
+def test_a_mean_just_above_the_desired_level_is_not_called_above_the_zone():
+    from sqmreport.stats.servqual import zone_of_tolerance
+
+    rng = np.random.default_rng(5)
+    n = 60
+    desired = pd.DataFrame({"1": rng.integers(5, 8, n), "2": rng.integers(5, 8, n)}).astype(float)
+    adequate = desired - 2
+    perception = desired.copy()
+    perception.loc[0, "1"] += 1  # item 1: MSS = +1/60, far inside its margin of error
+    perception["2"] = desired["2"] + 1  # item 2: one point above, every respondent
+    table = zone_of_tolerance(adequate, desired, perception, dimension_of={"1": "d", "2": "d"})
+    rows = table.set_index("id")
+    assert rows.loc["1", "zone"] == "above" and rows.loc["1", "zones"] == "inside/above"
+    assert rows.loc["2", "zones"] == "above"
+    assert rows.loc["1", "mss_ci_low"] < 0 < rows.loc["1", "mss_ci_high"]

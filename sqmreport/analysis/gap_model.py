@@ -187,7 +187,8 @@ def zone(survey: Survey) -> Zone:
         return Zone(None, survey.scale)
     _, p, dim_of = _forms(survey)
     return Zone(sq.zone_of_tolerance(survey.ratings["adequate"], survey.ratings["desired"], p,
-                                     dimension_of=dim_of), survey.scale)
+                                     dimension_of=dim_of,
+                                     confidence=survey.study.spec.analysis.confidence), survey.scale)
 
 
 @dataclass(frozen=True)

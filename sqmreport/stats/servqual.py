@@ -324,7 +324,7 @@ def servqual_summary(expectation: pd.DataFrame, perception: pd.DataFrame, *, dim
 
 
 def zone_of_tolerance(adequate: pd.DataFrame, desired: pd.DataFrame, perception: pd.DataFrame, *,
-                      dimension_of: dict) -> pd.DataFrame:
+                      dimension_of: dict, confidence: float = 0.95) -> pd.DataFrame:
     """Measures of service adequacy (MSA) and superiority (MSS) per item and dimension.
 
     Parameters
@@ -335,19 +335,25 @@ def zone_of_tolerance(adequate: pd.DataFrame, desired: pd.DataFrame, perception:
         Respondents × items, same index and columns.
     dimension_of : dict
         Item -> dimension, in instrument order.
+    confidence : float
+        Level of the intervals of MSA and MSS, in (0, 1).
 
     Returns
     -------
     DataFrame
         ``level`` (``item`` or ``dimension``), ``id, dimension, adequate, desired,
-        perception, msa, mss, zone`` with zone ``below`` (P < adequate), ``inside``
-        (adequate ≤ P ≤ desired) or ``above`` (P > desired), on the means.
+        perception, msa, msa_ci_low, msa_ci_high, mss, mss_ci_low, mss_ci_high, n, zone``
+        with zone ``below`` (P < adequate), ``inside`` (adequate ≤ P ≤ desired) or
+        ``above`` (P > desired) on the means, and ``zones``: the zones the intervals
+        allow (``inside/above`` when MSS's interval reaches zero), so that +0.01 above
+        the desired level is not called "above the zone" unless it is clear.
 
     Notes
     -----
     MSA = P − adequate; MSS = P − desired.  Means over the respondents who gave all
     three ratings of an item; a dimension's means are over respondents of their
-    item means.
+    item means.  Intervals: paired t on the respondents' differences (R:
+    ``t.test(p, a, paired = TRUE)``).
 
     References
     ----------
@@ -369,20 +375,48 @@ def zone_of_tolerance(adequate: pd.DataFrame, desired: pd.DataFrame, perception:
     3    tangibles  1.00 -0.875  inside
     4  reliability  1.75  0.250   above
     """
+    check_confidence(confidence)
     both = adequate.notna() & desired.notna() & perception.notna()
     a, d, p = adequate.where(both), desired.where(both), perception.where(both)
-    rows = [{"level": "item", "id": i, "dimension": dimension_of[i], "adequate": a[i].mean(),
-             "desired": d[i].mean(), "perception": p[i].mean()} for i in perception.columns]
+
+    def row(level, key, dim, av, dv, pv):
+        msa, mss = _t_interval(pv - av, confidence), _t_interval(pv - dv, confidence)
+        return {"level": level, "id": key, "dimension": dim, "adequate": av.mean(),
+                "desired": dv.mean(), "perception": pv.mean(), "msa": msa[0],
+                "msa_ci_low": msa[1], "msa_ci_high": msa[2], "mss": mss[0], "mss_ci_low": mss[1],
+                "mss_ci_high": mss[2], "n": int((pv - av).notna().sum())}
+
+    rows = [row("item", i, dimension_of[i], a[i], d[i], p[i]) for i in perception.columns]
     for dim in dict.fromkeys(dimension_of.values()):
         items = [i for i, k in dimension_of.items() if k == dim]
-        rows.append({"level": "dimension", "id": dim, "dimension": dim,
-                     "adequate": a[items].mean(axis=1).mean(), "desired": d[items].mean(axis=1).mean(),
-                     "perception": p[items].mean(axis=1).mean()})
+        rows.append(row("dimension", dim, dim, a[items].mean(axis=1), d[items].mean(axis=1),
+                        p[items].mean(axis=1)))
     table = pd.DataFrame(rows)
-    table["msa"] = table["perception"] - table["adequate"]
-    table["mss"] = table["perception"] - table["desired"]
     table["zone"] = np.select([table["msa"] < 0, table["mss"] > 0], ["below", "above"], "inside")
+    table["zones"] = [_zones(*r) for r in zip(table["msa_ci_low"], table["msa_ci_high"],
+                                              table["mss_ci_low"], table["mss_ci_high"], strict=True)]
     return table
+
+
+def _t_interval(x: pd.Series, confidence: float) -> tuple[float, float, float]:
+    x = x.dropna().to_numpy(float)
+    n = len(x)
+    if n == 0:
+        return np.nan, np.nan, np.nan
+    mean = x.mean()
+    if n < 2:
+        return mean, np.nan, np.nan
+    half = stats.t.ppf((1 + confidence) / 2, n - 1) * x.std(ddof=1) / np.sqrt(n)
+    return mean, mean - half, mean + half
+
+
+def _zones(msa_low, msa_high, mss_low, mss_high) -> str:
+    """The zones a mean may be in, given the intervals of MSA and MSS."""
+    if not np.isfinite([msa_low, msa_high, mss_low, mss_high]).all():
+        return ""
+    possible = [zone for zone, allowed in (("below", msa_low < 0), ("inside", msa_high >= 0 and mss_low <= 0),
+                                           ("above", mss_high > 0)) if allowed]
+    return "/".join(possible)
 
 
 def difference_score_reliability(*, alpha_p: float, alpha_e: float, sd_p: float, sd_e: float,

@@ -137,7 +137,8 @@ def zone(rep: Report, zone: gap.Zone) -> None:
     table = zone.table.copy()
     table["label"] = [rep.item_label(i) if level == "item" else rep.dimension_name(i)
                       for level, i in zip(table["level"], table["id"])]
-    table["zone_label"] = table["zone"].map(lambda z: rep.t(f"zones.{z}"))
+    table["zone_label"] = [" / ".join(rep.t(f"zones.{z}") for z in zones.split("/")) if zones
+                           else rep.t(f"zones.{zone}") for zone, zones in zip(table["zone"], table["zones"])]
     rep.write_table("zone_of_tolerance", table.drop(columns=["zone_label"]))
     dims = table[table["level"] == "dimension"]
     items = table[table["level"] == "item"]
@@ -148,7 +149,8 @@ def zone(rep: Report, zone: gap.Zone) -> None:
     layout = pd.concat(blocks, ignore_index=True)
     rep.table("zone_of_tolerance", layout, csv=False, groups=layout["group"].astype(bool),
               columns=["label", "adequate", "desired", "perception", "msa", "mss", "zone_label"],
-              labels={"zone_label": rep.t("gap_columns.zone")})
+              labels={"zone_label": rep.t("gap_columns.zone")},
+              values={"level": rep.study.spec.analysis.confidence * 100})
     rep.figure("zone", plots.plot_zone(items, language=rep.language, scale=zone.scale))
 
 
