@@ -496,15 +496,16 @@ def test_a_full_disk_at_a_first_build_leaves_no_folder(built, tmp_path):
     assert not out.exists() and leftovers(out) == []
 
 
-@pytest.mark.parametrize("step, at, twice, expect_new", [
-    ("_write_file", 1, False, False),   # Ctrl-C while the first file of the new set is written
-    ("_write_file", 4, True, False),    # ... and a second Ctrl-C while the build cleans up
-    ("_fsync_dir", 1, True, False),     # just before the switch, twice
+@pytest.mark.parametrize("step, at, twice, expect_new, how", [
+    ("_write_file", 1, False, False, "SIGINT"),  # Ctrl-C while the first file is written
+    ("_write_file", 4, True, False, "SIGINT"),   # ... and a second one during the clean-up
+    ("_fsync_dir", 1, True, False, "SIGINT"),    # just before the switch, twice
+    ("_write_file", 2, False, False, "SIGTERM"),
 ])
-def test_ctrl_c_during_the_write_phase(built, tmp_path, step, at, twice, expect_new):
+def test_ctrl_c_during_the_write_phase(built, tmp_path, step, at, twice, expect_new, how):
     out = copy_of(built, tmp_path)
     inode = (out / "satisfaction.html").stat().st_ino
-    action = "os.kill(os.getpid(), signal.SIGINT); import time; time.sleep(0.5)"
+    action = f"os.kill(os.getpid(), signal.{how}); import time; time.sleep(0.5)"
     script = _patched(step, action, at)
     if twice:  # a second Ctrl-C as the staging folder is removed
         script += ("_rm = output._remove\n"
