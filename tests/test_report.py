@@ -121,3 +121,8 @@ def test_any_segment_name_makes_one_table_inside_the_tables_folder(rep, tmp_path
     written = [p for p in tmp_path.rglob("*.csv") if p.name != "survey.csv"]
     assert len(written) == 1 and written[0].parent == tmp_path / "tables", written
     assert report.table_file(f"segment_means_{segment}") != report.table_file("segment_means_a_b")
+
+
+def test_a_questionnaire_without_a_title_is_named_by_its_shape(rep, shown):
+    rep.header()
+    assert "4 items in 2 dimensions" in shown[0] and ">custom<" not in shown[0]

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from sqmreport._clock import now
+from sqmreport.data.inputs import read_bytes
 from sqmreport.data.survey import Survey
 from sqmreport.present import page as _page
 from sqmreport.present.i18n import LOCALE_FILES, MissingText, has_text, text
@@ -308,6 +309,14 @@ class Report:
         return f"{item}. {label}" if numbered else label
 
     # -- blocks --------------------------------------------------------------------------
+    def _instrument(self) -> str:
+        """The instrument's title, or for a questionnaire without one its shape in words."""
+        instrument = self.study.instrument
+        if instrument.titles:
+            return instrument.title(self.language)
+        return self.t("title_block.shape", items=len(instrument.item_ids),
+                      dimensions=len(instrument.dimension_ids))
+
     def header(self) -> None:
         """The title block: report title, study, client, fieldwork, instrument.
 
@@ -317,7 +326,7 @@ class Report:
         spec = self.study.spec
         rows = [(self.t("title_block.client"), spec.client),
                 (self.t("title_block.fieldwork"), spec.fieldwork),
-                (self.t("title_block.instrument"), self.study.instrument.title(self.language)),
+                (self.t("title_block.instrument"), self._instrument()),
                 (self.t("title_block.built"), now().strftime("%Y-%m-%d"))]
         facts = "".join(f"<div><dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd></div>"
                         for k, v in rows if v)
@@ -325,7 +334,7 @@ class Report:
         if spec.logo:
             path = self.study.resolve(spec.logo)
             mime = _IMAGE_TYPES.get(path.suffix.lower(), "application/octet-stream")
-            data = base64.b64encode(path.read_bytes()).decode()
+            data = base64.b64encode(read_bytes(path)).decode()  # the bytes the build hashed
             logo = f'<img class="logo" alt="" src="data:{mime};base64,{data}">'
         _display(f'<header class="title-block">{logo}'
                  f'<p class="kicker">{html.escape(self.t(f"reports.{self.report}"))}</p>'
