@@ -412,7 +412,35 @@ def markdown() -> str:
                 reason = text("en", f"problems.{key}", **{k: "…" for k in ("item", "a", "b", "n", "needed", "items")})
                 outcome = f"explained in the {report.replace('_', ' ')} report ({section}): “{reason}”"
         lines.append(f"| {case.name} | {outcome.replace('|', '/')} |")
+    lines += ["", "## The report folder", "",
+              "`sqmreport build` replaces a study's report folder as a whole (see the README, \"Builds",
+              "that cannot half-write\"). What it refuses, with one line and exit code 2, and what it says",
+              "when a build is stopped, each tested in `tests/test_transactional.py`:", "",
+              "| case | outcome |", "|---|---|", *[f"| {case} | {outcome} |" for case, outcome in FOLDER_CASES]]
     return "\n".join(lines) + "\n"
+
+
+# Build-time cases of the report folder, tested in tests/test_transactional.py.
+FOLDER_CASES = [
+    ("`--out` is an existing file", "error: `DIR is a file, not a folder: give --out a folder`"),
+    ("`--out` is read-only", "error: `DIR is read-only: its reports cannot be replaced`"),
+    ("the folder above `--out` is read-only", "error: `cannot write DIR/: its folder PARENT is read-only`"),
+    ("the disk fills while writing", "error: `cannot write DIR/: No space left on device; the previous "
+     "reports are unchanged in DIR/` (a first build: `nothing was written to DIR/`)"),
+    ("the temporary directory is full", "error: `cannot write the build's scratch folder "
+     "TMP/sqmreport-…: No space left on device; the previous reports are unchanged in DIR/`"),
+    ("another build is writing the folder", "error: `another build is writing DIR/ (pid N); try again "
+     "when it has finished`"),
+    ("the folder holds a file sqmreport did not write", "error: `DIR/ holds notes.txt, which sqmreport "
+     "did not write; the build replaces the folder as a whole: move it away or build into another "
+     "folder (--out)`"),
+    ("the folder contains one of the study's inputs", "error: `the report folder DIR/ contains the "
+     "study's input PATH, which the build reads: build into another folder (--out)`"),
+    ("the folder is inside the notebooks' folder", "error: `the report folder DIR/ is inside the "
+     "notebooks' folder PATH: build into another folder (--out)`"),
+    ("Ctrl-C or SIGTERM (exit 130; a second one waits for this line)", "`interrupted: the previous "
+     "reports are unchanged in DIR/`, or `interrupted: the new reports are in place in DIR/`"),
+]
 
 
 if __name__ == "__main__":
