@@ -34,6 +34,9 @@ TABLES = ["csi", "dimension_descriptives", "drivers", "gap_dimensions", "gap_ite
           "nps", "overall", "q_matrix",
           "response_rate", "sample_profile", "segment_means_age_band", "segment_means_department",
           "segment_means_visit_type", "segment_tests", "service_levels", "defects",
+          # items by group and the pairs of groups that differ (issue 13)
+          "segment_items_age_band", "segment_items_department", "segment_items_visit_type",
+          "segment_pairs",
           "zone_of_tolerance",
           # the factor-analysis report (issue 4 names the first nine)
           "kmo", "parallel_analysis", "efa_loadings", "efa_variance", "reliability", "item_total",
@@ -127,7 +130,8 @@ def test_tables_are_written(demo):
     assert tables == sorted(TABLES)
     q = (demo["out"] / "zh" / "tables" / "q_matrix.csv").read_text(encoding="utf-8-sig")
     header = q.splitlines()[0].split(",")
-    assert {"item", "label", "importance", "performance", "quadrant", "gap", "priority"} <= set(header)
+    assert {"item", "label", "importance", "performance", "quadrant", "quadrants", "gap", "score",
+            "score_low", "score_high", "action", "priority_rank"} <= set(header)
     assert len(q.splitlines()) == 23
     ipa = (demo["out"] / "zh" / "tables" / "importance_performance.csv").read_text(encoding="utf-8-sig")
     assert {"item", "dimension", "quadrant"} <= set(ipa.splitlines()[0].split(","))
@@ -401,8 +405,10 @@ def test_a_survey_only_study_builds_and_says_what_it_cannot_measure(tmp_path, st
     build(study_copy / "study.yml", out=tmp_path / "out", reports=["gap_model"])
     page = (tmp_path / "out" / "gap_model.html").read_text(encoding="utf-8")
     assert "现有数据未能测量" in page
-    assert "未测量：请管理者按其对顾客的理解填写期望问卷" in page
-    assert "无法绘制容忍区间" in page and "未提供服务水平记录" in page
+    assert "未测量：需要管理者按期望问卷估计顾客的期望" in page
+    # the sections without data are left out and named once, with the reason, in the method notes
+    assert 'id="zone"' not in page and 'id="delivery"' not in page
+    assert "容忍区间：问卷没有适当与理想服务水平" in page and "未提供服务水平记录及其目标" in page
 
 
 def test_a_study_without_tracking_files_never_mentions_them(tmp_path, study_copy):
