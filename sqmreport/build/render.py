@@ -566,6 +566,11 @@ class _Batch:
         try:
             plan.scratch = Path(tempfile.mkdtemp(prefix="s", dir=self.scratch))
             self._checked.append(plan)
+            # The kernels get the checked survey, not the survey file's bytes: they never
+            # read that file, and a large survey would otherwise sit in every kernel twice.
+            survey_file = plan.study.resolve(plan.study.data_file("survey").path).resolve()
+            plan.pinned.pop(survey_file, None)
+            _inputs.unpin([survey_file])
             cache = _cache_survey(survey, plan.scratch, plan.pinned)
         except OSError as exc:
             raise OutputError(f"cannot write the build's scratch folder {self.scratch}: "

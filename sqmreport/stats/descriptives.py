@@ -565,8 +565,8 @@ def hidden_cells(scores: pd.DataFrame, groups: pd.Series, *, min_size: int) -> p
     """
     counts, whole = _groups(groups, min_size)
     values = counts.index[counts.index.notna()]
-    answered = scores.notna().astype(int)
-    contributors = answered.groupby(groups).sum().reindex(values, fill_value=0)
+    answered = scores.notna()  # booleans: a million respondents × 22 items is 22 MB, not 176
+    contributors = answered.groupby(groups).sum().reindex(values, fill_value=0).astype(int)
     unshown = answered[groups.isna().to_numpy()].sum()
     whole = pd.Series(whole.to_numpy()[: len(values)], index=values)
     return protect(contributors, min_size=min_size, hidden=whole, unshown=unshown)
