@@ -18,6 +18,7 @@ import pandas as pd
 from matplotlib import font_manager
 
 from sqmreport.present.fonts import CJK_FONT, cjk_font_path
+from sqmreport.present.formatting import format_number
 from sqmreport.present.i18n import text
 
 __all__ = ["QUADRANT_COLOURS", "plot_changes", "plot_correlations", "plot_distribution",
@@ -80,9 +81,6 @@ def _register_cjk_font() -> None:
 
 
 def _format(value, kind: str) -> str:
-    # The report's one number formatter (report imports this module, hence imported here).
-    from sqmreport.present.report import format_number
-
     return format_number(value, kind)
 
 
