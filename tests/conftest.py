@@ -93,6 +93,16 @@ def small_spec(**changes) -> dict:
 
 
 @pytest.fixture
+def shown(monkeypatch):
+    """Everything a Report displays, as HTML strings (nothing reaches IPython)."""
+    from sqmreport.present import report
+
+    outputs = []
+    monkeypatch.setattr(report, "_display", outputs.append)
+    return outputs
+
+
+@pytest.fixture
 def write_study(tmp_path):
     """Write a study file (and its survey) to a fresh folder; return the study file's path."""
 

@@ -7,7 +7,6 @@ import pandas as pd
 import pytest
 
 from sqmreport import load_survey
-from sqmreport.present import report
 from sqmreport.present.report import KINDS, MINUS, Report, column_kind, format_number, format_value
 
 from .conftest import small_spec
@@ -71,13 +70,6 @@ def test_format_value_by_column(column, value, expected):
 def test_a_kind_given_overrides_the_column_name():
     assert format_value("gap", -0.0454, "percent_change") == f"{MINUS}4.5%"
     assert column_kind("gap") == "gap" and column_kind("anything_else") == "mean"
-
-
-@pytest.fixture
-def shown(monkeypatch):
-    outputs = []
-    monkeypatch.setattr(report, "_display", outputs.append)
-    return outputs
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ import pytest
 
 from sqmreport import load_survey
 from sqmreport.analysis import factor_analysis as fa
-from sqmreport.present import report
 from sqmreport.present.report import Report
 from sqmreport.present.views import factor_analysis as show
 from sqmreport.stats.cfa import NEAR_ONE, fit_cfa, improper_solution
@@ -155,13 +154,6 @@ def _two_dimensions_that_are_one(seed: int, n: int = 40) -> pd.DataFrame:
     frame["region"] = rng.choice(["north", "south"], size=n)
     frame["name"] = "x"
     return frame
-
-
-@pytest.fixture
-def shown(monkeypatch):
-    outputs = []
-    monkeypatch.setattr(report, "_display", outputs.append)
-    return outputs
 
 
 @pytest.mark.parametrize("language", ["en", "zh"])

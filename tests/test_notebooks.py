@@ -15,7 +15,7 @@ import pytest
 from nbformat.v4 import new_code_cell
 
 from sqmreport import load_survey
-from sqmreport.present import Report, page, report
+from sqmreport.present import Report, page
 from sqmreport.present.i18n import MissingText
 
 from .conftest import DEMO, REPO
@@ -40,14 +40,6 @@ def _read(name: str):
 
 def _cell(nb, cell_id: str) -> int:
     return next(i for i, c in enumerate(nb.cells) if c.get("id") == cell_id)
-
-
-@pytest.fixture
-def shown(monkeypatch):
-    """Everything a Report displays, as HTML strings."""
-    outputs = []
-    monkeypatch.setattr(report, "_display", outputs.append)
-    return outputs
 
 
 @pytest.fixture

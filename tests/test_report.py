@@ -19,14 +19,6 @@ from .conftest import small_spec
 
 
 @pytest.fixture
-def shown(monkeypatch):
-    """Everything a Report displays, as HTML strings."""
-    outputs = []
-    monkeypatch.setattr(report, "_display", outputs.append)
-    return outputs
-
-
-@pytest.fixture
 def rep(write_study, tmp_path):
     png = b"\x89PNG\r\n\x1a\n" + b"\0" * 16
     (tmp_path / "logo.jpg").write_bytes(png)

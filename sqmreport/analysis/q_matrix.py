@@ -22,8 +22,8 @@ def importance_source(survey, importance: str | None = None) -> str | None:
     return source
 
 
-def item_q_matrix(survey, *, importance: str | None = None,
-                  crosshair: str | None = None) -> tuple[PriorityResult | None, str | None]:
+def item_q_matrix(survey, *, importance: str | None = None, crosshair: str | None = None,
+                  n_boot: int = 2000) -> tuple[PriorityResult | None, str | None]:
     """The items of a survey in the importance-performance matrix, with their priorities.
 
     Importance comes from ``analysis.q_matrix.importance`` (:func:`importance_source`):
@@ -42,6 +42,8 @@ def item_q_matrix(survey, *, importance: str | None = None,
         ``expectation``, ``stated`` or ``derived``; None: the study's setting.
     crosshair : str, optional
         Where the axes are cut (``midpoint``, ``mean``, ``median``); None: the study's setting.
+    n_boot : int
+        Bootstrap samples of the intervals; 0 for the point estimates alone.
 
     Returns
     -------
@@ -68,6 +70,6 @@ def item_q_matrix(survey, *, importance: str | None = None,
     expectation = survey.ratings["expectation"] if survey.has("expectation") else None
     result = item_priorities(perception, weights, expectation=expectation, rule=rule,
                              scale=survey.scale, importance_scale=on_scale,
-                             confidence=spec.confidence)
+                             confidence=spec.confidence, n_boot=n_boot)
     result.table.insert(1, "dimension", result.table["item"].map(dimension_of))
     return result, source

@@ -137,7 +137,8 @@ def _summary_rows(label: str, survey: Survey, items) -> pd.DataFrame:
     wanted = survey.study.spec.analysis.q_matrix.importance
     has = {None: True, "expectation": survey.has("expectation"),
            "stated": survey.importance is not None, "derived": survey.overall is not None}
-    q = item_q_matrix(survey)[0] if has[wanted] else None  # a wave may lack the importance
+    # a wave may lack the importance; its table keeps the point quadrant, no intervals needed
+    q = item_q_matrix(survey, n_boot=0)[0] if has[wanted] else None
     if q is not None:
         quadrant = q.table.set_index("item")["quadrant"].to_dict()
     rows = []

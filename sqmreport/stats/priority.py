@@ -100,7 +100,8 @@ def item_priorities(perception: pd.DataFrame, importance: pd.DataFrame | pd.Seri
     confidence : float
         Level of the percentile intervals, in (0, 1).
     n_boot : int
-        Bootstrap samples (at least 200).
+        Bootstrap samples (at least 200), or 0 for the point estimates alone (the
+        intervals are then NaN and every quadrant within reach is named).
     seed : int
         Seed of the bootstrap: the same data give the same intervals.
 
@@ -139,8 +140,8 @@ def item_priorities(perception: pd.DataFrame, importance: pd.DataFrame | pd.Seri
     """
     check_option("rule", rule, ("mean", "median", "midpoint"))
     check_confidence(confidence)
-    if n_boot < 200:
-        raise ValueError(f"`n_boot` must be at least 200, got {n_boot}")
+    if n_boot != 0 and n_boot < 200:
+        raise ValueError(f"`n_boot` must be 0 or at least 200, got {n_boot}")
     derived = isinstance(importance, pd.Series)
     if importance_rule is None:
         importance_rule = rule if (rule != "midpoint" or importance_scale) else "mean"
@@ -163,8 +164,11 @@ def item_priorities(perception: pd.DataFrame, importance: pd.DataFrame | pd.Seri
     for b in range(n_boot):
         draws[b] = point + (statistics(rng.integers(0, n, size=m)) - point) * shrink
     alpha = (1 - confidence) / 2
-    with np.errstate(all="ignore"), _quiet():  # a gap without expectations is NaN throughout
-        low, high = np.nanquantile(draws, [alpha, 1 - alpha], axis=0)
+    if n_boot == 0:
+        low = high = np.full(point.size, np.nan)
+    else:
+        with np.errstate(all="ignore"), _quiet():  # a gap without expectations is NaN throughout
+            low, high = np.nanquantile(draws, [alpha, 1 - alpha], axis=0)
     table = _table(items, point, low, high, draws, alpha, has_gap=e is not None)
     return PriorityResult(table, importance_rule, rule, "gap" if e is not None else "crosshair",
                           confidence, n_boot, None if m == n else m, seed)
