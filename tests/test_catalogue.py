@@ -136,7 +136,7 @@ CASES = [
          spec=_spec(min_grup_size=5)),
     Case("misspelt nested key", "error", r"unknown key 'analysis.segment_tset'", spec=_spec(analysis__segment_tset="welch")),
     Case("wrong type", "error", r"key 'min_group_size' must be a whole number, got 'five'", spec=_spec(min_group_size="five")),
-    Case("missing required key", "error", r"required key 'respondent_id' is missing", spec=_spec(respondent_id=_DELETE)),
+    Case("missing required key", "error", r"required key 'scale' is missing", spec=_spec(scale=_DELETE)),
     Case("invalid value", "error", r"key 'language': input should be 'zh' or 'en', got 'fr'", spec=_spec(language="fr")),
     Case("data file that does not exist", "error", r"key 'data.survey': file 'nope.csv' not found", spec=_spec(data__survey="nope.csv")),
     Case("data path outside the study folder", "error", r"'../survey.csv' lies outside the study's folder",

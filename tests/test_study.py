@@ -55,7 +55,7 @@ CASES = {
                    r"key 'min_group_size' must be a whole number, got 'five'"),
     "number as text": (_edit(scale={"min": 1, "max": "7"}), r"key 'scale.max' must be a number"),
     "list expected": (_edit(segments="region"), r"key 'segments' must be a list, got 'region'"),
-    "missing key": (_edit(respondent_id=None), r"required key 'respondent_id' is missing"),
+    "missing key": (_edit(scale=None), r"required key 'scale' is missing"),
     "unknown language": (_edit(language="fr"), r"key 'language': input should be 'zh' or 'en'"),
     "unknown report": (_edit(reports=["satisfacton"]), r"key 'reports\[0\]'"),
     "unknown instrument": (_edit(instrument="servqual21"), r"key 'instrument'"),

@@ -32,7 +32,8 @@ def test_missing_codes_and_reverse_coding(write_study):
     data = small_survey().astype({"P_a1": object})
     data.loc[0, "P_a1"] = 9
     data.loc[1, "P_a1"] = "NA"
-    spec = small_spec(missing_codes=[9, "NA"], reverse_items=["b1"])
+    spec = small_spec(missing_codes=[9, "NA"], reverse_items=["b1"],
+                      recommend={"column": "nps", "missing_codes": []})
     survey = load_survey(write_study(spec, data))
     a1 = survey.ratings["perception"]["a1"]
     assert a1.iloc[:2].isna().all()

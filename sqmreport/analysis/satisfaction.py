@@ -143,7 +143,7 @@ def dimensions(survey: Survey, *, confidence: float | None = None) -> Dimensions
         columns={"variable": "dimension"})
     overall = overall_scale = None
     if survey.overall is not None:
-        overall_scale = (spec.overall.scale.min, spec.overall.scale.max)
+        overall_scale = (survey.study.overall_scale.min, survey.study.overall_scale.max)
         overall = desc.describe(survey.overall.to_frame("overall"), scale=overall_scale,
                                 confidence=confidence)
     return Dimensions(table, overall, survey.scale, overall_scale, confidence)

@@ -10,10 +10,11 @@ import difflib
 import os
 from dataclasses import dataclass
 from pathlib import Path
+import codecs
 from typing import Annotated, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError
 
 from sqmreport._validation import InputError
 from sqmreport.data.inputs import pinned, read_bytes
@@ -34,15 +35,42 @@ class _Spec(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
 
 
+Number = int | float
+Code = int | float | str
+
+
 class Scale(_Spec):
-    min: int | float
-    max: int | float
+    """How answers are coded.  ``points``: whole points from min to max (1-5, 0-10, 1-100);
+    ``continuous``: any number from min to max (means, sliders); ``unbounded``: any number
+    (standardized scores).  ``values`` turns answer texts into points (问卷星 exports
+    非常满意 ... 非常不满意 as text)."""
+
+    min: Number | None = None
+    max: Number | None = None
+    type: Literal["points", "continuous", "unbounded"] = "points"
+    values: dict[str, Number] = {}
+
+    @property
+    def bounded(self) -> bool:
+        return self.type != "unbounded"
+
+    @property
+    def n_points(self) -> int | None:
+        """The number of points of a ``points`` scale (None for other types)."""
+        return int(self.max - self.min) + 1 if self.type == "points" else None
+
+
+NPS_SCALE = Scale(min=0, max=10)
+
+# What a data file may be, and how a CSV's text is decoded: any codec Python knows, or
+# "auto" (detected; refused with the candidates named when detection is not confident).
+FILE_FORMATS = ("csv", "xlsx", "parquet", "sav")
 
 
 class DataFile(_Spec):
     path: str
-    format: Literal["csv", "xlsx", "parquet"] | None = None
-    encoding: Literal["utf-8", "utf-8-sig", "gbk"] | None = None
+    format: Literal["csv", "xlsx", "parquet", "sav"] | None = None
+    encoding: str | None = None
     delimiter: str | None = Field(default=None, min_length=1, max_length=1)
     sheet: str | int | None = None
 
@@ -74,16 +102,58 @@ class InstrumentSpec(_Spec):
     items: list[ItemSpec] = Field(min_length=1)
 
 
+# Which columns hold a form's items: a pattern with {item} ("P{item}"), a list of column
+# names in the instrument's item order, or a mapping item id -> column name.  A name matches
+# the header that is exactly it, or else the one header that starts with it followed by a
+# separator (so "Q1" finds "Q1. How clean ...", "1、" finds "1、您对环境的满意度").
+ColumnSpec = str | list[str] | dict[str | int, str]
+
+
 class Columns(_Spec):
-    expectation: str | None = None
-    perception: str = "{item}"
-    adequate: str | None = None
-    desired: str | None = None
+    expectation: ColumnSpec | None = None
+    perception: ColumnSpec = "{item}"
+    adequate: ColumnSpec | None = None
+    desired: ColumnSpec | None = None
 
 
 class Rating(_Spec):
+    """Overall satisfaction: a rating on its own scale (default: the study's), or, with
+    ``satisfied``, categories: the answers listed count as satisfied, every other answer
+    as not satisfied (a 0/1 flag, 满意/不满意)."""
+
     column: str
-    scale: Scale
+    scale: Scale | None = None
+    missing_codes: list[Code] | None = None
+    satisfied: list[Code] | None = Field(default=None, min_length=1)
+
+
+class Recommend(_Spec):
+    """Likelihood to recommend.  NPS is computed only from an 11-point scale (0-10, or e.g.
+    1-11, which maps onto 0-10); on any other scale the item is reported as a rating."""
+
+    column: str
+    scale: Scale = NPS_SCALE
+    missing_codes: list[Code] | None = None
+
+
+class ItemImportance(_Spec):
+    """Stated importance of each item ("how important is ..."), on its own scale."""
+
+    items: ColumnSpec
+    scale: Scale | None = None
+    missing_codes: list[Code] | None = None
+
+
+def _importance_kind(value) -> str:
+    if isinstance(value, ItemImportance) or (isinstance(value, dict) and "items" in value):
+        return "items"
+    return "points"
+
+
+# Importance: 100 points over the dimensions (dimension id -> column), or per item.
+Importance = Annotated[Annotated[dict[str, str], Tag("points")]
+                       | Annotated[ItemImportance, Tag("items")],
+                       Discriminator(_importance_kind)]
 
 
 class Segment(_Spec):
@@ -103,7 +173,7 @@ class QMatrix(_Spec):
 
 
 class FactorAnalysis(_Spec):
-    form: Literal["perception", "expectation"] = "perception"
+    form: Literal["perception", "expectation", "gap"] = "perception"
     method: Literal["minres", "ml", "principal"] = "minres"
     rotation: Literal["oblimin", "promax", "varimax", "none"] = "oblimin"
     missing: Literal["pairwise", "listwise"] = "pairwise"
@@ -167,22 +237,34 @@ class MaturitySettings(_Spec):
     scale: Scale = Scale(min=0, max=4)
 
 
+# Who answered, in the reports' words: a known kind, or a text per language (English as
+# "singular|plural", e.g. "visitor|visitors").
+RESPONDENTS = ("customer", "patient", "passenger", "citizen", "guest", "student", "client",
+               "resident", "user", "member", "employee")
+# The sector whose usual causes and counter-measures the gap report names.
+SECTORS = ("generic", "healthcare", "transport", "retail", "banking", "public", "hospitality",
+           "property", "education", "telecom", "internal")
+
+
 class StudySpec(_Spec):
     name: Name
     title: str
     client: str = ""
     fieldwork: str = ""
     language: Literal["zh", "en"] = "zh"
+    respondent: Literal[RESPONDENTS] | dict[Literal["zh", "en"], str] = "customer"
+    sector: Literal[SECTORS] = "generic"
     data: Data
-    respondent_id: str
+    respondent_id: str | None = None
     instrument: Literal["servqual22", "servqual22-1988"] | InstrumentSpec = "servqual22"
     columns: Columns = Columns()
     scale: Scale
+    scales: dict[str, Scale] = {}
     reverse_items: list[str | int] = []
-    missing_codes: list[int | float | str] = []
+    missing_codes: list[Code] = []
     overall: Rating | None = None
-    recommend: str | None = None
-    importance: dict[str, str] | None = None
+    recommend: str | Recommend | None = None
+    importance: Importance | None = None
     segments: list[str | Segment] = []
     comments: str | None = None
     personal_columns: list[str] = []
@@ -265,6 +347,77 @@ class Study:
     def wave_label(self) -> str:
         """This wave's label: ``wave``, else ``fieldwork``, else the study's name."""
         return self.spec.wave or self.spec.fieldwork or self.spec.name
+
+    # -- What the survey's columns are and how they are coded --------------------------
+
+    def columns(self, form: str) -> dict[str, str] | None:
+        """Item id -> column name of a form (``perception``, ``expectation``, ``adequate``,
+        ``desired``, ``importance``), as the study file gives them, or None if the survey
+        has no such form.  A name may still have to be matched against the file's header
+        (see :data:`ColumnSpec`)."""
+        if form == "importance":
+            spec = self.spec.importance.items if self.item_importance else None
+        else:
+            spec = getattr(self.spec.columns, form)
+        return None if spec is None else resolve_columns(spec, self.instrument.item_ids)
+
+    def scale_of(self, item: str) -> Scale:
+        """The scale of an item's ratings: its dimension's under ``scales``, else ``scale``."""
+        dimension = self.instrument.dimension_of()[item]
+        return self.spec.scales.get(dimension, self.spec.scale)
+
+    @property
+    def mixed_scales(self) -> bool:
+        """Whether the items are rated on more than one scale."""
+        first = self.scale_of(self.instrument.item_ids[0])
+        return any(self.scale_of(i) != first for i in self.instrument.item_ids)
+
+    @property
+    def overall_scale(self) -> Scale | None:
+        """The overall rating's scale; None without an overall column or for categories."""
+        overall = self.spec.overall
+        if overall is None or overall.satisfied is not None:
+            return None
+        return overall.scale or self.spec.scale
+
+    @property
+    def recommend(self) -> Recommend | None:
+        value = self.spec.recommend
+        return Recommend(column=value) if isinstance(value, str) else value
+
+    @property
+    def nps(self) -> bool:
+        """Whether NPS can be computed: a recommend item on an 11-point scale."""
+        return self.recommend is not None and self.recommend.scale.n_points == 11
+
+    @property
+    def item_importance(self) -> ItemImportance | None:
+        value = self.spec.importance
+        return value if isinstance(value, ItemImportance) else None
+
+    @property
+    def dimension_points(self) -> dict[str, str] | None:
+        """Dimension id -> column of the 100 points each respondent gave, if the study has them."""
+        value = self.spec.importance
+        return value if isinstance(value, dict) else None
+
+    def missing_codes(self, role: str = "items") -> list:
+        """The answers meaning "no answer" for ``items``, ``overall``, ``recommend`` or
+        ``importance``: the role's own ``missing_codes``, else the study's."""
+        own = {"overall": self.spec.overall, "recommend": self.recommend,
+               "importance": self.item_importance}.get(role)
+        if own is not None and own.missing_codes is not None:
+            return list(own.missing_codes)
+        return list(self.spec.missing_codes)
+
+
+def resolve_columns(spec: ColumnSpec, item_ids) -> dict[str, str]:
+    """Item id -> column name from a pattern, a list in item order or a mapping."""
+    if isinstance(spec, str):
+        return {item: spec.format(item=item) for item in item_ids}
+    if isinstance(spec, list):
+        return dict(zip(item_ids, spec))
+    return {str(item): column for item, column in spec.items()}
 
 
 MAX_DEPTH = 12  # a study file nests 4 levels; anything far deeper is not a study file
@@ -443,24 +596,65 @@ def _check_consistency(study: Study, shown: str) -> None:
     dims = set(instrument.dimension_ids)
     items = set(instrument.item_ids)
 
-    if not spec.scale.min < spec.scale.max:
-        raise InputError(f"key 'scale': min ({spec.scale.min}) must be below max "
-                         f"({spec.scale.max})", file=shown)
-    if spec.overall and not spec.overall.scale.min < spec.overall.scale.max:
-        raise InputError("key 'overall.scale': min must be below max", file=shown)
+    _check_scale("scale", spec.scale, shown)
+    for dim, scale in spec.scales.items():
+        if dim not in dims:
+            raise InputError(f"key 'scales': {dim!r} is not a dimension of the instrument "
+                             f"({', '.join(instrument.dimension_ids)})", file=shown)
+        _check_scale(f"scales.{dim}", scale, shown)
+    _check_codes("missing_codes", spec.missing_codes,
+                 {"scale": spec.scale} | {f"scales.{d}": s for d, s in spec.scales.items()}, shown)
+    if spec.overall is not None:
+        if spec.overall.satisfied is not None and spec.overall.scale is not None:
+            raise InputError("key 'overall': give either 'scale' (a rating) or 'satisfied' (the "
+                             "answers that count as satisfied), not both", file=shown)
+        if spec.overall.scale is not None:
+            _check_scale("overall.scale", spec.overall.scale, shown)
+        if study.overall_scale is not None:
+            own = spec.overall.missing_codes is not None
+            _check_codes("overall.missing_codes" if own else "missing_codes",
+                         study.missing_codes("overall"), {"overall.scale": study.overall_scale},
+                         shown, inherited=not own)
+        elif spec.overall.satisfied is not None:
+            codes = {str(c).strip() for c in study.missing_codes("overall")}
+            clash = [c for c in spec.overall.satisfied if str(c).strip() in codes]
+            if clash:
+                own = spec.overall.missing_codes is not None
+                raise InputError(f"key 'overall.satisfied': {clash[0]!r} is also a missing code"
+                                 + ("" if own else " (the study's missing_codes apply to overall "
+                                    "unless it has its own: set 'overall.missing_codes', e.g. [])"),
+                                 file=shown)
+    if study.recommend is not None:
+        _check_scale("recommend.scale", study.recommend.scale, shown)
+        own = study.recommend.missing_codes is not None
+        _check_codes("recommend.missing_codes" if own else "missing_codes",
+                     study.missing_codes("recommend"), {"recommend.scale": study.recommend.scale},
+                     shown, inherited=not own)
+    if study.item_importance is not None:
+        scale = study.item_importance.scale or spec.scale
+        if study.item_importance.scale is not None:
+            _check_scale("importance.scale", scale, shown)
+        own = study.item_importance.missing_codes is not None
+        _check_codes("importance.missing_codes" if own else "missing_codes",
+                     study.missing_codes("importance"), {"importance.scale": scale}, shown,
+                     inherited=not own)
+    if "items" in dims:
+        raise InputError("key 'instrument.dimensions': 'items' is a reserved name (importance "
+                         "per item is written 'importance: {items: ...}'); rename the dimension",
+                         file=shown)
     for item in spec.reverse_items:
         if str(item) not in items:
             raise InputError(f"key 'reverse_items': {item!r} is not an item of the instrument",
                              file=shown)
-    for key, mapping in (("importance", spec.importance),
+    for key, mapping in (("importance", study.dimension_points),
                          ("analysis.csi_weights", spec.analysis.csi_weights),
                          ("analysis.servqual_weights", spec.analysis.servqual_weights)):
         for dim in mapping or {}:
             if dim not in dims:
                 raise InputError(f"key {key!r}: {dim!r} is not a dimension of the instrument "
                                  f"({', '.join(instrument.dimension_ids)})", file=shown)
-    if spec.importance is not None and set(spec.importance) != dims:
-        missing = sorted(dims - set(spec.importance))
+    if study.dimension_points is not None and set(study.dimension_points) != dims:
+        missing = sorted(dims - set(study.dimension_points))
         raise InputError(f"key 'importance' must give a column for every dimension; "
                          f"missing: {', '.join(missing)}", file=shown)
     for key in ("csi_weights", "servqual_weights"):
@@ -473,8 +667,9 @@ def _check_consistency(study: Study, shown: str) -> None:
         raise InputError("keys 'columns.adequate' and 'columns.desired' go together: the zone "
                          "of tolerance needs both levels", file=shown)
     fa = spec.analysis.factor_analysis
-    if "factor_analysis" in spec.reports and fa.form == "expectation" and spec.columns.expectation is None:
-        raise InputError("key 'analysis.factor_analysis.form' is 'expectation' but the survey has "
+    if ("factor_analysis" in spec.reports and fa.form in ("expectation", "gap")
+            and spec.columns.expectation is None):
+        raise InputError(f"key 'analysis.factor_analysis.form' is {fa.form!r} but the survey has "
                          "no expectation columns (columns.expectation)", file=shown)
     if isinstance(fa.n_factors, int) and not 1 <= fa.n_factors < len(instrument.items):
         raise InputError(f"key 'analysis.factor_analysis.n_factors' must be between 1 and "
@@ -500,11 +695,11 @@ def _check_consistency(study: Study, shown: str) -> None:
                          "gives no overall-satisfaction column (overall)", file=shown)
     if spec.questionnaires and spec.questionnaires.returned > spec.questionnaires.sent:
         raise InputError("key 'questionnaires': more returned than sent", file=shown)
-    for form in Columns.model_fields:
-        pattern = getattr(spec.columns, form)
-        if pattern is not None and "{item}" not in pattern:
-            raise InputError(f"key 'columns.{form}' must contain {{item}}, got {pattern!r}",
-                             file=shown)
+    for form in (*Columns.model_fields, "importance"):
+        key = "importance.items" if form == "importance" else f"columns.{form}"
+        given = (study.item_importance.items if study.item_importance else None
+                 ) if form == "importance" else getattr(spec.columns, form)
+        _check_column_spec(key, given, instrument.item_ids, shown)
     columns = [s.column for s in study.segments]
     grey = spec.analysis.grey_segment
     if grey is not None and grey not in columns:
@@ -513,7 +708,7 @@ def _check_consistency(study: Study, shown: str) -> None:
     if len(set(columns)) != len(columns):
         raise InputError("key 'segments' names a column twice", file=shown)
     for column in columns:
-        if column == spec.respondent_id:
+        if spec.respondent_id is not None and column == spec.respondent_id:
             raise InputError(f"key 'segments': {column!r} is the respondent id; a group per "
                              "respondent would show each one's answers", file=shown)
         if column in spec.personal_columns:
@@ -536,23 +731,97 @@ def _check_consistency(study: Study, shown: str) -> None:
                              "image", file=shown)
 
 
+def _check_scale(key: str, scale: Scale, shown: str) -> None:
+    """A scale that can hold answers: ends for a bounded scale, none for an unbounded one."""
+    if scale.type == "unbounded":
+        if scale.min is not None or scale.max is not None or scale.values:
+            raise InputError(f"key {key!r}: an unbounded scale has no 'min', 'max' or 'values'",
+                             file=shown)
+        return
+    if scale.min is None or scale.max is None:
+        raise InputError(f"key {key!r} needs 'min' and 'max' (or 'type: unbounded' for "
+                         "standardized scores)", file=shown)
+    if not scale.min < scale.max:
+        raise InputError(f"key {key!r}: min ({scale.min:g}) must be below max ({scale.max:g})",
+                         file=shown)
+    if scale.type == "points" and not (float(scale.min).is_integer()
+                                       and float(scale.max).is_integer()):
+        raise InputError(f"key {key!r}: a scale of points has whole-number ends, got "
+                         f"{scale.min:g}–{scale.max:g}; for answers that are any number in a range "
+                         "(means, sliders) set 'type: continuous'", file=shown)
+    for answer, point in scale.values.items():
+        if not scale.min <= point <= scale.max:
+            raise InputError(f"key '{key}.values': {answer!r} is given {point:g}, outside the "
+                             f"scale {scale.min:g}–{scale.max:g}", file=shown)
+
+
+def _check_codes(key: str, codes, scales: dict, shown: str, *, inherited: bool = False) -> None:
+    """A missing-value code may not be an answer the scale allows: it would silently drop it
+    (a 0/1 flag losing every 0, a recommend score of 0 losing every detractor)."""
+    for where, scale in scales.items():
+        for code in codes:
+            if isinstance(code, str):
+                clash = code.strip() in scale.values
+            else:
+                clash = scale.bounded and scale.min <= code <= scale.max and (
+                    scale.type != "points" or float(code).is_integer())
+            if clash:
+                fix = (f"; give '{where.split('.')[0]}' its own 'missing_codes' (e.g. [])"
+                       if inherited else "")
+                raise InputError(f"key {key!r}: {code!r} is an answer on {where} "
+                                 f"({_scale_text(scale)}), so it cannot also mean no answer{fix}",
+                                 file=shown)
+
+
+def _scale_text(scale: Scale) -> str:
+    return "any number" if not scale.bounded else f"{scale.min:g}–{scale.max:g}"
+
+
+def _check_column_spec(key: str, given, item_ids, shown: str) -> None:
+    if given is None:
+        return
+    if isinstance(given, str):
+        if "{item}" not in given:
+            raise InputError(f"key {key!r} must contain {{item}}, or be a list or mapping of "
+                             f"column names, got {given!r}", file=shown)
+        return
+    if isinstance(given, list):
+        if len(given) != len(item_ids):
+            raise InputError(f"key {key!r} lists {len(given)} columns for the instrument's "
+                             f"{len(item_ids)} items", file=shown)
+        names = given
+    else:
+        unknown = [str(i) for i in given if str(i) not in item_ids]
+        if unknown:
+            raise InputError(f"key {key!r}: {unknown[0]!r} is not an item of the instrument",
+                             file=shown)
+        missing = [i for i in item_ids if i not in {str(k) for k in given}]
+        if missing:
+            listed = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more"
+                                               if len(missing) > 5 else "")
+            raise InputError(f"key {key!r} gives no column for item{'s' if len(missing) > 1 else ''} "
+                             f"{listed}", file=shown)
+        names = list(given.values())
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise InputError(f"key {key!r} names the column {twice[0]!r} for two items", file=shown)
+
+
 def _check_personal(study: Study, shown: str) -> None:
     """A personal column is dropped on reading: no other setting may need it."""
     spec = study.spec
-    roles = {spec.respondent_id: "the respondent id"}
+    roles = {spec.respondent_id: "the respondent id"} if spec.respondent_id else {}
     if spec.overall:
         roles.setdefault(spec.overall.column, "the overall-satisfaction column (overall)")
-    if spec.recommend:
-        roles.setdefault(spec.recommend, "the recommend column")
+    if study.recommend:
+        roles.setdefault(study.recommend.column, "the recommend column")
     if spec.comments:
         roles.setdefault(spec.comments, "the comments column")
-    for dim, column in (spec.importance or {}).items():
+    for dim, column in (study.dimension_points or {}).items():
         roles.setdefault(column, f"the importance column of {dim}")
-    for form in Columns.model_fields:
-        pattern = getattr(spec.columns, form)
-        if pattern is not None and "{item}" in pattern:
-            for item in study.instrument.item_ids:
-                roles.setdefault(pattern.format(item=item), f"the {form} column of item {item}")
+    for form in (*Columns.model_fields, "importance"):
+        for item, column in (study.columns(form) or {}).items():
+            roles.setdefault(column, f"the {form} column of item {item}")
     for column in spec.personal_columns:
         if column in roles:
             raise InputError(f"key 'personal_columns': {column!r} is also {roles[column]}; personal "
@@ -572,9 +841,20 @@ def _check_options(key: str, entry: DataFile, shown: str) -> None:
             "xlsx", ".xlsx"):
         raise InputError(f"key '{key}.sheet': only an XLSX workbook has sheets", file=shown)
     if (entry.encoding or entry.delimiter) and (entry.format or Path(entry.path).suffix.lower()) in (
-            "xlsx", ".xlsx", "parquet", ".parquet"):
+            "xlsx", ".xlsx", "parquet", ".parquet", "sav", ".sav"):
         raise InputError(f"key '{key}': 'encoding' and 'delimiter' are for CSV files only",
                          file=shown)
+    if entry.encoding is not None and entry.encoding != "auto":
+        try:
+            codecs.lookup(entry.encoding)
+        except LookupError:
+            close = difflib.get_close_matches(entry.encoding.lower(),
+                                              ["utf-8", "utf-8-sig", "utf-16", "gbk", "gb18030",
+                                               "big5", "cp949", "euc-kr", "shift_jis", "cp932",
+                                               "euc-jp", "latin-1", "cp1252"], n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise InputError(f"key '{key}.encoding': {entry.encoding!r} is not an encoding Python "
+                             f"knows{hint}; or use 'auto' to detect it", file=shown)
 
 
 def _check_path(study: Study, key: str, relative: str, shown: str) -> None:

@@ -150,14 +150,17 @@ def load_survey(study) -> Survey:
 
     overall = recommend = importance = comments = None
     if spec.overall:
-        overall = code.rating(raw[spec.overall.column], spec.overall.column,
-                              spec.overall.scale.min, spec.overall.scale.max)
-    if spec.recommend:
-        recommend = code.rating(raw[spec.recommend], spec.recommend, 0, 10)
-    if spec.importance:
+        scale = study.overall_scale
+        overall = _Coder(shown, study.missing_codes("overall")).rating(
+            raw[spec.overall.column], spec.overall.column, scale.min, scale.max)
+    if study.recommend:
+        rec = study.recommend
+        recommend = _Coder(shown, study.missing_codes("recommend")).rating(
+            raw[rec.column], rec.column, rec.scale.min, rec.scale.max)
+    if study.dimension_points:
         importance = pd.DataFrame({dim: code.number(raw[col], col, lo=0, hi=100)
-                                   for dim, col in spec.importance.items()})
-        _check_points(importance, spec.importance, shown)
+                                   for dim, col in study.dimension_points.items()})
+        _check_points(importance, study.dimension_points, shown)
     if spec.comments:
         text = raw[spec.comments].dropna().astype(str).str.strip()
         comments = text[text != ""].map(mask_personal_data)
@@ -241,8 +244,8 @@ def _required_columns(study: Study) -> list[str]:
             cols += [pattern.format(item=i) for i in study.instrument.item_ids]
     if spec.overall:
         cols.append(spec.overall.column)
-    cols += [c for c in (spec.recommend, spec.comments) if c]
-    cols += list((spec.importance or {}).values())
+    cols += [c for c in (study.recommend and study.recommend.column, spec.comments) if c]
+    cols += list((study.dimension_points or {}).values())
     cols += [s.column for s in study.segments]
     cols += spec.personal_columns
     return list(dict.fromkeys(cols))

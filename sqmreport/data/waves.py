@@ -86,13 +86,15 @@ def _wave_survey(study: Study, entry: DataFile) -> tuple[Survey, tuple]:
         table[reverse] = (lo + hi) - table[reverse]
         ratings[form] = table
     overall = None
-    if spec.overall and spec.overall.column in raw.columns:
-        overall = code.rating(raw[spec.overall.column], spec.overall.column,
-                              spec.overall.scale.min, spec.overall.scale.max)
+    if study.overall_scale is not None and spec.overall.column in raw.columns:
+        scale = study.overall_scale
+        overall = _Coder(shown, study.missing_codes("overall")).rating(
+            raw[spec.overall.column], spec.overall.column, scale.min, scale.max)
     importance = None
-    if spec.importance and all(c in raw.columns for c in spec.importance.values()):
+    points = study.dimension_points
+    if points and all(c in raw.columns for c in points.values()):
         importance = pd.DataFrame({dim: code.number(raw[col], col, lo=0, hi=100)
-                                   for dim, col in spec.importance.items()})
+                                   for dim, col in points.items()})
     ids = raw[spec.respondent_id].astype("string").str.strip()
     survey = Survey(study, ratings, overall, None, importance, pd.DataFrame(index=raw.index),
                     None, ids)
