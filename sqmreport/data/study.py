@@ -6,11 +6,11 @@ the wrong type are errors, never silently replaced by a default.
 
 from __future__ import annotations
 
+import codecs
 import difflib
 import os
 from dataclasses import dataclass
 from pathlib import Path
-import codecs
 from typing import Annotated, Literal
 
 import yaml
@@ -854,7 +854,7 @@ def _check_options(key: str, entry: DataFile, shown: str) -> None:
                                                "euc-jp", "latin-1", "cp1252"], n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise InputError(f"key '{key}.encoding': {entry.encoding!r} is not an encoding Python "
-                             f"knows{hint}; or use 'auto' to detect it", file=shown)
+                             f"knows{hint}; or use 'auto' to detect it", file=shown) from None
 
 
 def _check_path(study: Study, key: str, relative: str, shown: str) -> None:

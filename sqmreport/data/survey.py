@@ -50,7 +50,11 @@ class Survey:
     comments : Series or None
         Free-text comments with personal data masked; empty comments dropped.
     ids : Series or None
-        Respondent ids as text, for matching waves (never shown).
+        Respondent ids as text, for matching waves (never shown); None when the study
+        has no ``respondent_id`` (row numbers stand in, and waves compare unpaired).
+    item_importance : DataFrame or None
+        Stated importance of each item (one column per item id, floats on the
+        importance scale, NaN for missing), when the study gives ``importance.items``.
     """
 
     study: Study
@@ -61,6 +65,7 @@ class Survey:
     segments: pd.DataFrame
     comments: pd.Series | None
     ids: pd.Series | None = None
+    item_importance: pd.DataFrame | None = None
 
     @property
     def n(self) -> int:
@@ -77,6 +82,22 @@ class Survey:
     @property
     def scale(self) -> tuple[float, float]:
         return self.study.spec.scale.min, self.study.spec.scale.max
+
+    def scale_of(self, item: str) -> tuple[float | None, float | None]:
+        """(min, max) of an item's scale; (None, None) for an unbounded scale."""
+        scale = self.study.scale_of(item)
+        return (scale.min, scale.max) if scale.bounded else (None, None)
+
+    @property
+    def overall_binary(self) -> bool:
+        """Whether overall satisfaction is categorical: 1.0 satisfied, 0.0 not, NaN no answer."""
+        overall = self.study.spec.overall
+        return overall is not None and overall.satisfied is not None
+
+    @property
+    def nps(self) -> bool:
+        """Whether ``recommend`` is on 0-10 and NPS can be computed from it."""
+        return self.recommend is not None and self.study.nps
 
     def has(self, form: str) -> bool:
         return form in self.ratings
