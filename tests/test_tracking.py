@@ -412,7 +412,7 @@ def test_demo_findings_name_what_moved_and_what_leads():
     assert ("Since April 2026, Reliability, Responsiveness, Overall satisfaction improved "
             "significantly.") in satisfaction
     assert any(s.startswith("Internal-service scorecard (2026-Q3): Pharmacy leads") for s in satisfaction)
-    assert any(s.startswith("420 complaints in the log; Waiting time alone accounts for 35%")
+    assert any(s.startswith("420 complaints in the log; Waiting time alone accounts for 35.5%")
                for s in satisfaction)
     gap = findings(result, survey, "gap_model")
     assert "Service maturity is at level 1 (initial); the area holding it back most: " \

@@ -202,8 +202,8 @@ class Priorities:
     source: str
 
     @property
-    def table(self) -> pd.DataFrame:
-        return self.result.table
+    def table(self) -> pd.DataFrame | None:
+        return None if self.result is None else self.result.table
 
 
 def priorities(survey: Survey, *, importance: str | None = None,
@@ -272,8 +272,9 @@ class GapResult:
     delivery : ServiceLevels or None
     measured : tuple of str
     zone : DataFrame or None
-    q_matrix : DataFrame
-        :class:`Priorities`'s table.
+    priorities : PriorityResult or None
+        :class:`Priorities`'s result (None without a measure of importance);
+        ``q_matrix`` is its table.
     q_source : str
     reliability : DataFrame
         :class:`Caution`'s table.
@@ -288,9 +289,14 @@ class GapResult:
     delivery: ServiceLevels | None
     measured: tuple
     zone: pd.DataFrame | None
-    q_matrix: pd.DataFrame
+    priorities: PriorityResult | None
     q_source: str
     reliability: pd.DataFrame
+
+    @property
+    def q_matrix(self) -> pd.DataFrame | None:
+        """The priorities' table (:class:`~sqmreport.stats.priority.PriorityResult`)."""
+        return None if self.priorities is None else self.priorities.table
 
 
 def analyse(survey: Survey) -> GapResult:
@@ -299,4 +305,4 @@ def analyse(survey: Survey) -> GapResult:
     ranked = priorities(survey)
     return GapResult(gaps.items, gaps.dimensions, view.summary, view.response_rate, model.model,
                      model.gap_items, delivery(survey), model.measured, zone(survey).table,
-                     ranked.table, ranked.source, caution(survey).table)
+                     ranked.result, ranked.source, caution(survey).table)

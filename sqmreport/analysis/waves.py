@@ -51,6 +51,13 @@ class WaveResult:
         (``p_adjusted`` over these items) and a ``verdict``: improved, worsened, unchanged.
     source : str
         How the previous wave is known: ``data`` or ``tables``.
+    action_basis : str
+        How the previous wave's "improve first" items were chosen: ``priority`` (the
+        priority model with its bootstrap, :func:`~sqmreport.stats.priority.item_priorities`:
+        the score's interval above zero), when the previous wave's data have a measure of
+        importance; else ``quadrant`` (the point quadrant its table keeps).
+    n_boot : int
+        Bootstrap samples of the priority model (0 with the point quadrant).
     """
 
     table: pd.DataFrame
@@ -61,6 +68,8 @@ class WaveResult:
     only_previous: list
     actions: pd.DataFrame
     source: str
+    action_basis: str = "quadrant"
+    n_boot: int = 0
 
     def changes(self, form: str, kind: str | tuple) -> pd.DataFrame:
         """This wave's rows of ``form`` and ``kind`` (one or several), with their change."""
@@ -130,15 +139,25 @@ def _pairs(survey: Survey, before: Survey) -> tuple[np.ndarray, np.ndarray]:
     return now, found[now]
 
 
-def _summary_rows(label: str, survey: Survey, items) -> pd.DataFrame:
-    from sqmreport.analysis.q_matrix import item_q_matrix
-
-    quadrant = {}
+def _has_importance(survey: Survey) -> bool:
+    """Whether a wave's data have the measure of importance the study asks for."""
     wanted = survey.study.spec.analysis.q_matrix.importance
     has = {None: True, "expectation": survey.has("expectation"),
            "stated": survey.importance is not None, "derived": survey.overall is not None}
+    return has[wanted]
+
+
+def _priorities(survey: Survey, n_boot: int):
+    """The wave's priority model (None when its data have no measure of importance)."""
+    from sqmreport.analysis.q_matrix import item_q_matrix
+
+    return item_q_matrix(survey, n_boot=n_boot)[0] if _has_importance(survey) else None
+
+
+def _summary_rows(label: str, survey: Survey, items) -> pd.DataFrame:
+    quadrant = {}
     # a wave may lack the importance; its table keeps the point quadrant, no intervals needed
-    q = item_q_matrix(survey, n_boot=0)[0] if has[wanted] else None
+    q = _priorities(survey, n_boot=0)
     if q is not None:
         quadrant = q.table.set_index("item")["quadrant"].to_dict()
     rows = []
@@ -152,7 +171,7 @@ def _summary_rows(label: str, survey: Survey, items) -> pd.DataFrame:
 
 
 def track(survey: Survey, waves: list[WaveData], *, confidence: float = 0.95,
-          p_adjust: str = "holm") -> WaveResult:
+          p_adjust: str = "holm", n_boot: int = 2000) -> WaveResult:
     """This wave beside the earlier ones, and the change since the previous wave.
 
     Parameters
@@ -166,6 +185,10 @@ def track(survey: Survey, waves: list[WaveData], *, confidence: float = 0.95,
     p_adjust : {"holm", "bonferroni", "bh"}
         Adjustment within each family: items, dimensions with the overall score,
         and the previous wave's improvement items.
+    n_boot : int
+        Bootstrap samples of the previous wave's priority model, which chooses the
+        improvement items followed up (at least 200; with 0 its point estimates alone
+        decide, as for a wave known from its tables).
     """
     from sqmreport.stats.descriptives import adjust_p
 
@@ -193,10 +216,20 @@ def track(survey: Survey, waves: list[WaveData], *, confidence: float = 0.95,
     key = ["wave", "form", "kind", "measure"]
     table = table.merge(changes.assign(wave=current, previous=previous.label), on=key, how="left")
 
-    before = table[(table["wave"] == previous.label) & (table["kind"] == "item")
-                   & (table["form"] == "perception") & (table["quadrant"] == "improve")]
+    # The previous wave's "improve first": from its priority model with the bootstrap (the
+    # score's interval above zero) when its data allow, else its table's point quadrant.
+    model = (_priorities(previous.survey, n_boot=n_boot)
+             if previous.survey is not None and n_boot else None)
+    if model is not None:
+        basis, boot = "priority", model.n_boot
+        improve = model.table.loc[model.table["action"] == "improve_first", "item"]
+    else:
+        basis, boot = "quadrant", 0
+        improve = table.loc[(table["wave"] == previous.label) & (table["kind"] == "item")
+                            & (table["form"] == "perception") & (table["quadrant"] == "improve"),
+                            "measure"]
     actions = changes[(changes["form"] == "perception") & (changes["kind"] == "item")
-                      & changes["measure"].isin(before["measure"])].copy()
+                      & changes["measure"].isin(improve)].copy()
     actions["p_adjusted"] = adjust_p(actions["p_value"], p_adjust=p_adjust)
     actions["verdict"] = np.select(
         [(actions["p_adjusted"] < alpha) & (actions["change"] > 0),
@@ -205,7 +238,7 @@ def track(survey: Survey, waves: list[WaveData], *, confidence: float = 0.95,
     return WaveResult(table=table, current=current, previous=previous.label,
                       order=[w.label for w in waves] + [current], only_current=only_current,
                       only_previous=only_previous, actions=actions.reset_index(drop=True),
-                      source=previous.source)
+                      source=previous.source, action_basis=basis, n_boot=boot)
 
 
 def _changes(survey: Survey, previous: WaveData, common: list, confidence: float) -> pd.DataFrame:

@@ -16,8 +16,11 @@ MINUS = "\u2212"  # the true minus sign: a hyphen is shorter than a plus and bre
 _KINDS = {"count": (0, False, False), "df": (0, False, False), "mean": (2, False, False),
           "coefficient": (3, False, False), "index": (1, False, False),
           "index_change": (1, True, False), "gap": (2, True, False), "nps": (0, True, False),
-          "percent": (1, False, True), "percent_change": (1, True, True), "p": (3, False, False)}
+          "percent": (1, False, True), "percent_change": (1, True, True), "p": (3, False, False),
+          "precise": (4, False, False), "level": (1, False, False), "plain": (2, False, False)}
 KINDS = tuple(_KINDS)
+#: Kinds whose trailing zeros are dropped: a number as the study file gives it.
+_TRIMMED = {"level", "plain"}
 
 
 def format_number(value, kind: str = "mean") -> str:
@@ -35,7 +38,10 @@ def format_number(value, kind: str = "mean") -> str:
         ``gap`` (two decimals, signed: gaps, differences, changes), ``nps`` (a signed
         integer score), ``percent`` (a share 0-1 shown as a percentage with one decimal),
         ``percent_change`` (a relative difference, signed, in %), ``p`` (three decimals,
-        "<0.001" below 0.001).
+        "<0.001" below 0.001), ``precise`` (four decimals: a smallest eigenvalue, a
+        correlation that rounds to 1.00), ``level`` (a confidence level or percentile
+        given in percent: "95", "99.5"), ``plain`` (a number as the study file gives it: a
+        scale end, a target, hours: "7", "0.5", "48").
 
     Returns
     -------
@@ -58,6 +64,8 @@ def format_number(value, kind: str = "mean") -> str:
     ['−0.05', '+0.30', '0.00']
     >>> format_number(12.698, "nps"), format_number(0.192, "percent"), format_number(-0.381, "percent_change")
     ('+13', '19.2%', '−38.1%')
+    >>> format_number(95.0, "level"), format_number(7, "plain"), format_number(-0.00081, "precise")
+    ('95', '7', '−0.0008')
     """
     if kind not in _KINDS:
         raise ValueError(f"`kind` must be one of {', '.join(_KINDS)}, got {kind!r}")
@@ -76,6 +84,8 @@ def format_number(value, kind: str = "mean") -> str:
     if kind == "df" and abs(number - round(number)) >= 0.05:
         decimals = 1
     shown = f"{abs(number):,.{decimals}f}"
+    if kind in _TRIMMED and "." in shown:
+        shown = shown.rstrip("0").rstrip(".")
     if not any(c in "123456789" for c in shown):  # rounds to zero: no sign
         sign = ""
     elif number < 0:

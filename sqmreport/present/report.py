@@ -27,7 +27,7 @@ from sqmreport.data.inputs import read_bytes
 from sqmreport.data.survey import Survey
 from sqmreport.present import page as _page
 from sqmreport.present.formatting import KINDS, MINUS, format_number  # noqa: F401  (re-exported)
-from sqmreport.present.i18n import LOCALE_FILES, MissingText, has_text, text
+from sqmreport.present.i18n import LOCALE_FILES, MissingText, has_text, set_respondent, text
 from sqmreport.present.plots import DPI, PRINT_SCALE, report_style
 
 __all__ = ["KINDS", "MINUS", "Report", "Text", "column_kind", "compact_png", "format_number",
@@ -207,6 +207,8 @@ class Report:
         self._ns = _NAMESPACES[report]
         self.tables_dir = Path(tables_dir) if tables_dir else None
         self._findings: list[str] = []  # shared with the copies :meth:`under` makes
+        # Every text of the notebook's views names the study's respondents (患者, passengers ...).
+        set_respondent(self.study.spec.respondent)
         if self.tables_dir:
             self.tables_dir.mkdir(parents=True, exist_ok=True)
         # Like seaborn.set_theme: the notebook's kernel draws every figure in the report's look.

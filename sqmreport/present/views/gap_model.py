@@ -15,12 +15,12 @@ from sqmreport.analysis import gap_model as gap
 from sqmreport.analysis.gap_model import GAPS, LOW_RELIABILITY, GapResult
 from sqmreport.data.survey import Survey
 from sqmreport.present import plots
-from sqmreport.present.i18n import text
+from sqmreport.present.i18n import has_text, text
 from sqmreport.present.report import Report, format_number
 from sqmreport.present.views import priorities as _priorities
 from sqmreport.present.views.satisfaction import missing_rule, reverse_rule
 
-__all__ = ["caution", "delivery", "findings", "five_gaps", "method", "overview", "priorities",
+__all__ = ["cause", "caution", "delivery", "findings", "five_gaps", "method", "overview", "priorities",
            "servqual", "summary", "zone"]
 
 
@@ -94,20 +94,31 @@ def five_gaps(rep: Report, gaps: gap.FiveGaps) -> None:
     names = {g: rep.t(f"gap_columns.{g}") for g in GAPS}
     chart = model.set_index(model["dimension"].map(rep.dimension_name))[list(gaps.measured)]
     rep.figure("five_gaps", plots.plot_five_gaps(chart, language=rep.language, names=names))
+    sector = rep.study.spec.sector
     entries = []
     for g in GAPS:
         parts = [f"<p>{html.escape(rep.t(f'gap_definitions.{g}'))}</p>"]
         if g in gaps.measured:
             for part in ("causes", "actions"):
-                label = rep.t(f"gap_columns.{'causes' if part == 'causes' else 'actions'}")
+                label = rep.t(f"gap_columns.{part}")
                 parts.append(f'<p><span class="label">{html.escape(label)}</span> '
-                             f"{html.escape(rep.t(f'gap_causes.{g}.{part}'))}</p>")
+                             f"{html.escape(cause(rep.language, sector, g, part))}</p>")
         else:
             parts.append(f"<p><em>{html.escape(rep.t(f'gap_data_needed.{g}'))}</em></p>")
         entries.append(f"<dt>{html.escape(rep.t(f'gap_names.{g}'))}</dt><dd>{''.join(parts)}</dd>")
+    source = (rep.t("gap_causes.source_sector", sector=rep.t(f"gap_sector_names.{sector}"))
+              if has_text(rep.language, f"gap_sector_names.{sector}") else rep.t("gap_causes.source"))
     rep.html(f'<dl class="gaps">{"".join(entries)}</dl>'
-             f'<p class="note">{html.escape(rep.t("gap_causes.source"))}</p>')
+             f'<p class="note">{html.escape(source)}</p>')
     rep.add_findings(_model_findings(gaps.model, gaps.measured, rep.survey))
+
+
+def cause(language: str, sector: str, gap: str, part: str) -> str:
+    """The usual causes (``part`` ``causes``) or counter-measures (``actions``) of a gap in
+    the study's sector (``sector:`` in the study file): the sector's own text where the
+    locale files have one (gaps 1 to 4), else the text for any service."""
+    key = f"gap_sectors.{sector}.{gap}.{part}"
+    return text(language, key if has_text(language, key) else f"gap_causes.{gap}.{part}")
 
 
 def delivery(rep: Report, delivery) -> None:
@@ -191,7 +202,7 @@ def method(rep: Report) -> None:
 # One piece per section; the views add them to the report as they show the section.
 
 def _overview_findings(s, lang: str) -> list[str]:
-    return [text(lang, "gap_findings.servqual", sq=s.unweighted, share=s.share_below * 100,
+    return [text(lang, "gap_findings.servqual", sq=s.unweighted, share=s.share_below,
                  servperf=s.servperf)]
 
 
@@ -200,7 +211,7 @@ def _item_findings(gaps: gap.ItemGaps, survey: Survey) -> list[str]:
     dims = gaps.dimensions.set_index("dimension")
     worst = dims["gap"].idxmin()
     return [text(lang, "gap_findings.worst_dimension", dimension=inst.dimension(worst).name(lang),
-                 gap=dims.loc[worst, "gap"], share=dims.loc[worst, "share_below"] * 100),
+                 gap=dims.loc[worst, "gap"], share=dims.loc[worst, "share_below"]),
             text(lang, "gap_findings.items", n=len(gaps.significant), total=len(gaps.items))]
 
 
@@ -213,7 +224,7 @@ def _model_findings(model: pd.DataFrame, measured: tuple, survey: Survey) -> lis
             if column.notna().any():
                 dim = column.idxmin()
                 out.append(text(lang, f"gap_findings.{g}", dimension=inst.dimension(dim).name(lang),
-                                gap=column[dim] * (100 if g == "gap3" else 1)))
+                                gap=column[dim]))
     missing = [text(lang, f"gap_names.{g}") for g in ("gap1", "gap2", "gap3", "gap4")
                if g not in measured]
     if missing:
@@ -236,6 +247,6 @@ def findings(result: GapResult, survey: Survey) -> list[str]:
                         survey.study.spec.analysis.p_adjust, survey.scale)
     low = result.reliability[result.reliability["reliability_gap"] < LOW_RELIABILITY]
     return (_overview_findings(result.summary, lang) + _item_findings(gaps, survey)
-            + _priorities.findings(result.q_matrix, survey)
+            + _priorities.findings(result.priorities, survey)
             + _model_findings(result.model, result.measured, survey)
             + _caution_findings(low, lang))

@@ -72,8 +72,12 @@ def _action(language: str, action: str, shortfall: str) -> str:
 
 
 def findings(result: PriorityResult | pd.DataFrame | None, survey: Survey) -> list[str]:
-    """The items to improve first, by rank, and how many are within the margin of error
-    (``result``: the priorities, or their table)."""
+    """The items to improve first, by rank, and how many are within the margin of error.
+
+    ``result``: the priorities (:class:`~sqmreport.stats.priority.PriorityResult`, as
+    :class:`~sqmreport.analysis.gap_model.GapResult` keeps them), or a bare table of them
+    (the satisfaction result still holds one: its confidence is then the study's).
+    """
     if result is None:
         return []
     if isinstance(result, pd.DataFrame):

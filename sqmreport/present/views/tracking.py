@@ -19,7 +19,7 @@ from sqmreport.data.study import GROUPS
 from sqmreport.data.survey import Survey
 from sqmreport.present import plots
 from sqmreport.present.i18n import text
-from sqmreport.present.report import Report
+from sqmreport.present.report import Report, format_number
 from sqmreport.stats.maturity import LEVELS
 
 __all__ = ["complaints", "findings", "maturity", "scorecard", "waves"]
@@ -119,11 +119,13 @@ def waves(rep: Report, waves: Waves) -> None:
         return
     actions.insert(0, "label", actions["measure"].map(rep.item_label))
     actions["verdict_label"] = actions["verdict"].map(lambda v: rep.t(f"tracking_verdicts.{v}"))
+    basis = rep.t(f"tracking_action_basis.{w.action_basis}", level=level, boot=w.n_boot)
     rep.table("wave_actions", actions, csv=False,
               columns=["label", "previous_mean", "current_mean", "change", "ci_low", "ci_high",
                        "p_adjusted", "verdict_label"],
               labels={"label": rep.t("columns.item")},
-              values={"previous": w.previous, "level": level, "correction": correction})
+              values={"previous": w.previous, "level": level, "correction": correction,
+                      "basis": basis})
 
 
 def scorecard(rep: Report, scorecard: Part) -> None:
@@ -154,7 +156,8 @@ def scorecard(rep: Report, scorecard: Part) -> None:
                       **{g: rep.t(f"tracking_groups_short.{g}") for g in groups}},
               values={"period": card.latest, "periods": len(card.periods),
                       "weights": rep.t("list_sep").join(
-                          f"{group_names[g]} {weights[g] * 100:.0f}%" for g in groups)})
+                          f"{group_names[g]} {format_number(weights[g], 'percent')}"
+                          for g in groups)})
     if not ranked["complete"].all():
         rep.note("tracking_notes.incomplete",
                  units=rep.t("list_sep").join(ranked.loc[~ranked["complete"], "unit"]))
@@ -250,7 +253,7 @@ def maturity(rep: Report, maturity: Part) -> None:
     table = m.areas.copy()
     table["level_name"] = table["level"].map(lambda k: f"{k} {names[k]}")
     for k in range(2, 6):
-        table[f"shown_{k}"] = [f"{a * 100:.0f}% {r}" if r else "—"
+        table[f"shown_{k}"] = [f"{format_number(a, 'percent')} {r}" if r else "—"
                                for a, r in zip(table[f"attainment_{k}"], table[f"rating_{k}"])]
     rep.table("maturity", table, csv=False,
               columns=["area", "level_name"] + [f"shown_{k}" for k in range(2, 6)] + ["attainment"],
@@ -308,8 +311,8 @@ def _scorecard_findings(card, lang: str) -> list[str]:
 def _complaint_findings(c, survey: Survey) -> list[str]:
     top = c.categories.iloc[0]
     return [text(survey.language, "tracking_findings.complaints", n=c.summary["complaints"],
-                 top=top["category"], share=top["share"] * 100,
-                 within=c.summary["within_target"] * 100,
+                 top=top["category"], share=top["share"],
+                 within=c.summary["within_target"],
                  target=survey.study.spec.complaints.target_hours)]
 
 
