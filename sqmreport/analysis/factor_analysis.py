@@ -39,7 +39,23 @@ def _settings(survey: Survey):
 
 
 def _data(survey: Survey) -> pd.DataFrame:
-    return survey.ratings[_settings(survey).form]
+    """The ratings analysed: ``analysis.factor_analysis.form`` (perception, expectation, or
+    gap: P − E of each item, NaN unless the respondent answered both)."""
+    return form_data(survey, _settings(survey).form)
+
+
+def form_data(survey: Survey, form: str) -> pd.DataFrame:
+    """The ratings of a form, or for ``gap`` each item's perception − expectation."""
+    if form == "gap":
+        return survey.ratings["perception"] - survey.ratings["expectation"]
+    return survey.ratings[form]
+
+
+def single_item_dimensions(survey: Survey) -> list[str]:
+    """The dimensions measured by one item: no internal consistency to estimate, and as a
+    factor of a CFA not identified without an assumed reliability."""
+    inst = survey.instrument
+    return [d for d in inst.dimension_ids if len(inst.items_of(d)) < 2]
 
 
 def _or(value, default):
@@ -229,6 +245,9 @@ class EFA:
     problem : Degenerate or None
     heywood : Degenerate or None
         A Heywood case (a communality of 1 or more), when there is one.
+    phi_flags : DataFrame or None
+        The factor correlations that say two factors are hardly distinct
+        (:func:`~sqmreport.stats.efa.factor_correlation_flags`); no rows when none.
     """
 
     solution: object
@@ -243,6 +262,7 @@ class EFA:
     threshold: float
     problem: Degenerate | None
     heywood: Degenerate | None
+    phi_flags: pd.DataFrame | None = None
 
 
 def efa(survey: Survey, *, n_factors: int | str | None = None, method: str | None = None,
@@ -263,15 +283,16 @@ def efa(survey: Survey, *, n_factors: int | str | None = None, method: str | Non
     problems = {}
     solution = section(problems, "efa", lambda: _efa.fit_efa(
         data, k, method=method, rotation=rotation, missing=missing, correlation=correlation))
-    matching = flags = odd = heywood = None
+    matching = flags = odd = heywood = phi_flags = None
     if solution is not None:
+        phi_flags = _efa.factor_correlation_flags(solution.phi)
         matching = _match_dimensions(solution.loadings, dims)
         flags = _flags(solution.loadings, dims, threshold)
         odd = flags[flags["cross_loading"] | flags["weak"]]
         if solution.heywood:
             heywood = Degenerate("heywood", "Heywood case", items=", ".join(solution.heywood))
     return EFA(solution, matching, flags, odd, k, method, rotation, missing, correlation,
-               threshold, problems.get("efa"), heywood)
+               threshold, problems.get("efa"), heywood, phi_flags)
 
 
 @dataclass(frozen=True)
@@ -318,6 +339,8 @@ class Reliability:
     missing : str
     problems : dict
         ``omega:<dimension>`` -> why omega could not be computed.
+    single : tuple of str
+        The dimensions of one item, left out (alpha is undefined for one item).
     """
 
     table: pd.DataFrame
@@ -326,17 +349,22 @@ class Reliability:
     threshold: float
     missing: str
     problems: dict
+    single: tuple = ()
 
 
 def reliability(survey: Survey, *, missing: str | None = None,
                 threshold: float = LOW_ALPHA) -> Reliability:
-    """Cronbach's alpha with its interval, omega total, and item-total statistics."""
+    """Cronbach's alpha with its interval, omega total, and item-total statistics.
+
+    A dimension of one item is left out (``single``): alpha measures how a dimension's
+    items agree, and one item has nothing to agree with."""
     missing = _or(missing, _settings(survey).missing)
     data = _data(survey)
     instrument = survey.instrument
+    single = single_item_dimensions(survey)
     problems = {}
     rows, totals = [], []
-    for dim in instrument.dimension_ids:
+    for dim in [d for d in instrument.dimension_ids if d not in single]:
         members = instrument.items_of(dim)
         a = cronbach_alpha(data[members], missing=missing)
         omega = section(problems, f"omega:{dim}",
@@ -347,11 +375,13 @@ def reliability(survey: Survey, *, missing: str | None = None,
                      "alpha_ci_high": a.ci_high, "omega_total": omega, "n": a.n})
         if len(members) >= 2:
             totals.append(item_total(data[members], missing=missing).assign(dimension=dim))
-    table = pd.DataFrame(rows)
-    items = pd.concat(totals, ignore_index=True)[["dimension", "item", "item_rest",
-                                                  "alpha_if_deleted"]]
+    table = pd.DataFrame(rows, columns=["dimension", "k", "alpha", "std_alpha", "alpha_ci_low",
+                                        "alpha_ci_high", "omega_total", "n"])
+    columns = ["dimension", "item", "item_rest", "alpha_if_deleted"]
+    items = (pd.concat(totals, ignore_index=True)[columns] if totals
+             else pd.DataFrame(columns=columns))
     return Reliability(table, items, table[table["alpha"] < threshold], threshold, missing,
-                       problems)
+                       problems, tuple(single))
 
 
 # -- confirmatory factor analysis and validity ----------------------------------------------
@@ -415,17 +445,31 @@ class CFA:
     problem: Degenerate | None
     heywood: Degenerate | None
     improper: pd.DataFrame | None = None
+    single: tuple = ()
 
 
 def cfa(survey: Survey) -> CFA:
-    """Fit the instrument's dimensions as a CFA model (ML, as lavaan) and judge its fit."""
+    """Fit the instrument's dimensions as a CFA model (ML, as lavaan) and judge its fit.
+
+    A dimension of one item is left out of the model (``single``): a factor with one
+    indicator is identified only by fixing its error variance to an assumed reliability,
+    which the data cannot check; its item is then the dimension's score as measured.
+    """
     data = _data(survey)
     instrument = survey.instrument
-    model = {d: instrument.items_of(d) for d in instrument.dimension_ids}
+    single = tuple(single_item_dimensions(survey))
+    model = {d: instrument.items_of(d) for d in instrument.dimension_ids if d not in single}
     problems = {}
+    if not model:
+        problem = Degenerate("cfa_single_items", "every dimension has one item: a CFA needs "
+                             "at least two items per factor")
+        return CFA(None, None, None, None, None, None, problem, None, None, single)
+    if len(model) == 1 and len(next(iter(model.values()))) < 3:
+        problem = Degenerate("cfa_two_items", "one factor of two items is not identified")
+        return CFA(None, None, None, None, None, None, problem, None, None, single)
     result = section(problems, "cfa", lambda: fit_cfa(data, model))
     if result is None:
-        return CFA(None, None, None, None, None, None, problems.get("cfa"), None)
+        return CFA(None, None, None, None, None, None, problems.get("cfa"), None, None, single)
     f = result.fit
     rows = []
     for key in ("chi2", "df", "p_value", "cfi", "tli", "rmsea", "rmsea_ci_low", "rmsea_ci_high",
@@ -437,7 +481,8 @@ def cfa(survey: Survey) -> CFA:
     heywood = (Degenerate("heywood", "Heywood case", items=", ".join(result.heywood))
                if result.heywood else None)
     return CFA(result, pd.DataFrame(rows), cfa_verdict(f), validity_table(result, data),
-               fornell_larcker(result), htmt(data, model), None, heywood, result.improper)
+               fornell_larcker(result), htmt(data, model), None, heywood, result.improper,
+               single)
 
 
 # -- the whole report ------------------------------------------------------------------
@@ -490,6 +535,8 @@ class FactorReport:
     problems: dict
     communalities: str = "minres"
     quantile: float | None = None
+    phi_flags: pd.DataFrame | None = None
+    single: tuple = ()
 
 
 def analyse(survey: Survey) -> FactorReport:
@@ -507,7 +554,7 @@ def analyse(survey: Survey) -> FactorReport:
                         count.suggested, count.n_factors, fitted.solution, fitted.matching,
                         fitted.flags, components.result, alphas.table, alphas.item_total,
                         model.result, model.validity, model.fornell_larcker, model.htmt, problems,
-                        count.communalities, count.quantile)
+                        count.communalities, count.quantile, fitted.phi_flags, alphas.single)
 
 
 def _match_dimensions(loadings: pd.DataFrame, dimension_of: dict) -> pd.DataFrame:

@@ -42,6 +42,72 @@ def _scores(survey: Survey) -> pd.DataFrame:
                                  dimension_of=survey.instrument.dimension_of())
 
 
+# -- scales ----------------------------------------------------------------------------
+# Each item is rated on its own scale (``study.scale_of``); a dimension's items share its
+# scale.  Uniform studies keep one scale; with ``scales`` per dimension (mixed scales) every
+# table shows each item and dimension on its own scale, and comparisons across dimensions
+# use percent of the scale's range.
+
+def dimension_scale(survey: Survey, dimension: str):
+    """The scale (a study-file ``Scale``) of a dimension's items."""
+    spec = survey.study.spec
+    return spec.scales.get(dimension, spec.scale)
+
+
+def mixed(survey: Survey) -> bool:
+    """Whether the items are rated on more than one scale."""
+    return bool(survey.study.mixed_scales)
+
+
+def bounds(scale) -> tuple:
+    """(min, max) of a study-file scale; (None, None) for an unbounded one."""
+    return (scale.min, scale.max) if scale.bounded else (None, None)
+
+
+def box_kind(scale) -> str:
+    """How the top and bottom boxes of a scale are defined: ``two`` (the two highest and
+    lowest points of a scale of up to 11 points), ``range`` (the top and bottom fifth of a
+    longer or continuous scale's range) or ``none`` (an unbounded scale)."""
+    if not scale.bounded:
+        return "none"
+    if scale.type == "points" and scale.n_points <= desc.MAX_BOX_POINTS:
+        return "two"
+    return "range"
+
+
+def _cuts(scale):
+    return desc.box_cuts(scale.min, scale.max, kind=scale.type)
+
+
+def distribution_of(ratings: pd.DataFrame, scale) -> pd.DataFrame:
+    """Shares of answers: per point on a points scale; in ten bands of equal width on a
+    continuous scale; in bands of a round width spanning the data on an unbounded one."""
+    if scale.type == "points":
+        return desc.distribution(ratings, scale=(scale.min, scale.max))
+    if scale.bounded:
+        return desc.binned_distribution(ratings, edges=np.linspace(scale.min, scale.max, 11))
+    return desc.binned_distribution(ratings, edges=_round_edges(ratings.to_numpy(dtype=float)))
+
+
+def _round_edges(values: np.ndarray, bands: int = 8) -> np.ndarray:
+    """Edges of about ``bands`` bands of a round width (1, 2, 2.5 or 5 × 10^k) over the data."""
+    finite = values[np.isfinite(values)]
+    if finite.size == 0:
+        return np.array([0.0, 1.0])
+    low, high = finite.min(), finite.max()
+    if high == low:
+        return np.array([low - 0.5, high + 0.5])
+    raw = (high - low) / bands
+    power = 10 ** np.floor(np.log10(raw))
+    step = next(f * power for f in (1, 2, 2.5, 5, 10) if f * power >= raw)
+    start = np.floor(low / step) * step
+    count = int(np.ceil((high - start) / step - 1e-9)) or 1
+    edges = start + step * np.arange(count + 1)
+    if edges[-1] <= high:  # the top value falls in the last band (histogram's closed end)
+        edges = np.append(edges, edges[-1] + step) if edges[-1] < high else edges
+    return edges
+
+
 # -- response and sample ---------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -100,17 +166,42 @@ class Items:
     distribution: pd.DataFrame
     scale: tuple
     confidence: float
+    parts: tuple = ()
+    mixed: bool = False
 
 
 def items(survey: Survey, *, confidence: float | None = None) -> Items:
-    """Each perception item: n, mean, sd, interval, top and bottom box; answer shares."""
+    """Each perception item: n, mean, sd, interval, top and bottom box; answer shares.
+
+    Each item is described on its own scale (``scale_low, scale_high, scale_type`` in the
+    table, and ``boxes``: :func:`box_kind`): top- and bottom-2-box on a scale of up to 11
+    points, the top and bottom fifth of the range on a longer or continuous one (1-100),
+    none on an unbounded one.  ``parts`` holds one ``(scale, items, distribution)`` per
+    scale, in questionnaire order.
+    """
     confidence = _or(confidence, survey.study.spec.analysis.confidence)
     perception = survey.ratings["perception"]
-    table = desc.describe(perception, scale=survey.scale, confidence=confidence)
-    table.insert(0, "dimension", table["variable"].map(survey.instrument.dimension_of()))
+    dimension_of = survey.instrument.dimension_of()
+    groups: dict = {}
+    for item in perception.columns:
+        scale = survey.study.scale_of(item)
+        groups.setdefault((scale.min, scale.max, scale.type), (scale, []))[1].append(item)
+    tables, parts = [], []
+    for scale, members in groups.values():
+        low, high = bounds(scale)
+        part = desc.describe(perception[members], cuts=_cuts(scale), confidence=confidence)
+        if box_kind(scale) == "none":
+            part = part.assign(top_box=np.nan, bottom_box=np.nan)
+        tables.append(part.assign(scale_low=low, scale_high=high, scale_type=scale.type,
+                                  boxes=box_kind(scale)))
+        parts.append((scale, members, distribution_of(perception[members], scale)))
+    table = pd.concat(tables, ignore_index=True).set_index("variable").loc[
+        list(perception.columns)].reset_index()
+    table.insert(0, "dimension", table["variable"].map(dimension_of))
     table = table.rename(columns={"variable": "item"})
-    return Items(table, desc.distribution(perception, scale=survey.scale), survey.scale,
-                 confidence)
+    shares = (parts[0][2] if len(parts) == 1
+              else pd.concat([p[2] for p in parts]).loc[list(perception.columns)])
+    return Items(table, shares, survey.scale, confidence, tuple(parts), mixed(survey))
 
 
 @dataclass(frozen=True)
@@ -133,20 +224,49 @@ class Dimensions:
     scale: tuple
     overall_scale: tuple | None
     confidence: float
+    mixed: bool = False
+    overall_binary: bool = False
+    overall_boxes: str = "two"
 
 
 def dimensions(survey: Survey, *, confidence: float | None = None) -> Dimensions:
-    """Dimension scores and overall satisfaction described."""
+    """Dimension scores and overall satisfaction described.
+
+    Each dimension on its own scale (``scale_low, scale_high``); with mixed scales also
+    ``pomp``, ``pomp_low``, ``pomp_high``: the mean and its interval in percent of the
+    scale's range, the common metric that compares dimensions.  Overall satisfaction as a
+    rating (with top and bottom box as :func:`items`), or for a categorical overall
+    (``overall_binary``) the share satisfied with its Wilson interval
+    (:func:`~sqmreport.stats.descriptives.share_interval`).
+    """
     spec = survey.study.spec
     confidence = _or(confidence, spec.analysis.confidence)
     table = desc.describe(_scores(survey), scale=None, confidence=confidence).rename(
         columns={"variable": "dimension"})
+    scales = [dimension_scale(survey, d) for d in table["dimension"]]
+    table["scale_low"] = [bounds(s)[0] for s in scales]
+    table["scale_high"] = [bounds(s)[1] for s in scales]
+    is_mixed = mixed(survey)
+    if is_mixed:
+        for column, source in (("pomp", "mean"), ("pomp_low", "ci_low"), ("pomp_high", "ci_high")):
+            table[column] = [desc.percent_of_range(v, s.min, s.max) if s.bounded else np.nan
+                             for v, s in zip(table[source], scales)]
     overall = overall_scale = None
-    if survey.overall is not None:
-        overall_scale = (survey.study.overall_scale.min, survey.study.overall_scale.max)
-        overall = desc.describe(survey.overall.to_frame("overall"), scale=overall_scale,
+    binary = bool(getattr(survey, "overall_binary", False))
+    boxes = "two"
+    if survey.overall is not None and binary:
+        overall = pd.DataFrame([{"variable": "overall",
+                                 **desc.share_interval(survey.overall, confidence=confidence)}])
+    elif survey.overall is not None:
+        scale = survey.study.overall_scale
+        overall_scale = bounds(scale)
+        boxes = box_kind(scale)
+        overall = desc.describe(survey.overall.to_frame("overall"), cuts=_cuts(scale),
                                 confidence=confidence)
-    return Dimensions(table, overall, survey.scale, overall_scale, confidence)
+        if boxes == "none":
+            overall = overall.assign(top_box=np.nan, bottom_box=np.nan)
+    return Dimensions(table, overall, survey.scale, overall_scale, confidence, is_mixed, binary,
+                      boxes)
 
 
 # -- indices ---------------------------------------------------------------------------
@@ -164,41 +284,65 @@ class CSI:
     confidence : float
     """
 
-    index: desc.CSIResult
+    index: desc.CSIResult | None
     weighted: bool
     scale: tuple
     confidence: float
+    mixed: bool = False
 
 
 def csi(survey: Survey, *, weights: dict | str | None = None,
         confidence: float | None = None) -> CSI:
-    """The CSI (0-100) of the dimension scores.
+    """The CSI (0-100) of the dimension scores, each rescaled on its own scale.
 
     ``weights``: dimension -> weight, ``"equal"``, or None for the study's
-    ``analysis.csi_weights`` (equal when it gives none).
+    ``analysis.csi_weights`` (equal when it gives none).  ``index`` is None when a
+    dimension is on an unbounded scale (standardized scores have no 0-100 range).
     """
     options = survey.study.spec.analysis
     confidence = _or(confidence, options.confidence)
     weights = options.csi_weights if weights is None else (None if weights == "equal" else weights)
-    index = desc.csi(_scores(survey), scale=survey.scale, weights=weights, confidence=confidence)
-    return CSI(index, bool(weights), survey.scale, confidence)
+    scores = _scores(survey)
+    scales = {d: dimension_scale(survey, d) for d in scores.columns}
+    if not all(s.bounded for s in scales.values()):
+        return CSI(None, bool(weights), survey.scale, confidence, mixed(survey))
+    scale = ({d: (s.min, s.max) for d, s in scales.items()} if mixed(survey) else survey.scale)
+    index = desc.csi(scores, scale=scale, weights=weights, confidence=confidence)
+    return CSI(index, bool(weights), survey.scale, confidence, mixed(survey))
 
 
 @dataclass(frozen=True)
 class NPS:
-    """The net promoter score (``result`` None when the survey has no recommend question)."""
+    """The net promoter score, or the recommend question as a rating.
+
+    ``result`` is the NPS when the recommend question is on an 11-point scale
+    (``survey.nps``), else None.  A recommend question on any other scale (1-5, 1-7) is
+    no NPS: ``rating`` describes it (:func:`~sqmreport.stats.descriptives.describe`, with
+    top and bottom box as for the items) and ``distribution`` holds its answer shares, on
+    ``recommend_scale``.  All None without a recommend question.
+    """
 
     result: desc.NPSResult | None
     scale: tuple
     confidence: float
+    rating: pd.DataFrame | None = None
+    distribution: pd.DataFrame | None = None
+    recommend_scale: tuple | None = None
+    boxes: str = "two"
 
 
 def nps(survey: Survey, *, confidence: float | None = None) -> NPS:
-    """Net promoter score with its interval."""
+    """Net promoter score with its interval; a recommend question not on 0-10 as a rating."""
     confidence = _or(confidence, survey.study.spec.analysis.confidence)
-    result = (desc.nps(survey.recommend, confidence=confidence)
-              if survey.recommend is not None else None)
-    return NPS(result, survey.scale, confidence)
+    if survey.recommend is None:
+        return NPS(None, survey.scale, confidence)
+    if getattr(survey, "nps", True):
+        return NPS(desc.nps(survey.recommend, confidence=confidence), survey.scale, confidence)
+    scale = survey.study.recommend.scale
+    frame = survey.recommend.to_frame("recommend")
+    rating = desc.describe(frame, cuts=_cuts(scale), confidence=confidence)
+    return NPS(None, survey.scale, confidence, rating, distribution_of(frame, scale),
+               bounds(scale), box_kind(scale))
 
 
 # -- segments --------------------------------------------------------------------------
@@ -230,6 +374,7 @@ class Segments:
     min_size: int
     scale: tuple
     items: dict | None = None
+    mixed: bool = False
 
 
 def segments(survey: Survey, *, test: str | None = None, p_adjust: str | None = None,
@@ -247,13 +392,13 @@ def segments(survey: Survey, *, test: str | None = None, p_adjust: str | None = 
     comparison = significant = None
     if not survey.segments.empty:
         measures = _scores(survey)
-        if survey.overall is not None:
+        if survey.overall is not None and not getattr(survey, "overall_binary", False):
             measures["overall"] = survey.overall
         comparison = desc.compare_segments(measures, survey.segments, min_size=min_size,
                                            test=test, p_adjust=p_adjust, confidence=confidence)
         significant = comparison.tests[comparison.tests["p_adjusted"] < 1 - confidence]
     return Segments(comparison, significant, test, p_adjust, confidence, min_size, survey.scale,
-                    _item_means(survey, min_size))
+                    _item_means(survey, min_size), mixed(survey))
 
 
 def _item_means(survey: Survey, min_size: int) -> dict | None:
@@ -287,10 +432,16 @@ class Drivers:
     problem: Degenerate | None
     confidence: float
     circular: CircularCheck | None = None
+    binary: bool = False
 
 
 def drivers(survey: Survey, *, confidence: float | None = None) -> Drivers:
     """Key drivers: correlations and relative weights of the dimension scores.
+
+    For a categorical overall satisfaction (satisfied 1, not 0: ``binary``) the same
+    figures are point-biserial correlations and Johnson's relative weights of the
+    linear-probability model (the least-squares regression of the 0/1 outcome), whose R²
+    they divide; the method note says so.
 
     An item that is the overall-satisfaction question itself (the same column, or
     a copy: r ≥ 0.99) is left out of its dimension's score, and a dimension that
@@ -300,11 +451,11 @@ def drivers(survey: Survey, *, confidence: float | None = None) -> Drivers:
     confidence = _or(confidence, survey.study.spec.analysis.confidence)
     problems = {}
     result = circular = None
+    binary = bool(getattr(survey, "overall_binary", False))
     if survey.overall is not None:
         spec, instrument = survey.study.spec, survey.instrument
-        pattern = spec.columns.perception
-        same = [i for i in instrument.item_ids
-                if pattern is not None and pattern.format(item=i) == spec.overall.column]
+        columns = survey.study.columns("perception") or {}
+        same = [i for i in instrument.item_ids if columns.get(i) == spec.overall.column]
         circular = circular_drivers(survey.ratings["perception"], survey.overall,
                                     dimension_of=instrument.dimension_of(), same_items=same)
 
@@ -315,7 +466,7 @@ def drivers(survey: Survey, *, confidence: float | None = None) -> Drivers:
             return key_drivers(circular.scores, survey.overall, confidence=confidence)
 
         result = section(problems, "drivers", compute)
-    return Drivers(result, problems.get("drivers"), confidence, circular)
+    return Drivers(result, problems.get("drivers"), confidence, circular, binary)
 
 
 @dataclass(frozen=True)

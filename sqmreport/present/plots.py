@@ -295,21 +295,40 @@ def band_shares(shares: pd.DataFrame, *, max_bands: int = 10) -> pd.DataFrame:
                         index=shares.index)
 
 
-def plot_means(table: pd.DataFrame, *, language: str, scale: tuple | None = None, ax=None):
-    """Means with confidence intervals, one row per ``label``."""
+def plot_means(table: pd.DataFrame, *, language: str, scale: tuple | None = None,
+               xlabel: str | None = None, ax=None):
+    """Means with confidence intervals, one row per ``label``.
+
+    With ``scale`` (low, high) the axis spans the scale (from its lowest point).  Without
+    it (scores with no fixed ends, such as standardized ones) a bar's length would mean
+    nothing: the means are points with their intervals, on an axis spanning the
+    intervals.  ``xlabel``: the axis title (default "mean score").
+    """
     ax = _axes(ax, (6.5, 0.4 * len(table) + 1.0))
     y = np.arange(len(table))
-    mean = table["mean"].to_numpy()
-    err = np.vstack([mean - table["ci_low"].to_numpy(), table["ci_high"].to_numpy() - mean])
-    ax.barh(y, mean, color=ACCENT, alpha=0.85, height=0.6)
+    mean = table["mean"].to_numpy(dtype=float)
+    low_ci, high_ci = table["ci_low"].to_numpy(dtype=float), table["ci_high"].to_numpy(dtype=float)
+    err = np.vstack([mean - low_ci, high_ci - mean])
+    err = np.where(np.isfinite(err), err, 0)
+    if scale is not None:
+        ax.barh(y, mean, color=ACCENT, alpha=0.85, height=0.6)
+    else:
+        ax.plot(mean, y, "o", color=ACCENT, markersize=6)
     ax.errorbar(mean, y, xerr=err, fmt="none", ecolor=INK, capsize=3, linewidth=1)
-    for yi, m, top in zip(y, mean, table["ci_high"].to_numpy()):
+    for yi, m, top in zip(y, mean, np.where(np.isfinite(high_ci), high_ci, mean)):
         ax.text(top, yi, f"  {_format(m, 'mean')}", va="center", ha="left", fontsize=8, color=INK)
     ax.set_yticks(y, table["label"])
     ax.invert_yaxis()
     if scale is not None:
-        ax.set_xlim(scale[0], scale[1] + 0.5)
-    ax.set_xlabel(text(language, "axes.mean"))
+        span = scale[1] - scale[0]
+        ax.set_xlim(scale[0], scale[1] + (0.5 if span <= 10 else span / 12))
+    else:
+        ends = np.concatenate([low_ci, high_ci, mean])
+        ends = ends[np.isfinite(ends)]
+        if ends.size:
+            span = max(ends.max() - ends.min(), 1e-9)
+            ax.set_xlim(ends.min() - span * 0.1, ends.max() + span * 0.25)
+    ax.set_xlabel(xlabel or text(language, "axes.mean"))
     ax.grid(axis="x", color=GRID, linewidth=0.6)
     ax.set_axisbelow(True)
     return ax

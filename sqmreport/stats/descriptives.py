@@ -17,10 +17,16 @@ from sqmreport.stats._options import check_confidence, check_p_adjust
 from sqmreport.stats.disclosure import protect, suppress_small
 
 __all__ = [
-    "CSIResult", "NPSResult", "SegmentComparison",
-    "adjust_p", "compare_segments", "csi", "describe", "dimension_scores", "distribution",
-    "hidden_cells", "nps", "pairwise", "response_rate", "segment_profile",
+    "BOX_SHARE", "CSIResult", "NPSResult", "SegmentComparison",
+    "adjust_p", "binned_distribution", "box_cuts", "compare_segments", "csi", "describe", "dimension_scores",
+    "distribution", "hidden_cells", "nps", "pairwise", "percent_of_range", "response_rate",
+    "segment_profile", "share_interval",
 ]
+
+# A scale of more points than this (1-100), or a continuous one, has no top-2-box: two
+# points of a hundred say nothing.  Its top box is the top fifth of the scale's range.
+MAX_BOX_POINTS = 11
+BOX_SHARE = 0.2
 
 
 def response_rate(returned: int, sent: int) -> float:
@@ -70,8 +76,92 @@ def _mean_ci(values: np.ndarray, confidence: float) -> tuple:
     return n, mean, sd, mean - half, mean + half
 
 
+def box_cuts(low, high, *, kind: str = "points", boxes: int = 2) -> tuple | None:
+    """The answers counted in the bottom and top box of a scale: ``(bottom_max, top_min)``.
+
+    Parameters
+    ----------
+    low, high : number or None
+        The scale's ends (None for an unbounded scale).
+    kind : {"points", "continuous", "unbounded"}
+        The scale's type (``Scale.type`` of the study file).
+    boxes : int
+        Points in each box of a short points scale (2: top-2-box).
+
+    Returns
+    -------
+    (float, float) or None
+        Answers ≤ ``bottom_max`` are in the bottom box, answers ≥ ``top_min`` in the top
+        box.  A points scale of at most 11 points: the ``boxes`` lowest and highest points
+        (top-2-box).  A longer points scale (1-100) or a continuous one: the lowest and
+        highest fifth of the range (:data:`BOX_SHARE`), i.e. at or above
+        low + 0.8 (high − low).  None for an unbounded scale (standardized scores have no
+        top).
+
+    Examples
+    --------
+    >>> box_cuts(1, 7), box_cuts(1, 100), box_cuts(0, 100, kind="continuous")
+    ((2, 6), (20.8, 80.2), (20.0, 80.0))
+    >>> box_cuts(None, None, kind="unbounded") is None
+    True
+    """
+    if kind == "unbounded" or low is None or high is None:
+        return None
+    if kind == "points" and high - low + 1 <= MAX_BOX_POINTS:
+        return low + boxes - 1, high - boxes + 1
+    span = high - low
+    return (round(low + BOX_SHARE * span, 10), round(high - BOX_SHARE * span, 10))
+
+
+def percent_of_range(values, low, high):
+    """Values rescaled to percent of their scale's range: 100 (x − low) / (high − low).
+
+    The common metric of ratings on different scales (the POMP score of Cohen, Cohen,
+    Aiken & West 1999): 0 is the scale's lowest point, 100 its highest.
+
+    >>> percent_of_range(np.array([1.0, 4.0, 7.0]), 1, 7).tolist()
+    [0.0, 50.0, 100.0]
+    """
+    return 100 * (values - low) / (high - low)
+
+
+def share_interval(flags: pd.Series, *, confidence: float = 0.95) -> dict:
+    """Share of ones in a 0/1 series with its Wilson score interval.
+
+    Returns ``{"n", "share", "ci_low", "ci_high"}`` (shares 0-1; NaN when nobody answered).
+
+    Notes
+    -----
+    Wilson (1927): (p̂ + z²/2n ± z √(p̂(1 − p̂)/n + z²/4n²)) / (1 + z²/n); unlike the Wald
+    interval it stays within 0-1 and keeps its coverage near 0 and 1.  In R:
+    ``prop.test(x, n, correct = FALSE)$conf.int``.
+
+    References
+    ----------
+    Wilson, E. B. (1927). Probable inference, the law of succession, and statistical
+    inference. JASA, 22(158), 209-212.
+
+    Examples
+    --------
+    >>> r = share_interval(pd.Series([1, 1, 1, 0, 1, 0, 1, 1, 1, 1.0]))
+    >>> round(r["share"], 2), round(r["ci_low"], 4), round(r["ci_high"], 4)  # statsmodels' wilson
+    (0.8, 0.4902, 0.9433)
+    """
+    check_confidence(confidence)
+    answered = flags.dropna().to_numpy(dtype=float)
+    n = len(answered)
+    if n == 0:
+        return {"n": 0, "share": np.nan, "ci_low": np.nan, "ci_high": np.nan}
+    p = float(answered.mean())
+    z = stats.norm.ppf((1 + confidence) / 2)
+    centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
+    half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / (1 + z**2 / n)
+    return {"n": n, "share": p, "ci_low": float(max(centre - half, 0.0)),
+            "ci_high": float(min(centre + half, 1.0))}
+
+
 def describe(data: pd.DataFrame, *, scale: tuple | None = None, confidence: float = 0.95,
-             boxes: int = 2) -> pd.DataFrame:
+             boxes: int = 2, cuts: tuple | None = None) -> pd.DataFrame:
     """Descriptive statistics of each column: n, mean, sd, t-interval, top and bottom box.
 
     Parameters
@@ -85,6 +175,9 @@ def describe(data: pd.DataFrame, *, scale: tuple | None = None, confidence: floa
         Level of the t-based interval of the mean, in (0, 1).
     boxes : int
         How many scale points the top and bottom boxes hold (2: top-2-box).
+    cuts : (bottom_max, top_min), optional
+        Instead of ``scale`` and ``boxes``: the top box is the share of answers at or
+        above ``top_min``, the bottom box at or below ``bottom_max`` (:func:`box_cuts`).
 
     Returns
     -------
@@ -119,7 +212,11 @@ def describe(data: pd.DataFrame, *, scale: tuple | None = None, confidence: floa
         values = data[name].to_numpy(dtype=float)
         n, mean, sd, lo, hi = _mean_ci(values, confidence)
         row = {"variable": name, "n": n, "mean": mean, "sd": sd, "ci_low": lo, "ci_high": hi}
-        if scale is not None:
+        if cuts is not None:
+            answered = values[~np.isnan(values)]
+            row["top_box"] = np.mean(answered >= cuts[1]) if n else np.nan
+            row["bottom_box"] = np.mean(answered <= cuts[0]) if n else np.nan
+        elif scale is not None:
             answered = values[~np.isnan(values)]
             low, high = scale
             row["top_box"] = np.mean(answered > high - boxes) if n else np.nan
@@ -159,6 +256,31 @@ def distribution(data: pd.DataFrame, *, scale: tuple) -> pd.DataFrame:
               for name in data.columns}
     table = pd.DataFrame(counts).T
     return table.div(table.sum(axis=1).replace(0, np.nan), axis=0)
+
+
+def binned_distribution(data: pd.DataFrame, *, edges) -> pd.DataFrame:
+    """Share of answers in each band between consecutive ``edges``, per column.
+
+    For answers that are not a few whole points (a continuous 0-100 scale, standardized
+    scores): each band holds its lower edge, the last one both edges.  Columns are labelled
+    ``"low–high"``.
+
+    Examples
+    --------
+    >>> d = binned_distribution(pd.DataFrame({"q": [0.5, 12.0, 15.5, 99.0, 100.0]}),
+    ...                         edges=[0, 50, 100])
+    >>> d.columns.tolist(), d.loc["q"].tolist()
+    (['0–50', '50–100'], [0.6, 0.4])
+    """
+    edges = np.asarray(edges, dtype=float)
+    labels = [f"{a:g}–{b:g}" for a, b in zip(edges[:-1], edges[1:])]
+    rows = {}
+    for name in data.columns:
+        values = data[name].dropna().to_numpy(dtype=float)
+        counts, _ = np.histogram(values, bins=edges)
+        total = counts.sum()
+        rows[name] = counts / total if total else np.full(len(labels), np.nan)
+    return pd.DataFrame(rows, index=labels).T
 
 
 def dimension_scores(ratings: pd.DataFrame, *, dimension_of: dict) -> pd.DataFrame:
@@ -228,8 +350,9 @@ def csi(scores: pd.DataFrame, *, scale: tuple, weights: dict | None = None,
     ----------
     scores : DataFrame
         Respondents × components (items or dimension scores) on ``scale``.
-    scale : (L, U)
-        The ends of the rating scale.
+    scale : (L, U) or dict
+        The ends of the rating scale, or component -> (L, U) when the components are
+        on different scales (each is rescaled on its own).
     weights : dict, optional
         Component -> weight; normalised to sum to 1 (a component not named weighs 0).
         Default: equal weights.
@@ -275,7 +398,11 @@ def csi(scores: pd.DataFrame, *, scale: tuple, weights: dict | None = None,
     else:
         w = np.array([float(weights.get(k, 0)) for k in names])
         w = w / w.sum()
-    low, high = scale
+    if isinstance(scale, dict):  # each component on its own scale (mixed scales)
+        low = np.array([float(scale[k][0]) for k in names])
+        high = np.array([float(scale[k][1]) for k in names])
+    else:
+        low, high = scale
     x = scores.to_numpy(dtype=float)
     present = ~np.isnan(x)
     n_k = present.sum(axis=0)
@@ -291,7 +418,8 @@ def csi(scores: pd.DataFrame, *, scale: tuple, weights: dict | None = None,
     # second order, and exact when nothing is missing.
     s = np.divide(cross, both - 1, out=np.full_like(cross, np.nan), where=both > 1)
     cov_means = s * both / np.outer(n_k, n_k)
-    var = float(w @ cov_means @ w) * (100 / (high - low)) ** 2
+    unit = np.broadcast_to(100 / (high - low), w.shape)  # 0-100 points per scale point
+    var = float((w * unit) @ cov_means @ (w * unit))
     se = np.sqrt(var)
     z = stats.norm.ppf((1 + confidence) / 2)
     components = pd.DataFrame({"component": names, "weight": w, "mean": means,

@@ -19,13 +19,19 @@ from scipy import optimize, special, stats
 from sqmreport._validation import Degenerate, InputError, check_option
 from sqmreport.stats._options import CORRELATIONS, MISSING, check_correlation, check_missing
 
-__all__ = ["BartlettResult", "COMMUNALITIES", "CORRELATIONS", "CorrelationResult", "EFAResult",
-           "KMOResult", "METHODS", "MISSING", "ROTATIONS", "bartlett", "correlation_matrix", "fit_efa",
-           "kmo", "parallel_analysis", "pca", "polychoric", "velicer_map"]
+__all__ = ["FACTORS_NEAR_ONE", "NEAR_SINGULAR", "BartlettResult", "COMMUNALITIES", "CORRELATIONS",
+           "CorrelationResult", "EFAResult", "KMOResult", "METHODS", "MISSING", "ROTATIONS",
+           "bartlett", "correlation_matrix", "factor_correlation_flags", "fit_efa", "kmo",
+           "parallel_analysis", "pca", "polychoric", "velicer_map"]
 
 METHODS = ("minres", "ml", "principal")
 ROTATIONS = ("oblimin", "promax", "varimax", "none")
 OBLIQUE = ("oblimin", "promax")
+# Factor correlations at least this large say two factors are hardly distinct; a factor
+# correlation matrix whose smallest eigenvalue is below NEAR_SINGULAR has (nearly) a
+# factor that is a combination of the others.
+FACTORS_NEAR_ONE = 0.95
+NEAR_SINGULAR = 0.01
 
 
 @dataclass(frozen=True)
@@ -925,3 +931,52 @@ def _rmsea_interval(chi2: float, df: float, n: int, level: float = 0.90) -> tupl
     high = np.sqrt(ncp_at(tail) / (n - 1) / df) if stats.chi2.cdf(chi2, df) > tail else 0.0
     low = np.sqrt(ncp_at(1 - tail) / (n - 1) / df) if stats.chi2.cdf(chi2, df) > 1 - tail else 0.0
     return float(low), float(high)
+
+
+def factor_correlation_flags(phi: pd.DataFrame | None, *, near_one: float = FACTORS_NEAR_ONE,
+                             near_singular: float = NEAR_SINGULAR) -> pd.DataFrame:
+    """Signs in an oblique solution's factor correlations that factors are not distinct.
+
+    Parameters
+    ----------
+    phi : DataFrame or None
+        Factors × factors correlations (None for an orthogonal rotation: no rows).
+    near_one : float
+        A pair whose correlation reaches this in absolute value is flagged.
+    near_singular : float
+        The matrix is flagged when its smallest eigenvalue is below this.
+
+    Returns
+    -------
+    DataFrame
+        ``check, name, other, value``: ``correlation_near_one`` per pair (``value`` r),
+        then ``near_singular`` once (``value`` the smallest eigenvalue; no names).
+
+    Notes
+    -----
+    An oblimin or promax rotation may return factors that correlate .95 or more: they
+    measure the same thing, and a table at two decimals would show 1.00.  A smallest
+    eigenvalue near 0 means some factor is (almost) a combination of the others, even when
+    no single pair is near 1.
+
+    Examples
+    --------
+    >>> phi = pd.DataFrame([[1, .9985, .3], [.9985, 1, .3], [.3, .3, 1]],
+    ...                    index=["F1", "F2", "F3"], columns=["F1", "F2", "F3"])
+    >>> factor_correlation_flags(phi).round(4)
+                      check name other   value
+    0  correlation_near_one   F1    F2  0.9985
+    1         near_singular  NaN   NaN  0.0015
+    """
+    columns = ["check", "name", "other", "value"]
+    if phi is None or len(phi) < 2:
+        return pd.DataFrame(columns=columns)
+    values = phi.to_numpy(dtype=float)
+    names = list(phi.index)
+    rows = [("correlation_near_one", names[i], names[j], values[i, j])
+            for i in range(len(names)) for j in range(i + 1, len(names))
+            if abs(values[i, j]) >= near_one]
+    smallest = float(np.linalg.eigvalsh((values + values.T) / 2).min())
+    if smallest < near_singular:
+        rows.append(("near_singular", np.nan, np.nan, smallest))
+    return pd.DataFrame(rows, columns=columns)

@@ -77,7 +77,8 @@ def item_priorities(perception: pd.DataFrame, importance: pd.DataFrame | pd.Seri
                     expectation: pd.DataFrame | None = None, rule: str = "mean",
                     importance_rule: str | None = None, scale: tuple | None = None,
                     importance_scale: tuple | None = None, confidence: float = 0.95,
-                    n_boot: int = 2000, seed: int = 20240501) -> PriorityResult:
+                    n_boot: int = 2000, seed: int = 20240501, ranges: dict | None = None,
+                    importance_ranges: dict | None = None) -> PriorityResult:
     """Improvement priorities of the items, each figure with a bootstrap interval.
 
     Parameters
@@ -104,6 +105,14 @@ def item_priorities(perception: pd.DataFrame, importance: pd.DataFrame | pd.Seri
         intervals are then NaN and every quadrant within reach is named).
     seed : int
         Seed of the bootstrap: the same data give the same intervals.
+    ranges : dict, optional
+        Item -> (min, max) of its scale, for items rated on different scales:
+        perception and expectation (and so the gap) are taken in percent of each item's
+        scale range, 100 (x − min) / (max − min), and ``scale`` becomes 0-100.  None (the
+        default): the ratings as they are.
+    importance_ranges : dict, optional
+        The same for a stated ``importance`` frame (expectations on the items' scales);
+        ``importance_scale`` becomes 0-100.
 
     Returns
     -------
@@ -143,6 +152,13 @@ def item_priorities(perception: pd.DataFrame, importance: pd.DataFrame | pd.Seri
     if n_boot != 0 and n_boot < 200:
         raise ValueError(f"`n_boot` must be 0 or at least 200, got {n_boot}")
     derived = isinstance(importance, pd.Series)
+    if ranges is not None:
+        perception = _percent_of_range(perception, ranges)
+        expectation = None if expectation is None else _percent_of_range(expectation, ranges)
+        scale = (0, 100)
+    if importance_ranges is not None and not derived:
+        importance = _percent_of_range(importance, importance_ranges)
+        importance_scale = (0, 100)
     if importance_rule is None:
         importance_rule = rule if (rule != "midpoint" or importance_scale) else "mean"
     items = list(perception.columns)
@@ -172,6 +188,16 @@ def item_priorities(perception: pd.DataFrame, importance: pd.DataFrame | pd.Seri
     table = _table(items, point, low, high, draws, alpha, has_gap=e is not None)
     return PriorityResult(table, importance_rule, rule, "gap" if e is not None else "crosshair",
                           confidence, n_boot, None if m == n else m, seed)
+
+
+def _percent_of_range(frame: pd.DataFrame, ranges: dict) -> pd.DataFrame:
+    """Each column in percent of its scale's range (columns without a range unchanged)."""
+    out = frame.astype(float).copy()
+    for column in out.columns:
+        if column in ranges:
+            low, high = ranges[column]
+            out[column] = 100 * (out[column] - low) / (high - low)
+    return out
 
 
 # The statistics vector: per item importance, performance, gap, score, (importance −

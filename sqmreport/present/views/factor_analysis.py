@@ -46,6 +46,9 @@ def summary(rep: Report) -> None:
 
 def suitability(rep: Report, suitability: fa.Suitability) -> None:
     rep.section("suitability")
+    form = _options(rep).form
+    if form != "perception":  # say at the start what is analysed
+        rep.note(f"fa_notes.form_{form}")
     if _problem(rep, suitability.problem, "suitability") or suitability.kmo is None:
         return
     kmo, b = suitability.kmo, suitability.bartlett
@@ -124,7 +127,9 @@ def efa(rep: Report, efa: fa.EFA) -> None:
     rep.table("efa_variance", solution.variance, values={"p": len(loadings)})
     if solution.phi is not None:
         phi = solution.phi.rename_axis("factor").reset_index()
-        rep.table("efa_phi", phi, csv=False)
+        rep.table("efa_phi", phi, csv=False, kinds={"*": "coefficient"})
+        for key, values in _phi_notes(efa.phi_flags):
+            rep.note(key, **values)
     fit = pd.DataFrame([solution.fit])
     rep.table("efa_fit", fit, csv=False, columns=["chi2", "df", "p_value", "rmsea", "rmsea_ci_low",
                                                   "rmsea_ci_high", "tli", "bic"],
@@ -140,7 +145,21 @@ def efa(rep: Report, efa: fa.EFA) -> None:
         rep.table("item_flags", odd, csv=False, columns=["label", "primary", "loading", "cross", "weak_"],
                   labels={"cross": rep.t("fa_columns.cross_loading"), "weak_": rep.t("fa_columns.weak")},
                   values={"threshold": efa.threshold})
-    rep.add_findings(_efa_findings(efa.matching, efa.n_factors, efa.odd, rep.survey))
+    rep.add_findings(_efa_findings(efa.matching, efa.n_factors, efa.odd, rep.survey,
+                                   efa.phi_flags))
+
+
+def _phi_notes(flags) -> list[tuple[str, dict]]:
+    """Cautions (locale key, values) on factor correlations that leave factors hardly distinct."""
+    if flags is None:
+        return []
+    out = [("fa_notes.phi_near_one", {"a": a, "b": b, "r": r})
+           for a, b, r in zip(flags["name"], flags["other"], flags["value"])
+           if isinstance(a, str)]
+    singular = flags[flags["check"] == "near_singular"]
+    if len(singular):
+        out.append(("fa_notes.phi_near_singular", {"value": singular["value"].iloc[0]}))
+    return out
 
 
 def _sorted_blanked(table: pd.DataFrame, loadings: pd.DataFrame, threshold: float, rep: Report):
@@ -155,8 +174,17 @@ def _sorted_blanked(table: pd.DataFrame, loadings: pd.DataFrame, threshold: floa
     return shown
 
 
+def _single_note(rep: Report, single, key: str) -> None:
+    """One sentence naming the one-item dimensions a section leaves out, and why."""
+    if single:
+        rep.note(f"fa_notes.{key}", n=len(single), dimensions=_names(rep, single))
+
+
 def reliability(rep: Report, reliability: fa.Reliability) -> None:
     rep.section("reliability")
+    _single_note(rep, reliability.single, "single_reliability")
+    if reliability.table.empty:
+        return
     table = reliability.table.copy()
     table.insert(1, "label", table["dimension"].map(rep.dimension_name))
     rep.table("reliability", table,
@@ -164,15 +192,18 @@ def reliability(rep: Report, reliability: fa.Reliability) -> None:
                        "omega_total", "n"],
               labels={"label": rep.t("columns.dimension")})
     items = reliability.item_total.copy()
-    items.insert(2, "label", items["item"].map(rep.item_label))
-    items["dimension_label"] = items["dimension"].map(rep.dimension_name)
-    rep.table("item_total", items, columns=["dimension_label", "label", "item_rest", "alpha_if_deleted"],
-              labels={"dimension_label": rep.t("columns.dimension")})
+    if len(items):
+        items.insert(2, "label", items["item"].map(rep.item_label))
+        items["dimension_label"] = items["dimension"].map(rep.dimension_name)
+        rep.table("item_total", items,
+                  columns=["dimension_label", "label", "item_rest", "alpha_if_deleted"],
+                  labels={"dimension_label": rep.t("columns.dimension")})
     rep.add_findings(_reliability_findings(reliability.table, reliability.low, rep.language))
 
 
 def cfa(rep: Report, cfa: fa.CFA) -> None:
     rep.section("cfa")
+    _single_note(rep, cfa.single, "single_cfa")
     if _problem(rep, cfa.problem, "cfa") or cfa.result is None:
         return
     f = cfa.result.fit
@@ -294,7 +325,7 @@ def method(rep: Report) -> None:
     rep.section("method")
     options = _options(rep)
     rep.note("fa_notes.method", form=rep.t(f"fa_forms.{options.form}"),
-             n=len(rep.survey.ratings[options.form]), missing=_missing(rep, options.missing),
+             n=len(fa.form_data(rep.survey, options.form)), missing=_missing(rep, options.missing),
              correlation=rep.t(f"fa_correlations.{options.correlation}"))
 
 
@@ -313,7 +344,8 @@ def _factor_findings(s: dict, lang: str) -> list[str]:
                  kaiser=s["kaiser"], instrument=s["instrument"])]
 
 
-def _efa_findings(matching: pd.DataFrame, k: int, odd: pd.DataFrame, survey: Survey) -> list[str]:
+def _efa_findings(matching: pd.DataFrame, k: int, odd: pd.DataFrame, survey: Survey,
+                  phi_flags: pd.DataFrame | None = None) -> list[str]:
     lang = survey.language
     recovered, total = int(matching["recovered"].sum()), int(matching["items"].sum())
     key = "recovered" if recovered == total else "partly"
@@ -322,10 +354,17 @@ def _efa_findings(matching: pd.DataFrame, k: int, odd: pd.DataFrame, survey: Sur
     if len(odd):
         out.append(text(lang, "fa_findings.flags", n=len(odd),
                         items=text(lang, "list_sep").join(str(i) for i in odd["item"])))
+    if phi_flags is not None and len(phi_flags):
+        near = phi_flags[phi_flags["check"] == "correlation_near_one"]
+        pairs = [text(lang, "fa_improper.pair", a=a, b=b) for a, b in zip(near["name"], near["other"])]
+        out.append(text(lang, "fa_findings.efa_not_distinct", pairs=listing(lang, pairs, most=None))
+                   if pairs else text(lang, "fa_findings.efa_near_singular"))
     return out
 
 
 def _reliability_findings(table: pd.DataFrame, low: pd.DataFrame, lang: str) -> list[str]:
+    if table.empty:
+        return []
     if len(table) == 1:
         return [text(lang, "fa_findings.reliability_one", alpha=table["alpha"].iloc[0])
                 + (" " + text(lang, "fa_findings.low_alpha", n=len(low)) if len(low) else "")]
@@ -372,7 +411,7 @@ def findings(result: FactorReport, survey: Survey) -> list[str]:
     out += _factor_findings(result.suggested, lang)
     if result.matching is not None:
         odd = result.flags[result.flags["cross_loading"] | result.flags["weak"]]
-        out += _efa_findings(result.matching, result.n_factors, odd, survey)
+        out += _efa_findings(result.matching, result.n_factors, odd, survey, result.phi_flags)
     low = result.reliability[result.reliability["alpha"] < fa.LOW_ALPHA]
     out += _reliability_findings(result.reliability, low, lang)
     if result.cfa is not None:

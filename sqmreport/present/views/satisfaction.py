@@ -21,6 +21,7 @@ from sqmreport.present.i18n import text
 from sqmreport.present.report import Report
 from sqmreport.present.views import priorities
 from sqmreport.present.views.priorities import listing
+from sqmreport.stats.descriptives import box_cuts
 
 __all__ = ["comments", "csi", "dimensions", "drivers", "findings", "grey", "items", "method",
            "nps", "q_matrix", "response", "segments", "summary"]
@@ -47,7 +48,9 @@ def intro(rep: Report) -> None:
              if len(rep.survey.instrument.dimension_ids) < 2 else
              rep.t("intro_parts.items_dimensions", items=len(rep.survey.instrument.item_ids),
                    dimensions=len(rep.survey.instrument.dimension_ids)),
-             rep.t("intro_parts.csi")]
+             ]
+    if all(sat.dimension_scale(rep.survey, d).bounded for d in rep.survey.instrument.dimension_ids):
+        parts.append(rep.t("intro_parts.csi"))
     parts += [rep.t(f"intro_parts.{part}") for part in covered(rep.survey)]
     rep.note("intro.satisfaction", parts=priorities.listing(rep.language, parts, most=None))
 
@@ -55,7 +58,9 @@ def intro(rep: Report) -> None:
 def covered(survey: Survey) -> list[str]:
     """The optional sections the study's data allow, in the report's order."""
     spec = survey.study.spec
-    has = {"nps": survey.recommend is not None, "segments": not survey.segments.empty,
+    is_nps = survey.recommend is not None and getattr(survey, "nps", True)
+    has = {"nps": is_nps, "recommend": survey.recommend is not None and not is_nps,
+           "segments": not survey.segments.empty,
            "drivers": survey.overall is not None and len(survey.instrument.dimension_ids) > 1,
            "priorities": importance_source(survey) is not None,
            "comments": spec.comments is not None}
@@ -68,6 +73,9 @@ def _omitted(survey: Survey) -> list[str]:
     reasons = []
     if survey.recommend is None:
         reasons.append("nps")
+    elif not getattr(survey, "nps", True):
+        scale = survey.study.recommend.scale
+        reasons.append(("nps_scale", {"scale": scale_text(lang, *sat.bounds(scale))}))
     if survey.segments.empty:
         reasons.append("segments")
     if survey.overall is None:
@@ -78,7 +86,12 @@ def _omitted(survey: Survey) -> list[str]:
         reasons.append("priorities")
     if spec.comments is None:
         reasons.append("comments")
-    return [text(lang, f"omitted.{r}") for r in reasons]
+    if not all(sat.dimension_scale(survey, d).bounded for d in survey.instrument.dimension_ids):
+        reasons.append("csi")
+    if getattr(survey, "overall_binary", False) and not survey.segments.empty:
+        reasons.append("overall_segments")
+    return [text(lang, f"omitted.{r[0]}", **r[1]) if isinstance(r, tuple)
+            else text(lang, f"omitted.{r}") for r in reasons]
 
 
 def response(rep: Report, response: sat.Response) -> None:
@@ -99,44 +112,148 @@ def response(rep: Report, response: sat.Response) -> None:
               values={"min_size": response.min_size})
 
 
+def scale_text(rep_or_lang, low, high) -> str:
+    """A scale as a table cell shows it: ``1–5``, or "standardized" without fixed ends."""
+    lang = getattr(rep_or_lang, "language", rep_or_lang)
+    if low is None or (isinstance(low, float) and np.isnan(low)):
+        return text(lang, "scale_words.unbounded")
+    return f"{low:g}–{high:g}"
+
+
+def _box_values(kind: str, low, high, scale_type: str = "points") -> dict:
+    """The answers in the top and bottom box of a scale, for the notes: the two points at
+    each end (``top2``, ``bottom2``), or the lowest answer of the top box and the highest
+    of the bottom box (``top``, ``bottom``; whole points on a points scale)."""
+    if kind == "none":
+        return {}
+    bottom, top = box_cuts(low, high, kind="points" if kind == "two" else "continuous")
+    if kind == "two":
+        return {"top2": f"{top:g}–{high:g}", "bottom2": f"{low:g}–{bottom:g}"}
+    if scale_type == "points":
+        bottom, top = np.floor(bottom), np.ceil(top)
+    return {"top": top, "bottom": bottom}
+
+
 def items(rep: Report, items: sat.Items) -> None:
     rep.section("items")
-    low, high = items.scale
     table = items.table.copy()
     table.insert(1, "label", table["item"].map(rep.item_label))
     table["dimension_label"] = table["dimension"].map(rep.dimension_name)
-    values = {**_scale_note(items.scale, items.confidence), "top2": f"{high - 1:g}–{high:g}",
-              "bottom2": f"{low:g}–{low + 1:g}"}
-    rep.table("item_descriptives", table,
-              columns=["label", "dimension_label", "n", "mean", "sd", "ci_low", "ci_high",
-                       "top_box", "bottom_box"],
-              labels={"dimension_label": rep.t("columns.dimension")}, values=values)
-    shares = items.distribution.rename(index=rep.item_label)
-    rep.figure("item_distribution", plots.plot_distribution(shares, language=rep.language),
-               values=_scale_note(items.scale, items.confidence))
+    table["scale"] = [scale_text(rep, lo, hi) for lo, hi in zip(table["scale_low"], table["scale_high"])]
+    kinds = list(dict.fromkeys(table["boxes"]))
+    columns = ["label", "dimension_label", "n", "mean", "sd", "ci_low", "ci_high"]
+    labels = {"dimension_label": rep.t("columns.dimension"), "scale": rep.t("columns.scale")}
+    if items.mixed:
+        columns.insert(2, "scale")
+        key = "item_descriptives_mixed"
+        values = {"level": items.confidence * 100}
+        if kinds != ["none"]:
+            columns += ["top_box", "bottom_box"]
+            labels.update(top_box=rep.t("columns.top_box_any"),
+                          bottom_box=rep.t("columns.bottom_box_any"))
+    else:
+        kind = kinds[0]
+        low, high = table["scale_low"].iloc[0], table["scale_high"].iloc[0]
+        key = {"two": "item_descriptives", "range": "item_descriptives_range",
+               "none": "item_descriptives_unbounded"}[kind]
+        values = {"low": low, "high": high, "level": items.confidence * 100,
+                  **_box_values(kind, low, high, table["scale_type"].iloc[0])}
+        if kind == "two":
+            columns += ["top_box", "bottom_box"]
+        elif kind == "range":
+            columns += ["top_box", "bottom_box"]
+            labels.update(top_box=rep.t("columns.top_box_range", top=values["top"]),
+                          bottom_box=rep.t("columns.bottom_box_range", bottom=values["bottom"]))
+    rep.table("item_descriptives", table.drop(columns=["boxes"]), key=key, columns=columns,
+              labels=labels, values=values)
+    for scale, members, shares in (items.parts or ((None, list(table["item"]), items.distribution),)):
+        shares = shares.loc[members].rename(index=rep.item_label)
+        if scale is None or scale.type == "points":
+            low, high = (items.scale if scale is None else (scale.min, scale.max))
+            banded = high - low + 1 > 10
+            name = "item_distribution_bands" if banded else "item_distribution"
+            values = {"low": low, "high": high, "level": items.confidence * 100}
+        elif scale.bounded:
+            name, values = "item_distribution_bands", {"low": scale.min, "high": scale.max,
+                                                       "level": items.confidence * 100}
+        else:
+            name, values = "item_distribution_unbounded", {}
+        if items.mixed:
+            values = {**values, "items": listing(rep.language, [rep.item_label(i, numbered=False)
+                                                                for i in members], most=3)}
+            name += "_part"
+        rep.figure(name, plots.plot_distribution(shares, language=rep.language), values=values)
 
 
 def dimensions(rep: Report, dimensions: sat.Dimensions) -> None:
     rep.section("dimensions")
-    note = _scale_note(dimensions.scale, dimensions.confidence)
+    note = {"level": dimensions.confidence * 100}
     table = dimensions.table.copy()
     table.insert(1, "label", table["dimension"].map(rep.dimension_name))
-    rep.table("dimension_descriptives", table,
-              columns=["label", "n", "mean", "sd", "ci_low", "ci_high"],
-              labels={"label": rep.t("columns.dimension")}, values=note)
-    rep.figure("dimension_means",
-               plots.plot_means(table, language=rep.language, scale=dimensions.scale), values=note)
+    labels = {"label": rep.t("columns.dimension"), "scale": rep.t("columns.scale"),
+              "pomp": rep.t("columns.pomp")}
+    low = table["scale_low"].iloc[0]
+    if dimensions.mixed:
+        table["scale"] = [scale_text(rep, lo, hi)
+                          for lo, hi in zip(table["scale_low"], table["scale_high"])]
+        rep.table("dimension_descriptives", table, key="dimension_descriptives_mixed",
+                  columns=["label", "scale", "n", "mean", "sd", "ci_low", "ci_high", "pomp"],
+                  labels=labels, values=note, kinds={"pomp": "index"})
+        shown = table.assign(mean=table["pomp"], ci_low=table["pomp_low"], ci_high=table["pomp_high"])
+        rep.figure("dimension_means_pomp",
+                   plots.plot_means(shown.dropna(subset=["mean"]), language=rep.language,
+                                    scale=(0, 100), xlabel=rep.t("axes.pomp")), values=note)
+    else:
+        rep.table("dimension_descriptives", table,
+                  columns=["label", "n", "mean", "sd", "ci_low", "ci_high"], labels=labels,
+                  values=note)
+        scale = dimensions.scale if low is not None and not pd.isna(low) else None
+        rep.figure("dimension_means",
+                   plots.plot_means(table, language=rep.language, scale=scale), values=note)
     if dimensions.overall is not None:
-        low, high = dimensions.overall_scale
-        overall = dimensions.overall.assign(variable=rep.t("measures.overall"))
-        rep.table("overall", overall, columns=["variable", "n", "mean", "sd", "ci_low", "ci_high",
-                                               "top_box", "bottom_box"],
-                  labels={"variable": rep.t("columns.measure")}, values={"low": low, "high": high})
+        _overall(rep, dimensions)
     rep.add_findings(_dimension_findings(dimensions.table, rep.survey, dimensions.scale))
+
+
+def _overall(rep: Report, dimensions: sat.Dimensions) -> None:
+    """Overall satisfaction: a rating on its scale, or the share satisfied."""
+    overall = dimensions.overall.assign(variable=rep.t("measures.overall"))
+    labels = {"variable": rep.t("columns.measure")}
+    if dimensions.overall_binary:
+        answers = rep.t("list_sep").join(str(a) for a in rep.study.spec.overall.satisfied)
+        rep.table("overall", overall, key="overall_binary",
+                  columns=["variable", "n", "share", "ci_low", "ci_high"],
+                  labels={**labels, "share": rep.t("columns.share_satisfied")},
+                  kinds={"ci_low": "percent", "ci_high": "percent"},
+                  values={"answers": answers, "level": dimensions.confidence * 100})
+        o = dimensions.overall.iloc[0]
+        rep.add_findings([rep.t("findings.overall_binary", share=o["share"] * 100,
+                                low=o["ci_low"] * 100, high=o["ci_high"] * 100,
+                                level=dimensions.confidence * 100)])
+        return
+    low, high = dimensions.overall_scale
+    kind = dimensions.overall_boxes
+    columns = ["variable", "n", "mean", "sd", "ci_low", "ci_high"]
+    values = {"low": low, "high": high,
+              **_box_values(kind, low, high, rep.study.overall_scale.type)}
+    if kind == "two":
+        columns += ["top_box", "bottom_box"]
+        key = "overall"
+    elif kind == "range":
+        columns += ["top_box", "bottom_box"]
+        labels.update(top_box=rep.t("columns.top_box_range", top=values["top"]),
+                      bottom_box=rep.t("columns.bottom_box_range", bottom=values["bottom"]))
+        key = "overall_range"
+    else:
+        key = "overall_unbounded"
+    rep.table("overall", overall, key=key, columns=columns, labels=labels, values=values)
 
 
 def csi(rep: Report, csi: sat.CSI) -> None:
     rep.section("csi")
+    if csi.index is None:
+        rep.note("notes.csi_unbounded")
+        return
     c = csi.index
     table = c.components.copy()
     table.insert(1, "label", table["component"].map(rep.dimension_name))
@@ -145,13 +262,17 @@ def csi(rep: Report, csi: sat.CSI) -> None:
                            "ci_low": c.ci_low, "ci_high": c.ci_high}])
     table = pd.concat([table.assign(ci_low=np.nan, ci_high=np.nan), total], ignore_index=True)
     weights = "weights.study" if csi.weighted else "weights.equal"
-    rep.table("csi", table, columns=["label", "weight", "mean", "score", "ci_low", "ci_high"],
+    rep.table("csi", table, key="csi_mixed" if csi.mixed else "csi",
+              columns=["label", "weight", "mean", "score", "ci_low", "ci_high"],
               labels={"label": rep.t("columns.component"), "weight": rep.t("columns.weight_csi")},
               values={**_scale_note(csi.scale, csi.confidence), "weights": rep.t(weights)})
     rep.add_findings(_csi_findings(c, rep.language, csi.confidence))
 
 
 def nps(rep: Report, nps: sat.NPS) -> None:
+    if nps.rating is not None:
+        _recommend_rating(rep, nps)
+        return
     if nps.result is None:
         return  # said once, in the method notes
     rep.section("nps")
@@ -162,6 +283,36 @@ def nps(rep: Report, nps: sat.NPS) -> None:
     rep.table("nps", table, values=_scale_note(nps.scale, nps.confidence))
     rep.figure("nps", plots.plot_nps(n, language=rep.language))
     rep.add_findings(_nps_findings(n, rep.language))
+
+
+def _recommend_rating(rep: Report, nps: sat.NPS) -> None:
+    """A recommend question not on 0-10: a rating, never an NPS."""
+    rep.section("recommend")
+    low, high = nps.recommend_scale
+    kind = nps.boxes
+    values = {"low": low, "high": high, "level": nps.confidence * 100,
+              **_box_values(kind, low, high, rep.study.recommend.scale.type)}
+    table = nps.rating.assign(variable=rep.t("measures.recommend"))
+    columns = ["variable", "n", "mean", "sd", "ci_low", "ci_high"]
+    labels = {"variable": rep.t("columns.measure")}
+    if kind == "range":
+        labels.update(top_box=rep.t("columns.top_box_range", top=values["top"]),
+                      bottom_box=rep.t("columns.bottom_box_range", bottom=values["bottom"]))
+    if kind != "none":
+        columns += ["top_box", "bottom_box"]
+    key = {"two": "recommend", "range": "recommend_range", "none": "recommend_unbounded"}[kind]
+    rep.table("recommend", table, key=key, columns=columns, labels=labels, values=values)
+    if low is not None:
+        shares = nps.distribution.rename(index={"recommend": rep.t("measures.recommend")})
+        rep.figure("recommend", plots.plot_distribution(shares, language=rep.language), values=values)
+    r = nps.rating.iloc[0]
+    if low is None:
+        rep.add_findings([rep.t("findings.recommend_unbounded", mean=r["mean"], ci_low=r["ci_low"],
+                                ci_high=r["ci_high"], level=nps.confidence * 100)])
+    else:
+        rep.add_findings([rep.t("findings.recommend", mean=r["mean"], ci_low=r["ci_low"],
+                                ci_high=r["ci_high"], low=low, high=high,
+                                level=nps.confidence * 100)])
 
 
 def segments(rep: Report, segments: sat.Segments) -> None:
@@ -193,13 +344,20 @@ def segments(rep: Report, segments: sat.Segments) -> None:
         counts = block.drop_duplicates("value").set_index("value")["n"]
         table = wide.rename(columns=lambda m: measure_label(rep.survey, m)).reset_index()
         table.insert(1, "n", table["value"].map(counts))
-        rep.table(f"segment_means_{seg}", table, key="segment_means",
+        rep.table(f"segment_means_{seg}", table, key="segment_means" + _scale_suffix(segments),
                   values={"segment": label, "low": low, "high": high,
                           "min_size": segments.min_size},
                   labels={"value": label})
         heat = wide.drop(columns=[c for c in ["overall"] if c in wide.columns])
+        scale, axis = segments.scale if low is not None else None, None
+        if segments.mixed:  # dimensions on different scales: percent of each one's range
+            for dim in heat.columns:
+                sc = sat.dimension_scale(rep.survey, dim)
+                heat[dim] = 100 * (heat[dim] - sc.min) / (sc.max - sc.min) if sc.bounded else np.nan
+            scale, axis = (0, 100), rep.t("axes.pomp")
         heat = heat.rename(columns=rep.dimension_name).rename_axis(index=None, columns=None)
-        rep.figure("segment_heatmap", plots.plot_heatmap(heat, language=rep.language, scale=segments.scale),
+        rep.figure("segment_heatmap" + ("_pomp" if segments.mixed else ""),
+                   plots.plot_heatmap(heat, language=rep.language, scale=scale, label=axis),
                    values={"segment": label, "min_size": segments.min_size})
         _segment_items(rep, segments, seg, label)
     rep.add_findings(_segment_findings(segments.significant, rep.survey, segments.comparison.groups,
@@ -217,9 +375,16 @@ def _segment_items(rep: Report, segments: sat.Segments, seg: str, label: str) ->
     table = items.rename(index=rep.item_label).rename_axis("item").reset_index()
     table.columns = [str(c) for c in table.columns]
     low, high = segments.scale
-    rep.table(f"segment_items_{seg}", table, key="segment_items",
+    rep.table(f"segment_items_{seg}", table, key="segment_items" + _scale_suffix(segments),
               values={"segment": label, "low": low, "high": high, "min_size": segments.min_size},
               labels={"item": rep.t("columns.item")})
+
+
+def _scale_suffix(segments: sat.Segments) -> str:
+    """The variant of a segment table's note: one scale, several, or no fixed ends."""
+    if segments.mixed:
+        return "_mixed"
+    return "_unbounded" if segments.scale[0] is None else ""
 
 
 def drivers(rep: Report, drivers: sat.Drivers) -> None:
@@ -235,7 +400,7 @@ def drivers(rep: Report, drivers: sat.Drivers) -> None:
     d = drivers.result
     table = d.table.copy()
     table.insert(1, "label", table["driver"].map(rep.dimension_name))
-    rep.table("drivers", table.sort_values("rank"),
+    rep.table("drivers", table.sort_values("rank"), key="drivers_binary" if drivers.binary else None,
               columns=["label", "r", "r_ci_low", "r_ci_high", "weight", "share", "share_ci_low",
                        "share_ci_high", "rank"],
               labels={"label": rep.t("columns.dimension")},
@@ -315,9 +480,33 @@ def method(rep: Report) -> None:
     rep.section("method")
     rep.note("notes.method", missing=missing_rule(rep), reverse=reverse_rule(rep),
              level=rep.study.spec.analysis.confidence * 100)
+    for key, values in scale_notes(rep.survey):
+        rep.note(key, **values)
     omitted = _omitted(rep.survey)
     if omitted:
         rep.note("notes.omitted", sections=rep.t("sentence_sep").join(omitted))
+
+
+def scale_notes(survey: Survey) -> list[tuple[str, dict]]:
+    """The method notes (locale key, values) on the study's scales: several scales and how
+    they are compared; a categorical overall and how its drivers are estimated."""
+    lang, inst = survey.language, survey.instrument
+    out = []
+    if survey.study.mixed_scales:
+        groups: dict = {}
+        for dim in inst.dimension_ids:
+            scale = sat.dimension_scale(survey, dim)
+            groups.setdefault(scale_text(lang, *sat.bounds(scale)), []).append(
+                inst.dimension(dim).name(lang))
+        scales = text(lang, "list_sep").join(
+            text(lang, "method_parts.scale_of", scale=k, dimensions=listing(lang, v, most=None))
+            for k, v in groups.items())
+        out.append(("notes.mixed_scales", {"scales": scales}))
+    if getattr(survey, "overall_binary", False):
+        out.append(("notes.overall_binary",
+                    {"answers": text(lang, "list_sep").join(
+                        str(a) for a in survey.study.spec.overall.satisfied)}))
+    return out
 
 
 def missing_rule(rep: Report) -> str:
@@ -354,12 +543,25 @@ def _csi_findings(c, lang: str, confidence: float) -> list[str]:
 
 def _dimension_findings(table: pd.DataFrame, survey: Survey, scale: tuple = (None, None)) -> list[str]:
     lang, inst = survey.language, survey.instrument
+    if survey.study.mixed_scales and "pomp" in table:  # compare in percent of each scale's range
+        pomp = table.set_index("dimension")["pomp"].dropna()
+        if len(pomp) < 2 or pomp.max() == pomp.min():
+            return []
+        best, worst = pomp.idxmax(), pomp.idxmin()
+        return [text(lang, "findings.dimensions_pomp", best=inst.dimension(best).name(lang),
+                     best_pomp=pomp[best], worst=inst.dimension(worst).name(lang),
+                     worst_pomp=pomp[worst])]
     dims = table.set_index("dimension")["mean"]
     best, worst = dims.idxmax(), dims.idxmin()
     if len(dims) < 2 or dims[best] == dims[worst]:
         low, high = scale if scale[0] is not None else survey.scale
+        if len(dims) >= 2:
+            return []
+        if low is None:
+            return [text(lang, "findings.one_dimension_unbounded",
+                         name=inst.dimension(best).name(lang), mean=dims[best])]
         return [text(lang, "findings.one_dimension", name=inst.dimension(best).name(lang),
-                     mean=dims[best], low=low, high=high)] if len(dims) < 2 else []
+                     mean=dims[best], low=low, high=high)]
     return [text(lang, "findings.dimensions", best=inst.dimension(best).name(lang),
                  best_mean=dims[best], worst=inst.dimension(worst).name(lang),
                  worst_mean=dims[worst])]
@@ -442,7 +644,9 @@ def findings(result: sat.SatisfactionResult, survey: Survey) -> list[str]:
     plain-language sentences in the study's language."""
     lang = survey.language
     confidence = survey.study.spec.analysis.confidence
-    out = _response_findings(result.response, lang) + _csi_findings(result.csi, lang, confidence)
+    out = _response_findings(result.response, lang)
+    if result.csi is not None:
+        out += _csi_findings(result.csi, lang, confidence)
     out += _dimension_findings(result.dimensions, survey)
     if result.nps is not None:
         out += _nps_findings(result.nps, lang)
