@@ -1,14 +1,20 @@
-"""Reading survey files: CSV (UTF-8, UTF-8 with BOM, GBK), XLSX and Parquet.
+"""Reading survey files as clients send them: CSV in any encoding, XLSX, Parquet, SPSS .sav.
 
 Files are only ever opened for reading.  Every cell comes back as text (or as the
-value Excel/Parquet stored), so that validation can say exactly which cell is wrong.
+value Excel/Parquet/SPSS stored), so that validation can say exactly which cell is wrong.
+Qualtrics CSV exports lose their extra header rows (question texts, ImportIds) to
+``attrs``; an SPSS file's variable and value labels go there too.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import json
 import re
+import unicodedata
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -16,10 +22,10 @@ import pandas as pd
 from sqmreport._validation import InputError
 from sqmreport.data.inputs import read_bytes
 
-__all__ = ["read_table", "FORMATS", "ENCODINGS"]
+__all__ = ["read_table", "FORMATS", "detect_encoding"]
 
-FORMATS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".parquet": "parquet"}
-ENCODINGS = ("utf-8-sig", "gbk")  # tried in this order; utf-8-sig also reads plain UTF-8
+FORMATS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".parquet": "parquet",
+           ".sav": "sav", ".zsav": "sav"}
 _DELIMITERS = ",;\t|"
 
 
@@ -37,10 +43,13 @@ def read_table(path, *, shown: str | None = None, format: str | None = None,
         The file.
     shown : str, optional
         The name to use in error messages (default: the file name).
-    format : {"csv", "xlsx", "parquet"}, optional
-        Default: from the file extension.
-    encoding : {"utf-8", "utf-8-sig", "gbk"}, optional
-        CSV only.  Default: UTF-8 (with or without BOM), else GBK.
+    format : {"csv", "xlsx", "parquet", "sav"}, optional
+        Default: from the file extension (``.csv .txt .tsv .xlsx .parquet .sav .zsav``).
+    encoding : str, optional
+        CSV only: any codec Python knows, or ``"auto"``.  Default (and ``"auto"``): a
+        byte-order mark says UTF-8, UTF-16 or UTF-32; else UTF-8 if every byte decodes as
+        UTF-8; else UTF-16 without a mark when the NUL bytes say so; else the encoding
+        detected by :func:`detect_encoding`, which refuses rather than guess.
     delimiter : str, optional
         CSV only.  Default: detected from the header line among ``, ; tab |``.
     sheet : str or int, optional
@@ -50,106 +59,452 @@ def read_table(path, *, shown: str | None = None, format: str | None = None,
     Returns
     -------
     DataFrame
-        CSV cells as stripped strings (empty cells as missing); column names stripped.
-        XLSX cells as Excel stored them (whole numbers as int), texts stripped.
+        CSV cells as stripped strings (empty cells as missing); column names stripped,
+        exactly as written otherwise.  XLSX cells as Excel stored them (whole numbers as
+        int), texts stripped.  SPSS cells as numbers (whole numbers as int; user-missing
+        values as missing) or stripped texts.  A Qualtrics CSV export (its second row the
+        question texts and/or a row of ``{"ImportId": ...}`` cells) loses those rows.
+        ``attrs`` holds ``labels`` ({column: question text}: SPSS variable labels, the
+        Qualtrics question texts; else empty), ``value_labels`` ({column: {code: answer
+        text}}: SPSS value labels; else empty), ``first_row`` (the spreadsheet row number
+        of the first record: 2, or 3 or 4 for a Qualtrics export) and ``encoding`` (the
+        CSV's encoding, given or detected; None for other formats).
 
     Raises
     ------
     InputError
         For an unknown format, a file that cannot be read (missing, a folder, no
-        permission), undecodable text, a binary file given as CSV, an empty file, a
-        header with duplicated or empty column names, a CSV row with more or fewer
-        fields than the header (fields beyond the header's that are empty on every
-        row, as a separator at the end of each row leaves them, are dropped instead),
-        an XLSX sheet that is hidden and not named, merged cells, formula cells without
-        a saved value, or a file that cannot be parsed.
+        permission), text that the given encoding cannot decode (naming the line and the
+        byte), an encoding that cannot be told with confidence (naming the candidates and
+        how the text reads in each), a binary file given as CSV, an empty file, a header
+        with duplicated or empty column names, a CSV row with more or fewer fields than
+        the header (fields beyond the header's that are empty on every row, as a separator
+        at the end of each row leaves them, are dropped instead), a Qualtrics export with
+        no responses under its header rows, an XLSX sheet that is hidden and not named,
+        merged cells, formula cells without a saved value, or a file that cannot be
+        parsed (XLSX, Parquet, SPSS).
     """
     path = Path(path)
     shown = shown or path.name
     fmt = format or FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise InputError(f"cannot tell the file's format from {path.suffix or 'no extension'!r}; "
-                         "use .csv, .xlsx or .parquet, or set `format`", file=shown)
+                         "use .csv, .xlsx, .parquet or .sav, or set `format`", file=shown)
     raw = read_bytes(path, shown=shown)
     if not raw:
         raise InputError("the file is empty", file=shown)
+    attrs = {"labels": {}, "value_labels": {}, "first_row": 2, "encoding": None, "unnamed": []}
     if fmt == "csv":
-        frame = _read_csv(raw, shown, encoding, delimiter)
+        frame, found = _read_csv(raw, shown, encoding, delimiter)
+        attrs |= found
     elif fmt == "xlsx":
-        frame = _read_xlsx(raw, shown, sheet)
+        frame = _check_header(_read_xlsx(raw, shown, sheet), shown)
+    elif fmt == "sav":
+        frame, found = _read_sav(raw, shown)
+        attrs |= found
     else:
         try:
             frame = pd.read_parquet(io.BytesIO(raw))
         except Exception as exc:  # pyarrow raises several unrelated types
             raise InputError(f"not a readable Parquet file ({type(exc).__name__})",
                              file=shown) from None
-    return _check_header(frame, shown)
+        frame = _check_header(frame, shown)
+    attrs["unnamed"] = frame.attrs.get("unnamed", [])
+    frame.attrs.clear()
+    frame.attrs.update(attrs)
+    return frame
+
+
+# --- encodings ----------------------------------------------------------------------------
+
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
 
 def _decode(raw: bytes, shown: str, encoding: str | None) -> tuple[str, str]:
-    for enc in ([encoding] if encoding else ENCODINGS):
+    """The file's text and the encoding that gave it (no byte-order mark left)."""
+    if encoding and encoding.lower() != "auto":
         try:
-            return raw.decode(enc), enc
-        except UnicodeDecodeError:
-            continue
-    tried = encoding or " or ".join(("UTF-8", "GBK"))
-    raise InputError(f"the file is not {tried} text; save it as UTF-8 "
-                     "or set `encoding` in the study file", file=shown)
+            text = raw.decode(encoding)
+        except UnicodeDecodeError as exc:
+            line = raw.count(b"\n", 0, exc.start) + 1
+            raise InputError(f"the file is not {encoding} text: byte 0x{raw[exc.start]:02x} on "
+                             f"line {line} cannot be read as {encoding}; set `encoding: auto` to "
+                             "detect the encoding, or name the right one", file=shown) from None
+        except LookupError:
+            raise InputError(f"{encoding!r} is not an encoding Python knows; set `encoding: auto` "
+                             "to detect it", file=shown) from None
+        return text.removeprefix("\ufeff"), encoding
+    for bom, name in _BOMS:
+        if raw.startswith(bom):
+            try:
+                return raw.decode(name).removeprefix("\ufeff"), name
+            except UnicodeDecodeError as exc:
+                raise InputError(f"the file starts with a {name.upper().removesuffix('-SIG')} "
+                                 f"byte-order mark but byte {exc.start} is not {name} text; save "
+                                 "it again as CSV UTF-8", file=shown) from None
+    try:
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    unmarked = _utf16_without_bom(raw)
+    if unmarked:
+        return raw.decode(unmarked), unmarked
+    if b"\x00" in raw[:65536]:
+        raise InputError("the file is binary (it contains NUL bytes), not CSV text", file=shown)
+    name, text, others = detect_encoding(raw)
+    if name is None:
+        raise InputError(_undecided(raw, others), file=shown)
+    return text, name
 
+
+def _utf16_without_bom(raw: bytes) -> str | None:
+    """UTF-16 text without a byte-order mark, as some programs write it: mostly ASCII, so
+    every other byte is NUL."""
+    head = raw[:4096] if len(raw) % 2 == 0 else b""
+    if len(head) < 4:
+        return None
+    for name, zeros, other in (("utf-16-le", head[1::2], head[0::2]), ("utf-16-be", head[0::2], head[1::2])):
+        if zeros.count(0) >= 0.7 * len(zeros) and other.count(0) == 0:
+            try:
+                raw.decode(name)
+            except UnicodeDecodeError:
+                return None
+            return name
+    return None
+
+
+# Encodings tried besides charset-normalizer's proposals: those survey files come in.
+_LEGACY = ("gbk", "gb18030", "big5", "cp950", "big5hkscs", "cp949", "shift_jis", "cp932", "euc_jp",
+           "cp1252", "latin_1", "cp1250", "cp1251", "koi8_r", "cp1253", "cp1254", "cp1257", "iso8859_15")
+_LANGUAGE = {"gbk": "zh", "gb18030": "zh", "gb2312": "zh", "hz": "zh", "big5": "zht", "cp950": "zht",
+             "big5hkscs": "zht", "cp949": "ko", "euc_kr": "ko", "johab": "ko", "iso2022_kr": "ko",
+             "shift_jis": "ja", "cp932": "ja", "euc_jp": "ja", "shift_jis_2004": "ja",
+             "shift_jisx0213": "ja", "euc_jis_2004": "ja", "euc_jisx0213": "ja", "iso2022_jp": "ja"}
+_LANGUAGE_NAMES = {"zh": "Chinese", "zht": "traditional Chinese", "ko": "Korean", "ja": "Japanese"}
+# How much likelier a file is in each encoding than in a rare one (0.3): decides between
+# readings that are both plausible, e.g. French in CP1252 rather than CP1250 ("trčs").
+_PRIOR = {codecs.lookup(n).name: p for n, p in (
+    ("gbk", 0), ("gb18030", 0), ("big5", 0), ("cp950", 0), ("big5hkscs", 0.05), ("cp949", 0),
+    ("euc_kr", 0), ("shift_jis", 0), ("cp932", 0), ("euc_jp", 0.05), ("cp1252", 0), ("latin_1", 0),
+    ("iso8859_15", 0.05), ("cp1250", 0.2), ("cp1251", 0.1), ("iso8859_2", 0.2))}
+_CONFIDENT = 0.5  # the best reading's mean cost per non-ASCII character at most ...
+_MARGIN = 0.2     # ... and every other reading's at least this much more
+_SAMPLE = 2_000_000  # bytes given to charset-normalizer and characters scored
+
+
+def detect_encoding(raw: bytes) -> tuple[str | None, str | None, list[tuple[str, str, float]]]:
+    """The encoding of a file that is not UTF-8, or None when it cannot be told with confidence.
+
+    charset-normalizer proposes the encodings that decode the bytes with the least
+    "chaos"; to them are added the legacy encodings survey files come in (GBK/GB18030,
+    Big5, CP949/EUC-KR, Shift-JIS/CP932, EUC-JP, the Windows code pages).  Each one that
+    decodes every byte is scored on the text it gives: the mean cost of its non-ASCII
+    characters, 0 for the common characters of a script (Hangul syllables of KS X 1001,
+    the most frequent hanzi, kana, accented letters inside words), more for rare
+    characters, Hanja in Korean, kana in Chinese, half-width katakana, symbols, letters
+    in impossible case or script mixes.  The best reading is used only if it is good
+    (mean cost at most 0.5) and every other reading that gives a different text costs at
+    least 0.2 more: a short file whose few non-ASCII bytes read equally well as Korean
+    and as Chinese is refused, never guessed.
+
+    Returns
+    -------
+    (name, text, readings)
+        The encoding and the text (None, None when not confident), and every reading as
+        (encoding, text, cost), best first.
+
+    >>> detect_encoding("id,dept\\n1,내과\\n2,외과\\n3,소아과\\n".encode("cp949"))[:2]
+    ('cp949', 'id,dept\\n1,내과\\n2,외과\\n3,소아과\\n')
+    >>> detect_encoding("id,q\\n1,男\\n".encode("gbk"))[0] is None  # 男 or 켕 ?
+    True
+    """
+    readings: dict[str, list] = {}
+    for name in _candidates(raw):
+        try:
+            text = raw.decode(name)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        codec = codecs.lookup(name).name
+        cost = _cost(text, _LANGUAGE.get(codec)) + _PRIOR.get(codec, 0.3)
+        if text in readings:
+            readings[text][1] = min(readings[text][1], cost)
+        else:
+            readings[text] = [name, cost]
+    ranked = sorted(((name, text, cost) for text, (name, cost) in readings.items()), key=lambda r: r[2])
+    if ranked and ranked[0][2] <= _CONFIDENT and (len(ranked) == 1 or ranked[1][2] - ranked[0][2] >= _MARGIN):
+        return ranked[0][0], ranked[0][1], ranked
+    return None, None, ranked
+
+
+def _candidates(raw: bytes) -> list[str]:
+    from charset_normalizer import from_bytes
+
+    sample = raw if len(raw) <= _SAMPLE else raw[:raw.rfind(b"\n", 0, _SAMPLE) + 1] or raw[:_SAMPLE]
+    names = [m.encoding for m in from_bytes(sample)]
+    legacy = {codecs.lookup(n).name for n in _LEGACY}
+    # The legacy encodings first: of two that give the same text, the first names it.
+    return [*_LEGACY, *(n for n in dict.fromkeys(names) if codecs.lookup(n).name not in legacy)]
+
+
+def _undecided(raw: bytes, readings: list) -> str:
+    if not readings:
+        return ("the file is not text in any encoding sqmreport knows; save it as CSV UTF-8 "
+                "or set `encoding` in the study file")
+    close = [r for r in readings if r[2] - readings[0][2] < _MARGIN + 0.3][:4]
+    shown = []
+    for name, text, _ in close:
+        sample = _first_word(text)
+        language = _LANGUAGE_NAMES.get(_LANGUAGE.get(codecs.lookup(name).name, ""), "")
+        shown.append(f"{name}{f' ({language})' if language else ''} reads {sample!r}")
+    return ("cannot tell the file's encoding: " + ", ".join(shown) + "; write the right one in the "
+            f"study file's data entry, e.g. `encoding: {close[0][0]}`, or save the file as CSV UTF-8")
+
+
+def _first_word(text: str) -> str:
+    found = re.search(r"[^\x00-\x7f][^,;\t|\r\n\"]{0,11}", text)
+    return found.group().strip() if found else ""
+
+
+_RUN = re.compile(r"[A-Za-z]?[^\x00-\x7f]+[A-Za-z]?")
+_SCORED = 150_000  # characters scored (all of a file decodes, or the encoding is out)
+
+
+def _cost(text: str, language: str | None) -> float:
+    """Mean cost of the non-ASCII characters of ``text`` read as ``language``."""
+    from collections import Counter
+
+    total = count = 0
+    for found, times in Counter(_RUN.findall(text, 0, _SCORED)).items():
+        run = found.strip("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+        glued = run != found  # inside a word of ASCII letters
+        for i, c in enumerate(run):
+            k = _char_cost(c, language)
+            total += times * (_letter_cost(run, i, c, glued) if k is None else k)
+        count += times * len(run)
+    return total / count if count else 0.0
+
+
+@lru_cache(maxsize=1)
+def _common() -> dict[str, frozenset]:
+    from charset_normalizer.constant import COMMON_CHINESE_CHARACTERS, COMMON_JAPANESE_CHARACTERS
+
+    return {"zh": frozenset(COMMON_CHINESE_CHARACTERS), "ja": frozenset(COMMON_JAPANESE_CHARACTERS),
+            "ko": frozenset(_COMMON_HANGUL)}
+
+
+# Frequent Hangul syllables, and those of survey answers and questions.
+_COMMON_HANGUL = (
+    "이다는에의하고을가지로서기사한대를어도리자수시인정일나보있아우주해전적국게요상부구것들만니원제장동면성라"
+    "내경여세연무위생그과소화비문개치신스방거없데미오습관결학중계모분실진안했업물행통말터선단간용발공점었른명체"
+    "당년월날때러래던져드트회심식저까며야음작재조운출현와본려집후히호변차반매족불친절편좋높낮빠늦직병환약료남녀"
+    "살짧길깨끗청설충렇않혀예네함감임급답질항목응평균객접담태추향령별력득역울산강북키크창구면글씨버튼쉽렵르느"
+    "께할록같까죠던처럼마밖큼씩은를으")
+
+
+def _encoded(c: str, codec: str) -> bytes:
+    try:
+        return c.encode(codec)
+    except UnicodeEncodeError:
+        return b""
+
+
+@lru_cache(maxsize=65536)
+def _ideograph_cost(c: str, language: str | None) -> float:
+    if language == "ko":
+        return 1.5  # Hanja: rare in Korean answers, and what Chinese bytes read as Korean give
+    if language in ("zh", "zht"):
+        if c in _common()["zh"]:
+            return 0.0
+        if language == "zh":
+            b = _encoded(c, "gb2312")
+            return 0.3 if b and 0xB0 <= b[0] <= 0xD7 else 1.0 if b else 1.5  # GB2312 level 1
+        b = _encoded(c, "big5")
+        return 0.3 if b and 0xA440 <= int.from_bytes(b, "big") <= 0xC67E else 1.0 if b else 1.5
+    if language == "ja":
+        if c in _common()["ja"]:
+            return 0.0
+        b = _encoded(c, "euc_jp")
+        return 0.3 if b and 0xB0 <= b[0] <= 0xCF else 1.0 if b else 1.5  # JIS level 1
+    return 3.0
+
+
+@lru_cache(maxsize=65536)
+def _char_cost(c: str, language: str | None) -> float | None:
+    """The cost of one non-ASCII character, or None for a letter judged with its word."""
+    o = ord(c)
+    category = unicodedata.category(c)
+    if category in ("Cc", "Cn", "Co", "Cs") or o == 0xFFFD:
+        return 10.0
+    if 0xAC00 <= o <= 0xD7A3:  # Hangul syllables: the 2,350 of KS X 1001 are the usual ones
+        if c in _common()["ko"]:
+            return 0.0
+        return 0.3 if len(_encoded(c, "euc_kr")) == 2 else 1.5  # not an 8-byte make-up sequence
+    if 0x3131 <= o <= 0x318E:
+        return 1.0
+    if 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0xF900 <= o <= 0xFAFF:
+        return _ideograph_cost(c, language)
+    if 0x3040 <= o <= 0x30FF:  # kana
+        return 0.0 if language == "ja" else 1.5
+    if 0xFF61 <= o <= 0xFF9F:  # half-width katakana: what EUC bytes read as Shift-JIS give
+        return 2.0
+    if 0x3000 <= o <= 0x303F or 0xFF01 <= o <= 0xFF5E or 0x2010 <= o <= 0x2027:
+        return 0.05  # CJK and general punctuation (curly quotes, dashes), full-width forms
+    if category.startswith("L"):
+        return None
+    if c in "\xa0°±×÷€£¥§©®":
+        return 0.5
+    return 1.5  # other symbols
+
+
+_VOWELS = {"CYRILLIC": set("аеёиоуыэюяіїєў"), "GREEK": set("αεηιουωάέήίόύώϊϋ")}
+
+
+def _letter_cost(run: str, i: int, c: str, glued: bool) -> float:
+    """A letter of an alphabet: accented Latin letters inside words of ASCII letters, words of
+    one script with vowels, capitals only at the start of a word (or all capitals)."""
+    o = ord(c)
+    prev = run[i - 1] if i else ""
+    nxt = run[i + 1] if i + 1 < len(run) else ""
+    case = 1.0 if c.isupper() and prev.isalpha() and (prev.islower() or nxt.islower()) else 0.0
+    if 0xC0 <= o <= 0x24F:
+        cost = 0.0 if o <= 0xFF else 0.4
+        if (not glued and len(run) > 1) or len(run) > 2:
+            cost += 1.0
+        return cost + case
+    script = unicodedata.name(c, "?").split()[0]
+    mixed = any(unicodedata.name(x, "?").split()[0] != script for x in run if x.isalpha())
+    vowels = _VOWELS.get(script)
+    voiceless = vowels is not None and len(run) > 1 and not any(x.lower() in vowels for x in run)
+    return float(mixed) + case + float(glued) + float(voiceless)
+
+
+# --- CSV ----------------------------------------------------------------------------------
 
 # What a file that is not CSV text starts with, and what to tell its user.
-_NOT_TEXT = ((b"\xff\xfe", "the file is UTF-16 text; save it as UTF-8 (in Excel: CSV UTF-8)"),
-             (b"\xfe\xff", "the file is UTF-16 text; save it as UTF-8 (in Excel: CSV UTF-8)"),
-             (b"PK\x03\x04", "the file is a ZIP archive or an XLSX workbook, not CSV text: "
+_NOT_TEXT = ((b"PK\x03\x04", "the file is a ZIP archive or an XLSX workbook, not CSV text: "
                               "name it .xlsx or set `format: xlsx`"),
              (b"\xd0\xcf\x11\xe0", "the file is an old Excel (.xls) workbook, not CSV text: "
                                     "save it as .xlsx or CSV UTF-8"),
              (b"PAR1", "the file is a Parquet file, not CSV text: name it .parquet or set "
-                       "`format: parquet`"))
+                       "`format: parquet`"),
+             (b"$FL2", "the file is an SPSS data file, not CSV text: name it .sav or set `format: sav`"),
+             (b"$FL3", "the file is a compressed SPSS data file, not CSV text: name it .zsav or set "
+                       "`format: sav`"))
 
 
 def _check_text(raw: bytes, shown: str) -> None:
     for magic, message in _NOT_TEXT:
         if raw.startswith(magic):
             raise InputError(message, file=shown)
-    if b"\x00" in raw[:65536]:
-        raise InputError("the file is binary (it contains NUL bytes), not CSV text", file=shown)
 
 
 def _read_csv(raw: bytes, shown: str, encoding: str | None, delimiter: str | None):
     _check_text(raw, shown)
     text, used = _decode(raw, shown, encoding)
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    if "\x00" in text[:65536]:
+        raise InputError("the file is binary (it contains NUL bytes), not CSV text", file=shown)
     header = text.splitlines()[0] if text.strip() else ""
     if not header.strip():
         raise InputError("the file is empty (no header line)", file=shown)
     if delimiter is None:
         counts = {d: header.count(d) for d in _DELIMITERS}
         delimiter = max(counts, key=counts.get) if max(counts.values()) else ","
-    width = _row_widths(raw, text, used, delimiter, shown)
+    # Parsed as UTF-8: the file's own bytes when they are, else its text encoded again.
+    data = raw if used == "utf-8" else raw[3:] if used == "utf-8-sig" else text.encode("utf-8")
+    head = _first_records(text, delimiter, 3)
+    names = [f.strip() for f in head[0]]
+    extra, labels = _qualtrics(head, shown)
     del text
+    width = _row_widths(data, delimiter, shown)
     try:
-        frame = pd.read_csv(io.BytesIO(raw), sep=delimiter, dtype=str,
-                            encoding="utf-8" if used.startswith("utf-8") else used,  # pandas drops a BOM
+        frame = pd.read_csv(io.BytesIO(data), sep=delimiter, dtype=str, encoding="utf-8",
                             keep_default_na=False, na_values=[""], skipinitialspace=True,
                             quoting=csv.QUOTE_MINIMAL, usecols=range(width) if width else None)
     except (pd.errors.ParserError, ValueError) as exc:
         raise InputError(f"cannot be read as CSV with delimiter {delimiter!r}: "
                          f"{str(exc).strip().splitlines()[-1]}", file=shown) from None
+    # The header as written (pandas renames a repeated "P1" to "P1.1", an empty name to
+    # "Unnamed: 2"): the duplicate and empty names are then the file's own.
+    names = (names + [""] * frame.shape[1])[:frame.shape[1]]
+    frame.columns = [n or f"Unnamed: {i}" for i, n in enumerate(names)]
     frame = frame.apply(lambda col: col.str.strip())
     # A separator at the end of every line, the header's too: a last column without a name
     # and without a value is that separator's, not data.
     while (frame.shape[1] > 1 and str(frame.columns[-1]).startswith("Unnamed:")
            and frame.iloc[:, -1].isna().all()):
         frame = frame.iloc[:, :-1]
-    # GBK decodes most byte sequences, so a file in another legacy encoding (CP949,
-    # Shift-JIS, Big5) can be read as GBK without error: say so when columns go missing.
-    frame.attrs["guessed_gbk"] = used == "gbk" and encoding is None
-    return frame
+    frame = _check_header(frame, shown)
+    unnamed = frame.attrs["unnamed"]
+    if extra:
+        frame = frame.iloc[extra:].reset_index(drop=True)
+        if frame.empty:
+            raise InputError(f"the file is a Qualtrics export cut after its header rows (rows "
+                             f"{'2–3' if extra == 2 else '2'}): it has no responses; export it "
+                             "again with its responses", file=shown)
+    found = {"labels": {c: labels[i] for i, c in enumerate(frame.columns)
+                        if i < len(labels) and labels[i]},
+             "first_row": 2 + extra, "encoding": used, "unnamed": unnamed}
+    return frame, found
 
 
-def _row_widths(raw: bytes, text: str, used: str, delimiter: str, shown: str) -> int | None:
+def _first_records(text: str, delimiter: str, n: int) -> list[list[str]]:
+    reader = csv.reader(io.StringIO(text[:1_000_000]), delimiter=delimiter, skipinitialspace=True,
+                        quoting=csv.QUOTE_MINIMAL)
+    records = []
+    try:
+        for fields in reader:
+            if fields:
+                records.append(fields)
+            if len(records) == n:
+                break
+    except csv.Error:
+        pass
+    return records or [[]]
+
+
+_IMPORT_ID = re.compile(r'^\{\s*"ImportId"\s*:')
+
+
+def _qualtrics(head: list[list[str]], shown: str) -> tuple[int, list[str]]:
+    """A Qualtrics export's extra header rows under the column names: how many, and the
+    question texts (row 2) when it has them.
+
+    Qualtrics writes the column names (``StartDate``, ``Q1``, ``Q3_1`` ...), then the
+    question texts, then ``{"ImportId":"QID1"}`` for every column; an export may have only
+    one of the two rows (the question texts are recognized by ``Start Date`` under
+    ``StartDate``)."""
+    def import_ids(row):
+        cells = [c.strip() for c in row if c.strip()]
+        return len(cells) >= 1 and sum(bool(_IMPORT_ID.match(c)) for c in cells) >= max(1, len(cells) // 2)
+
+    header = [c.strip() for c in head[0]]
+    rows = head[1:]
+    if len(rows) >= 2 and import_ids(rows[1]):
+        _check_import_ids(rows[1], header, 3, shown)
+        return 2, [c.strip() for c in rows[0]]
+    if rows and import_ids(rows[0]):
+        _check_import_ids(rows[0], header, 2, shown)
+        return 1, []
+    if rows and header[:1] == ["StartDate"] and rows[0][:1] and rows[0][0].strip() == "Start Date":
+        return 1, [c.strip() for c in rows[0]]
+    return 0, []
+
+
+def _check_import_ids(row: list[str], header: list[str], number: int, shown: str) -> None:
+    for name, cell in zip(header, row):
+        cell = cell.strip()
+        if not cell:
+            continue
+        try:
+            json.loads(cell)
+        except ValueError:
+            raise InputError(f"row {number} is Qualtrics' row of ImportIds, but its cell in column "
+                             f"{name!r} is {cell[:30]!r}: was the export edited? Export it again "
+                             "from Qualtrics", file=shown) from None
+
+
+def _row_widths(data: bytes, delimiter: str, shown: str) -> int | None:
     """Check that every row has as many fields as the header.
 
     A row with more fields is an error unless every extra field is empty (a separator
@@ -158,9 +513,9 @@ def _row_widths(raw: bytes, text: str, used: str, delimiter: str, shown: str) ->
     error.  pyarrow's parser tells quickly whether every row fits; only a file where one
     may not is read again field by field, to name the rows as a spreadsheet numbers them.
     """
-    if _widths_agree(raw, used, delimiter):
+    if _widths_agree(data, delimiter):
         return None
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter, skipinitialspace=True,
+    reader = csv.reader(io.StringIO(data.decode("utf-8")), delimiter=delimiter, skipinitialspace=True,
                         quoting=csv.QUOTE_MINIMAL)
     try:
         width = len(next(reader))
@@ -190,7 +545,7 @@ def _row_widths(raw: bytes, text: str, used: str, delimiter: str, shown: str) ->
     return width if trailing else None
 
 
-def _widths_agree(raw: bytes, used: str, delimiter: str) -> bool:
+def _widths_agree(data: bytes, delimiter: str) -> bool:
     """Whether pyarrow's fast parser finds every row as wide as the header."""
     import pyarrow.csv as pacsv
 
@@ -201,16 +556,47 @@ def _widths_agree(raw: bytes, used: str, delimiter: str) -> bool:
         return "skip"
 
     try:
-        pacsv.read_csv(io.BytesIO(raw),
-                       read_options=pacsv.ReadOptions(
-                           autogenerate_column_names=True,
-                           encoding="utf8" if used.startswith("utf-8") else used),
+        pacsv.read_csv(io.BytesIO(data),
+                       read_options=pacsv.ReadOptions(autogenerate_column_names=True),
                        parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
                                                         invalid_row_handler=invalid),
                        convert_options=pacsv.ConvertOptions(include_columns=["f0"]))
     except Exception:  # noqa: BLE001 - any doubt: count the fields one by one
         return False
     return not wrong
+
+
+def _read_sav(raw: bytes, shown: str):
+    """An SPSS .sav or .zsav file: numbers as numbers (whole ones as int), values the file
+    declares missing as missing, texts stripped; its variable labels and value labels."""
+    import pyreadstat
+
+    try:
+        frame, meta = pyreadstat.read_sav(io.BytesIO(raw))
+    except Exception as exc:  # noqa: BLE001 - pyreadstat raises its own and OS errors
+        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise InputError(f"not a readable SPSS .sav file ({detail})", file=shown) from None
+    columns = {}
+    for name in frame.columns:
+        col = frame[name]
+        if pd.api.types.is_numeric_dtype(col):
+            columns[name] = [None if v != v else int(v) if float(v).is_integer() else float(v)
+                             for v in col.tolist()]
+        elif pd.api.types.is_string_dtype(col) or col.dtype == object:
+            columns[name] = [(v.strip() or None) if isinstance(v, str) else None if v is None or v != v
+                             else v for v in col.tolist()]
+        else:
+            columns[name] = col.astype(object).where(col.notna(), None).tolist()
+    frame = _check_header(pd.DataFrame(columns, index=frame.index, dtype=object), shown)
+
+    def code(value):
+        return int(value) if isinstance(value, float) and value.is_integer() else value
+
+    labels = {name: label.strip() for name, label in (meta.column_names_to_labels or {}).items()
+              if isinstance(label, str) and label.strip()}
+    value_labels = {name: {code(k): str(v) for k, v in mapping.items()}
+                    for name, mapping in (meta.variable_value_labels or {}).items() if mapping}
+    return frame, {"labels": labels, "value_labels": value_labels}
 
 
 def _read_xlsx(raw: bytes, shown: str, sheet):
@@ -345,17 +731,15 @@ def _cell(value):
 
 
 def _check_header(frame: pd.DataFrame, shown: str) -> pd.DataFrame:
+    """Stripped column names; a column without a name (a spreadsheet's or pandas' index, a
+    title row's empty cells) is kept as "Unnamed: N" (N from 0) and listed, numbered from 1,
+    in ``attrs["unnamed"]``: the survey ignores it unless the study needs a column it lacks."""
     names = [str(c).strip() for c in frame.columns]
-    unnamed = [i + 1 for i, n in enumerate(names) if not n or n.startswith("Unnamed:")]
-    if unnamed:
-        raise InputError(f"column {unnamed[0]} of the header has no name; is the first row "
-                         "the header (not a title or a second header row)?", file=shown)
-    dupes = sorted({n for n in names if names.count(n) > 1})
-    # pandas renames a repeated "P1" to "P1.1": catch that too.
-    dupes += sorted({n.rsplit(".", 1)[0] for n in names
-                     if "." in n and n.rsplit(".", 1)[1].isdigit() and n.rsplit(".", 1)[0] in names})
+    names = [f"Unnamed: {i}" if not n or n.startswith("Unnamed:") else n for i, n in enumerate(names)]
+    named = [n for n in names if not n.startswith("Unnamed:")]
+    dupes = sorted({n for n in named if named.count(n) > 1})
     if dupes:
         raise InputError(f"column {dupes[0]!r} appears more than once in the header", file=shown)
     frame.columns = names
-    frame.attrs.setdefault("guessed_gbk", False)
+    frame.attrs["unnamed"] = [i + 1 for i, n in enumerate(names) if n.startswith("Unnamed:")]
     return frame
