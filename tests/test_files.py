@@ -321,3 +321,15 @@ def test_an_unnamed_index_column_is_kept_and_listed(tmp_path):
     assert frame.attrs["unnamed"] == [1]
     path.write_text("a,,\n1,2,3\n")  # two empty names are not one name given twice
     assert read_table(path).attrs["unnamed"] == [2, 3]
+
+
+def test_a_qualtrics_export_as_a_workbook(tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for row in [QUALTRICS_HEADER, QUALTRICS_LABELS, QUALTRICS_IDS, *RESPONSES]:
+        book.active.append([int(v) if v.isdigit() else v or None for v in row])
+    book.save(tmp_path / "qualtrics.xlsx")
+    frame = read_table(tmp_path / "qualtrics.xlsx")
+    assert frame["Q1"].tolist() == [1, 2, 3, 4, 5]
+    assert frame.attrs["first_row"] == 4 and frame.attrs["labels"]["Q3"] == "Any comments?\n(optional)"

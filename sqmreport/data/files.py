@@ -62,13 +62,15 @@ def read_table(path, *, shown: str | None = None, format: str | None = None,
         CSV cells as stripped strings (empty cells as missing); column names stripped,
         exactly as written otherwise.  XLSX cells as Excel stored them (whole numbers as
         int), texts stripped.  SPSS cells as numbers (whole numbers as int; user-missing
-        values as missing) or stripped texts.  A Qualtrics CSV export (its second row the
-        question texts and/or a row of ``{"ImportId": ...}`` cells) loses those rows.
+        values as missing) or stripped texts.  A Qualtrics export, CSV or XLSX (its second
+        row the question texts and/or a row of ``{"ImportId": ...}`` cells), loses those rows.
         ``attrs`` holds ``labels`` ({column: question text}: SPSS variable labels, the
         Qualtrics question texts; else empty), ``value_labels`` ({column: {code: answer
         text}}: SPSS value labels; else empty), ``first_row`` (the spreadsheet row number
-        of the first record: 2, or 3 or 4 for a Qualtrics export) and ``encoding`` (the
-        CSV's encoding, given or detected; None for other formats).
+        of the first record: 2, or 3 or 4 for a Qualtrics export), ``encoding`` (the
+        CSV's encoding, given or detected; None for other formats) and ``unnamed`` (the
+        columns, numbered from 1, whose header cell is empty: they are kept, named
+        "Unnamed: N" with N from 0).
 
     Raises
     ------
@@ -77,12 +79,12 @@ def read_table(path, *, shown: str | None = None, format: str | None = None,
         permission), text that the given encoding cannot decode (naming the line and the
         byte), an encoding that cannot be told with confidence (naming the candidates and
         how the text reads in each), a binary file given as CSV, an empty file, a header
-        with duplicated or empty column names, a CSV row with more or fewer fields than
+        with a column name given twice, a CSV row with more or fewer fields than
         the header (fields beyond the header's that are empty on every row, as a separator
         at the end of each row leaves them, are dropped instead), a Qualtrics export with
-        no responses under its header rows, an XLSX sheet that is hidden and not named,
-        merged cells, formula cells without a saved value, or a file that cannot be
-        parsed (XLSX, Parquet, SPSS).
+        no responses under its header rows or with an edited ImportId row, an XLSX sheet
+        that is hidden and not named, merged cells, formula cells without a saved value,
+        or a file that cannot be parsed (XLSX, Parquet, SPSS).
     """
     path = Path(path)
     shown = shown or path.name
@@ -99,6 +101,10 @@ def read_table(path, *, shown: str | None = None, format: str | None = None,
         attrs |= found
     elif fmt == "xlsx":
         frame = _check_header(_read_xlsx(raw, shown, sheet), shown)
+        head = [list(frame.columns), *([("" if v is None else str(v)) for v in row]
+                                       for row in frame.head(2).itertuples(index=False))]
+        frame, found = _drop_qualtrics(frame, head, shown)
+        attrs |= found
     elif fmt == "sav":
         frame, found = _read_sav(raw, shown)
         attrs |= found
@@ -414,7 +420,6 @@ def _read_csv(raw: bytes, shown: str, encoding: str | None, delimiter: str | Non
     data = raw if used == "utf-8" else raw[3:] if used == "utf-8-sig" else text.encode("utf-8")
     head = _first_records(text, delimiter, 3)
     names = [f.strip() for f in head[0]]
-    extra, labels = _qualtrics(head, shown)
     del text
     width = _row_widths(data, delimiter, shown)
     try:
@@ -435,17 +440,23 @@ def _read_csv(raw: bytes, shown: str, encoding: str | None, delimiter: str | Non
            and frame.iloc[:, -1].isna().all()):
         frame = frame.iloc[:, :-1]
     frame = _check_header(frame, shown)
-    unnamed = frame.attrs["unnamed"]
+    frame, found = _drop_qualtrics(frame, head, shown)
+    return frame, found | {"encoding": used}
+
+
+def _drop_qualtrics(frame: pd.DataFrame, head: list[list[str]], shown: str):
+    """The frame without a Qualtrics export's extra header rows; its labels and first row."""
+    extra, labels = _qualtrics(head, shown)
+    unnamed = frame.attrs.get("unnamed", [])
     if extra:
         frame = frame.iloc[extra:].reset_index(drop=True)
         if frame.empty:
             raise InputError(f"the file is a Qualtrics export cut after its header rows (rows "
                              f"{'2–3' if extra == 2 else '2'}): it has no responses; export it "
                              "again with its responses", file=shown)
-    found = {"labels": {c: labels[i] for i, c in enumerate(frame.columns)
-                        if i < len(labels) and labels[i]},
-             "first_row": 2 + extra, "encoding": used, "unnamed": unnamed}
-    return frame, found
+    return frame, {"labels": {c: labels[i] for i, c in enumerate(frame.columns)
+                              if i < len(labels) and labels[i]},
+                   "first_row": 2 + extra, "unnamed": unnamed}
 
 
 def _first_records(text: str, delimiter: str, n: int) -> list[list[str]]:
