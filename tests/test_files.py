@@ -333,3 +333,16 @@ def test_a_qualtrics_export_as_a_workbook(tmp_path):
     frame = read_table(tmp_path / "qualtrics.xlsx")
     assert frame["Q1"].tolist() == [1, 2, 3, 4, 5]
     assert frame.attrs["first_row"] == 4 and frame.attrs["labels"]["Q3"] == "Any comments?\n(optional)"
+
+
+def test_an_encoding_named_against_the_files_byte_order_mark(tmp_path):
+    path = tmp_path / "survey.csv"
+    path.write_bytes("id,dept\n1,内科\n".encode("utf-8-sig"))
+    with pytest.raises(InputError, match=r"^survey.csv: the file starts with a UTF-8 byte-order mark, but the "
+                                         r"study file says `encoding: gbk`; remove `encoding` \(or set it to utf-8-sig\)$"):
+        read_table(path, encoding="gbk")
+    assert read_table(path, encoding="utf-8")["dept"].tolist() == ["内科"]
+    path.write_bytes("id,dept\n1,内科\n".encode("utf-16"))
+    assert read_table(path, encoding="UTF-16")["dept"].tolist() == ["内科"]
+    with pytest.raises(InputError, match=r"UTF-16 byte-order mark, but the study file says `encoding: utf-8`"):
+        read_table(path, encoding="utf-8")

@@ -130,6 +130,7 @@ _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"), (codec
 def _decode(raw: bytes, shown: str, encoding: str | None) -> tuple[str, str]:
     """The file's text and the encoding that gave it (no byte-order mark left)."""
     if encoding and encoding.lower() != "auto":
+        _check_bom(raw, encoding, shown)
         try:
             text = raw.decode(encoding)
         except UnicodeDecodeError as exc:
@@ -162,6 +163,22 @@ def _decode(raw: bytes, shown: str, encoding: str | None) -> tuple[str, str]:
     if name is None:
         raise InputError(_undecided(raw, others), file=shown)
     return text, name
+
+
+def _check_bom(raw: bytes, encoding: str, shown: str) -> None:
+    """A byte-order mark says which encoding the file is in: one named otherwise would
+    give mojibake."""
+    try:
+        named = codecs.lookup(encoding).name
+    except LookupError:
+        return
+    for bom, name in _BOMS:
+        if raw.startswith(bom):
+            if not named.startswith(name.removesuffix("-sig")):
+                raise InputError(f"the file starts with a {name.upper().removesuffix('-SIG')} "
+                                 f"byte-order mark, but the study file says `encoding: {encoding}`; "
+                                 f"remove `encoding` (or set it to {name})", file=shown)
+            return
 
 
 def _utf16_without_bom(raw: bytes) -> str | None:
