@@ -3,6 +3,7 @@
 import re
 from importlib import resources
 
+import pytest
 import yaml
 
 
@@ -48,3 +49,69 @@ def test_no_text_is_given_twice():
     for language in ("zh", "en"):
         source = resources.files("sqmreport.present").joinpath("locales", f"{language}.yml")
         yaml.load(source.read_text("utf-8"), Loader=_Unique)
+
+
+# -- numbers and the respondent noun in sentences (issue 13) --------------------------------
+
+_FIELD = re.compile(r"\{(\w+)(?::([^{}]*))?\}")
+
+
+def test_no_text_formats_a_number_with_a_python_format_spec():
+    # Every number in a sentence names a kind of the one formatter (format_number), as a table
+    # column does: "{share:.0f}%" gave 35% in a sentence beside 35.5% in the table.
+    from sqmreport.present.formatting import KINDS
+
+    allowed = set(KINDS) | {"pct", "", "plural", "Singular", "Plural", "a", "A"}
+    raw = [(language, key, field.group(0))
+           for language in ("zh", "en") for key, value in _catalogue(language).items()
+           for field in _FIELD.finditer(str(value))
+           if not (field.group(2) or "").startswith("~") and (field.group(2) or "") not in allowed]
+    assert raw == []
+
+
+# The concept "internal customer" (a department served by another) is a name, not the respondents.
+_CUSTOMER_CONCEPT = {"tracking_groups.satisfaction", "gap_sectors.internal.gap3.actions"}
+
+
+def test_no_text_names_the_respondents_customers():
+    for language, word in (("zh", r"顾客|客户"), ("en", r"(?i)customer")):
+        named = [k for k, v in _catalogue(language).items()
+                 if re.search(word, str(v)) and k not in _CUSTOMER_CONCEPT]
+        assert named == [], language
+
+
+@pytest.mark.parametrize("respondent, zh, en", [
+    ("patient", "患者满意度报告", "Patient satisfaction report"),
+    ("passenger", "乘客满意度报告", "Passenger satisfaction report"),
+    ("employee", "员工满意度报告", "Employee satisfaction report"),
+    ({"zh": "群众", "en": "resident|residents"}, "群众满意度报告", "Resident satisfaction report"),
+    ({"en": "visitor|visitors"}, "受访者满意度报告", "Visitor satisfaction report"),
+    (None, "顾客满意度报告", "Customer satisfaction report"),
+])
+def test_the_study_names_its_respondents(respondent, zh, en):
+    from sqmreport.present.i18n import text
+
+    assert text("zh", "reports.satisfaction", respondent=respondent or "customer") == zh
+    assert text("en", "reports.satisfaction", respondent=respondent or "customer") == en
+
+
+def test_respondent_forms_and_articles():
+    from sqmreport.present.i18n import Noun, respondent_noun, set_respondent, text
+
+    assert [format(Noun("en", "employee"), f) for f in ("", "plural", "Singular", "Plural", "a", "A")] \
+        == ["employee", "employees", "Employee", "Employees", "an employee", "An employee"]
+    assert format(Noun("en", "user"), "a") == "a user"
+    assert format(Noun("en", {"en": "family member|family members"}), "plural") == "family members"
+    assert format(Noun("en", {"en": "party"}), "plural") == "parties"
+    assert {format(Noun("zh", "citizen"), f) for f in ("", "plural", "a")} == {"市民"}
+    with pytest.raises(ValueError, match="unknown form"):
+        format(Noun("en", "patient"), "plurals")
+    # The Report sets the study's noun; every text then uses it without being passed it.
+    try:
+        set_respondent("patient")
+        assert str(respondent_noun("zh")) == "患者"
+        assert text("en", "notes.no_comments") == "No patient wrote a comment."
+        assert text("zh", "notes.no_comments") == "没有患者填写意见。"
+    finally:
+        set_respondent(None)
+    assert text("en", "notes.no_comments") == "No customer wrote a comment."

@@ -165,10 +165,10 @@ def text(language: str, key: str, **values) -> str:
     value = _lookup(language, key)
     if not isinstance(value, str):
         return value
-    if "{respondent" in value:
-        values.setdefault("respondent", respondent_noun(language))
-    elif "respondent" in values and not isinstance(values["respondent"], Noun):
+    if "respondent" in values and not isinstance(values["respondent"], Noun):
         values["respondent"] = respondent_noun(language, values["respondent"])
+    elif "{respondent" in value:
+        values.setdefault("respondent", respondent_noun(language))
     return _NUMBERS.format(value, **values) if values else value
 
 

@@ -21,7 +21,7 @@ from sqmreport.present.views import priorities as _priorities
 from sqmreport.present.views.satisfaction import missing_rule, reverse_rule
 
 __all__ = ["cause", "caution", "delivery", "findings", "five_gaps", "method", "overview", "priorities",
-           "servqual", "summary", "zone"]
+           "servqual", "summary", "unit_name", "zone"]
 
 
 def summary(rep: Report) -> None:
@@ -121,6 +121,26 @@ def cause(language: str, sector: str, gap: str, part: str) -> str:
     return text(language, key if has_text(language, key) else f"gap_causes.{gap}.{part}")
 
 
+# Units a service-level file may give, in either language or abbreviated -> the locale's ``units``.
+_UNITS = {"minutes": ("分钟", "分", "min", "mins", "minute", "minutes"),
+          "hours": ("小时", "时", "h", "hr", "hrs", "hour", "hours"),
+          "days": ("天", "日", "d", "day", "days", "工作日"),
+          "seconds": ("秒", "s", "sec", "secs", "second", "seconds"),
+          "defects": ("缺陷", "个缺陷", "defect", "defects"),
+          "times": ("次", "times"), "cases": ("件", "宗", "例", "cases"),
+          "people": ("人", "人次", "people", "persons")}
+_UNIT_OF = {alias: unit for unit, aliases in _UNITS.items() for alias in aliases}
+
+
+def unit_name(language: str, unit) -> str:
+    """A service-level unit in the report's language ("分钟" is "minutes" in English); a
+    unit the vocabulary does not know ("%", "km") is shown as the file gives it."""
+    if not isinstance(unit, str):
+        return unit
+    known = _UNIT_OF.get(unit.strip().lower())
+    return text(language, f"units.{known}") if known else unit
+
+
 def delivery(rep: Report, delivery) -> None:
     """Gap 3 from service-level records (``delivery``: :func:`sqmreport.analysis.gap_model.delivery`)."""
     if delivery is None:
@@ -128,6 +148,8 @@ def delivery(rep: Report, delivery) -> None:
     rep.section("delivery")
     levels = delivery.indicators.copy()
     levels.insert(0, "label", levels["dimension"].map(rep.dimension_name))
+    if "unit" in levels:
+        levels["unit"] = levels["unit"].map(lambda u: unit_name(rep.language, u))
     periods = int(levels["periods"].max()) if len(levels) else 0
     rep.table("service_levels", levels,
               columns=["label", "indicator", "unit", "target", "actual", "attainment", "gap"],
