@@ -103,15 +103,15 @@ def test_figures_are_embedded_and_titled(demo, language, report):
 def test_chinese_report_is_in_chinese(demo):
     page = demo["zh"]
     assert '<html lang="zh-CN">' in page
-    for words in ("顾客满意度报告", "主要发现", "示例医院", "可靠性", "回收率 84%", "重点改进"):
+    for words in ("患者满意度报告", "主要发现", "示例医院", "可靠性", "回收率 84.0%", "重点改进"):
         assert words in page
     assert "@font-face" in page and "font/woff2" in page
 
 
 def test_english_report_is_in_english(demo):
     page = demo["en"]
-    for words in ("Customer satisfaction report", "Key findings", "Reliability",
-                  "response rate of 84%", "Improve first", "Internal medicine"):
+    for words in ("Patient satisfaction report", "Key findings", "Reliability",
+                  "response rate of 84.0%", "Improve first", "Internal medicine"):
         assert words in page
     headings = re.findall(r"<h2[^>]*>([^<]+)</h2>", page)
     assert not any(re.search(r"[\u4e00-\u9fff]", h) for h in headings)
@@ -139,7 +139,7 @@ def test_tables_are_written(demo):
 
 def test_index_links_the_reports(demo):
     index = (demo["out"] / "zh" / "index.html").read_text(encoding="utf-8")
-    assert '<a href="satisfaction.html">顾客满意度报告</a>' in index
+    assert '<a href="satisfaction.html">患者满意度报告</a>' in index
     assert '<a href="gap_model.html">服务质量差距报告</a>' in index
 
 
@@ -405,7 +405,7 @@ def test_a_survey_only_study_builds_and_says_what_it_cannot_measure(tmp_path, st
     build(study_copy / "study.yml", out=tmp_path / "out", reports=["gap_model"])
     page = (tmp_path / "out" / "gap_model.html").read_text(encoding="utf-8")
     assert "现有数据未能测量" in page
-    assert "未测量：需要管理者按期望问卷估计顾客的期望" in page
+    assert "未测量：需要管理者按期望问卷估计患者的期望" in page
     # the sections without data are left out and named once, with the reason, in the method notes
     assert 'id="zone"' not in page and 'id="delivery"' not in page
     assert "容忍区间：问卷没有适当与理想服务水平" in page and "未提供服务水平记录及其目标" in page

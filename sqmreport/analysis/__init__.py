@@ -10,11 +10,12 @@ for every report (and fails ``tests/test_render.py``, so that it gets declared).
 # Read by every report: the survey and every option that says how to read it, the title
 # block, and the statistical options all reports share.
 _SURVEY_OPTIONS = (
-    "instrument", "respondent_id", "columns", "scale", "reverse_items", "missing_codes",
+    "instrument", "respondent_id", "columns", "scale", "scales", "reverse_items", "missing_codes",
     "overall", "recommend", "importance", "segments", "comments", "personal_columns",
     "min_group_size", "questionnaires",
 )
-_TITLE_OPTIONS = ("title", "client", "fieldwork", "language", "logo")
+# The respondent noun is in every report's words; the sector only in the gap report's causes.
+_TITLE_OPTIONS = ("title", "client", "fieldwork", "language", "logo", "respondent")
 _SHARED_OPTIONS = ("analysis.confidence", "analysis.seed", "analysis.p_adjust")
 # The comparison with earlier waves (satisfaction and gap reports): the wave files, the
 # labels of this wave (``wave``, else ``fieldwork``, else ``name``), the report that shows
@@ -32,7 +33,7 @@ REPORT_INPUTS = {
         "data": ("survey", "management", "standards", "service_levels", "promises", "waves",
                  "maturity"),
         "options": (*_SURVEY_OPTIONS, *_TITLE_OPTIONS, *_SHARED_OPTIONS, *_WAVES_OPTIONS,
-                    "analysis.servqual_weights", "maturity"),
+                    "analysis.servqual_weights", "maturity", "sector"),
     },
     "factor_analysis": {
         "data": ("survey",),

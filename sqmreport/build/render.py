@@ -801,7 +801,7 @@ def _export_html(nb, study: Study, report: str, inputs: list) -> str:
     exporter.register_filter("narrative", _Narrative(lang))
     resources = {"sqm": {
         "lang_tag": "zh-CN" if lang == "zh" else "en",
-        "title": f"{study.spec.title} · {text(lang, f'reports.{report}')}",
+        "title": f"{study.spec.title} · {text(lang, f'reports.{report}', respondent=study.spec.respondent)}",
         "version": __version__,
         "built": now().strftime("%Y-%m-%d %H:%M UTC"),
         "inputs": inputs,
@@ -900,7 +900,8 @@ def _toc(headings: list, title: str) -> str:
 def _index_page(study: Study, reports: list) -> str:
     lang = study.language
     css = (TEMPLATES / "sqmreport" / "report.css").read_text(encoding="utf-8")
-    links = "".join(f'<li><a href="{r}.html">{html.escape(text(lang, f"reports.{r}"))}</a></li>'
+    links = "".join(f'<li><a href="{r}.html">'
+                    f'{html.escape(text(lang, f"reports.{r}", respondent=study.spec.respondent))}</a></li>'
                     for r in reports)
     client = f"<p>{html.escape(study.spec.client)}</p>" if study.spec.client else ""
     return (f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}">\n<head>'
