@@ -346,3 +346,21 @@ def test_an_encoding_named_against_the_files_byte_order_mark(tmp_path):
     assert read_table(path, encoding="UTF-16")["dept"].tolist() == ["内科"]
     with pytest.raises(InputError, match=r"UTF-16 byte-order mark, but the study file says `encoding: utf-8`"):
         read_table(path, encoding="utf-8")
+
+
+@pytest.mark.parametrize(("encoding", "text"), [
+    ("cp1254", "id,answer\n1,Çok memnun\n2,Değil\n3,İyi\n"),           # Ğ ş İ are Ð þ Ý in CP1252
+    ("cp1251", "id,city,answer\n1,Москва,Очень доволен\n2,Киев,Доволен\n"),
+    ("koi8_r", "id,city,answer\n1,Москва,Очень доволен\n2,Киев,Доволен\n"),
+    ("cp1253", "id,answer\n1,Πολύ ικανοποιημένος\n2,Καθόλου\n"),
+    ("cp1250", "id,city,answer\n1,Łódź,Bardzo zadowolony\n2,Brno,Příliš dlouhé čekání\n"),
+    ("euc_jp", "id,answer\n1,とても満足\n2,不満\n3,普通\n")])
+def test_other_legacy_encodings_are_read_right_or_refused(tmp_path, encoding, text):
+    path = tmp_path / "survey.csv"
+    path.write_bytes(text.encode(encoding))
+    try:
+        frame = read_table(path)
+    except InputError as exc:
+        assert "cannot tell the file's encoding" in str(exc)
+        return
+    assert frame.to_dict("records") == _expected(text)

@@ -210,7 +210,8 @@ _LANGUAGE_NAMES = {"zh": "Chinese", "zht": "traditional Chinese", "ko": "Korean"
 _PRIOR = {codecs.lookup(n).name: p for n, p in (
     ("gbk", 0), ("gb18030", 0), ("big5", 0), ("cp950", 0), ("big5hkscs", 0.05), ("cp949", 0),
     ("euc_kr", 0), ("shift_jis", 0), ("cp932", 0), ("euc_jp", 0.05), ("cp1252", 0), ("latin_1", 0),
-    ("iso8859_15", 0.05), ("cp1250", 0.2), ("cp1251", 0.1), ("iso8859_2", 0.2))}
+    ("iso8859_15", 0.05), ("cp1250", 0.2), ("cp1251", 0.1), ("iso8859_2", 0.2), ("cp1253", 0.1),
+    ("cp1254", 0.1))}
 _CONFIDENT = 0.5  # the best reading's mean cost per non-ASCII character at most ...
 _MARGIN = 0.2     # ... and every other reading's at least this much more
 _SAMPLE = 2_000_000  # bytes given to charset-normalizer and characters scored
@@ -391,7 +392,8 @@ def _letter_cost(run: str, i: int, c: str, glued: bool) -> float:
     nxt = run[i + 1] if i + 1 < len(run) else ""
     case = 1.0 if c.isupper() and prev.isalpha() and (prev.islower() or nxt.islower()) else 0.0
     if 0xC0 <= o <= 0x24F:
-        cost = 0.0 if o <= 0xFF else 0.4
+        # Icelandic letters are what Turkish ğ İ ş read as CP1252 give
+        cost = 0.8 if c in "ÐðÞþÝý" else 0.0 if o <= 0xFF else 0.4
         if (not glued and len(run) > 1) or len(run) > 2:
             cost += 1.0
         return cost + case
