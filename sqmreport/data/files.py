@@ -304,7 +304,12 @@ def _cost(text: str, language: str | None) -> float:
         glued = run != found  # inside a word of ASCII letters
         for i, c in enumerate(run):
             k = _char_cost(c, language)
-            total += times * (_letter_cost(run, i, c, glued) if k is None else k)
+            if k is None:
+                k = _letter_cost(run, i, c, glued)
+            elif k < 1.5 and unicodedata.category(c)[0] in "SN" and (
+                    glued or any(x.isalpha() for x in run[max(i - 1, 0):i + 2])):
+                k = 1.5  # a symbol stuck to letters: "£ódŸ" is Łódź read as CP1252
+            total += times * k
         count += times * len(run)
     return total / count if count else 0.0
 
@@ -390,10 +395,10 @@ def _letter_cost(run: str, i: int, c: str, glued: bool) -> float:
     o = ord(c)
     prev = run[i - 1] if i else ""
     nxt = run[i + 1] if i + 1 < len(run) else ""
-    case = 1.0 if c.isupper() and prev.isalpha() and (prev.islower() or nxt.islower()) else 0.0
+    case = 2.0 if c.isupper() and prev.isalpha() and (prev.islower() or nxt.islower()) else 0.0
     if 0xC0 <= o <= 0x24F:
         # Icelandic letters are what Turkish ğ İ ş read as CP1252 give
-        cost = 0.8 if c in "ÐðÞþÝý" else 0.0 if o <= 0xFF else 0.4
+        cost = 0.8 if c in "ÐðÞþÝý" else 0.0 if o <= 0xFF else 0.1
         if (not glued and len(run) > 1) or len(run) > 2:
             cost += 1.0
         return cost + case
