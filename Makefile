@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STUDY  ?= data/demo/study.yml data/demo/study-en.yml
 
-.PHONY: reports test test-fast lint test-browser lab demo-data reference bench clean help
+.PHONY: reports test test-fast lint test-browser lab demo-data examples reference bench clean help
 
 help:
 	@echo "make reports [STUDY=path/to/study.yml]  build reports (default: the demo, zh and en)"
@@ -16,6 +16,7 @@ help:
 	@echo "make test-browser                       install Chromium (Debian) and run the browser check"
 	@echo "make lab                                open the notebooks in JupyterLab"
 	@echo "make demo-data                          regenerate data/demo from its script"
+	@echo "make examples                           write the example studies' data (examples/) and build them into reports/"
 	@echo "make reference                          regenerate tests/reference/*.csv with R (psych, lavaan)"
 	@echo "make bench [TARGETS=\"1 3\"]              measure the speed and size targets side by side"
 	@echo "make clean                              remove built reports and caches"
@@ -69,6 +70,12 @@ lab: $(BIN)/.installed-lab
 
 demo-data: $(BIN)/.installed
 	$(BIN)/python data/demo/generate.py
+
+# The example gallery: each study's data files are generated (never committed), then the
+# studies are built as a client's files would be, into reports/<study>/.
+examples: $(BIN)/.installed
+	$(BIN)/python examples/generate.py
+	$(BIN)/sqmreport build $(if $(JOBS),--jobs $(JOBS) )$(sort $(wildcard examples/*/study.yml))
 
 # R is needed only here; the tests compare with the committed CSVs. On Debian:
 #   apt-get install r-base-core r-cran-psych r-cran-gparotation r-cran-lavaan r-cran-semtools
