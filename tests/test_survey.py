@@ -76,7 +76,8 @@ CASES = {
     "out of scale": (_bad("P_b2", [0, 6, 9], [11, 19, 20]),
                      r"survey.csv, column P_b2: 3 values outside the scale 1–5 \(rows 13, 21, 22\)"),
     "not a point of the scale": (_bad("P_a1", ["4.5 "], [2]),
-                                 r"column P_a1: 1 values are not points of the scale 1–5 \(e.g. 4.5\) \(row 4\)"),
+                                 r"column P_a1: 1 values are not points of the scale 1–5 \(e.g. 4.5\); for answers between "
+                                 r"points set .scale.type: continuous. \(row 4\)"),
     "recommend above 10": (_bad("nps", [11], [0]), r"column nps: 1 values outside the scale 0–10 \(row 2\)"),
     "duplicated ids": (_bad("id", ["r1"], [4]),
                        r"column id: 1 respondent ids appear more than once \(rows 2, 6\)"),
@@ -128,7 +129,7 @@ def test_duplicated_header(write_study, tmp_path):
 def test_a_file_in_another_encoding_asks_for_it(write_study, tmp_path):
     path = write_study()
     (tmp_path / "survey.csv").write_bytes(b"id,P_a1\n" + "스\n".encode("cp949") + b"\xff\xfe")
-    with pytest.raises(InputError, match="survey.csv: the file is not UTF-8 or GBK text"):
+    with pytest.raises(InputError, match="survey.csv: (the file is not UTF-8 or GBK text|cannot tell the file.s encoding)"):
         load_survey(path)
 
 

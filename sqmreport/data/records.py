@@ -22,6 +22,7 @@ import pandas as pd
 from sqmreport._validation import InputError
 from sqmreport.data.files import read_table
 from sqmreport.data.study import Study
+from sqmreport.data.survey import _Coder, _scale_key, find_columns
 
 __all__ = ["load_item_levels", "load_management", "load_service_levels"]
 
@@ -79,15 +80,13 @@ def load_management(study: Study) -> pd.DataFrame | None:
     frame, shown = _read(study, "management")
     if frame is None:
         return None
-    pattern = study.spec.columns.expectation
-    columns = {item: pattern.format(item=item) for item in study.instrument.item_ids}
-    _require(frame, columns.values(), shown)
-    lo, hi = study.spec.scale.min, study.spec.scale.max
-    missing = {str(c).strip() for c in study.spec.missing_codes}
-    table = pd.DataFrame({item: _numbers(frame.assign(**{col: frame[col].where(
-        ~frame[col].astype("string").str.strip().isin(missing))}), col, shown, lo=lo, hi=hi,
-        required=False) for item, col in columns.items()})
-    return table
+    names = study.columns("expectation")
+    found = find_columns(frame, list(names.values()), shown, required=False)
+    _require(frame, [n for n in names.values() if n not in found], shown)
+    code = _Coder(shown, study.missing_codes("items"))
+    return pd.DataFrame({item: code.rating(frame[found[name]], found[name], study.scale_of(item),
+                                           key=_scale_key(study, item))
+                         for item, name in names.items()}, index=frame.index)
 
 
 def load_item_levels(study: Study, key: str, value: str) -> pd.Series | None:
@@ -101,8 +100,7 @@ def load_item_levels(study: Study, key: str, value: str) -> pd.Series | None:
         return None
     by = "item" if "item" in frame.columns else "dimension"
     _require(frame, [by, value], shown)
-    lo, hi = study.spec.scale.min, study.spec.scale.max
-    levels = _numbers(frame, value, shown, lo=lo, hi=hi)
+    levels = _numbers(frame, value, shown)
     ids = frame[by].astype("string").str.strip()
     known = study.instrument.item_ids if by == "item" else study.instrument.dimension_ids
     unknown = ~ids.isin(known)
@@ -110,6 +108,15 @@ def load_item_levels(study: Study, key: str, value: str) -> pd.Series | None:
         raise InputError(f"{int(unknown.sum())} {by}s are not in the instrument "
                          f"(e.g. {ids[unknown].iloc[0]!r})", file=shown, column=by,
                          rows=frame.index[unknown])
+    first = {d: study.instrument.items_of(d)[0] for d in study.instrument.dimension_ids}
+    scales = ids.map(lambda i: study.scale_of(i if by == "item" else first[i]))
+    lo = np.array([s.min if s.bounded else -np.inf for s in scales], dtype=float)
+    hi = np.array([s.max if s.bounded else np.inf for s in scales], dtype=float)
+    out = levels.notna() & ((levels < lo) | (levels > hi))
+    if out.any():
+        scale = scales[out].iloc[0]
+        raise InputError(f"{int(out.sum())} values outside the scale {scale.min:g}–{scale.max:g}",
+                         file=shown, column=value, rows=frame.index[out])
     dup = ids.duplicated(keep=False)
     if dup.any():
         raise InputError(f"{by} {ids[dup].iloc[0]!r} is given more than once", file=shown,

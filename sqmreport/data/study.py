@@ -417,7 +417,8 @@ def resolve_columns(spec: ColumnSpec, item_ids) -> dict[str, str]:
         return {item: spec.format(item=item) for item in item_ids}
     if isinstance(spec, list):
         return dict(zip(item_ids, spec))
-    return {str(item): column for item, column in spec.items()}
+    given = {str(item): column for item, column in spec.items()}
+    return {item: given[item] for item in item_ids if item in given}
 
 
 MAX_DEPTH = 12  # a study file nests 4 levels; anything far deeper is not a study file
@@ -646,6 +647,14 @@ def _check_consistency(study: Study, shown: str) -> None:
         if str(item) not in items:
             raise InputError(f"key 'reverse_items': {item!r} is not an item of the instrument",
                              file=shown)
+    for item in dict.fromkeys([*instrument.reversed_items, *map(str, spec.reverse_items)]):
+        if not study.scale_of(item).bounded:
+            dim = instrument.dimension_of()[item]
+            where = f"scales.{dim}" if dim in spec.scales else "scale"
+            raise InputError(f"item {item!r} is reverse-coded but its scale ({where!r}) is "
+                             "unbounded: reverse coding needs the scale's ends; reverse the "
+                             "scores in the data, or give the scale min and max", file=shown)
+    _check_analysis_scales(study, shown)
     for key, mapping in (("importance", study.dimension_points),
                          ("analysis.csi_weights", spec.analysis.csi_weights),
                          ("analysis.servqual_weights", spec.analysis.servqual_weights)):
@@ -729,6 +738,35 @@ def _check_consistency(study: Study, shown: str) -> None:
         if Path(spec.logo).suffix.lower() not in (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"):
             raise InputError(f"key 'logo': {spec.logo!r} is not a PNG, JPEG, GIF, SVG or WebP "
                              "image", file=shown)
+
+
+# Polychoric correlations estimate thresholds between a few ordered answer categories.
+MAX_POLYCHORIC_POINTS = 8
+
+
+def _check_analysis_scales(study: Study, shown: str) -> None:
+    """Analysis settings the items' scales cannot serve (found here, not in a notebook)."""
+    spec = study.spec
+    fa = spec.analysis.factor_analysis
+    scales = {i: study.scale_of(i) for i in study.instrument.item_ids}
+    if "factor_analysis" in spec.reports and fa.correlation == "polychoric":
+        if fa.form == "gap":
+            raise InputError("key 'analysis.factor_analysis.correlation' is 'polychoric', but gap "
+                             "scores (perception − expectation) are not ordinal answers; use "
+                             "'pearson'", file=shown)
+        for item, scale in scales.items():
+            if scale.type != "points" or scale.n_points > MAX_POLYCHORIC_POINTS:
+                kind = (f"{scale.n_points} points" if scale.type == "points"
+                        else f"a {scale.type} scale")
+                raise InputError(f"key 'analysis.factor_analysis.correlation' is 'polychoric', but "
+                                 f"item {item!r} is rated on {kind}: polychoric correlations are "
+                                 f"for ordinal answers of at most {MAX_POLYCHORIC_POINTS} points; "
+                                 "use 'pearson'", file=shown)
+    if spec.analysis.q_matrix.crosshair == "midpoint" and not all(
+            s.bounded for s in scales.values()):
+        raise InputError("key 'analysis.q_matrix.crosshair' is 'midpoint', but the items are on "
+                         "an unbounded scale, which has no midpoint; use 'mean' or 'median'",
+                         file=shown)
 
 
 def _check_scale(key: str, scale: Scale, shown: str) -> None:

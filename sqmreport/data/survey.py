@@ -8,6 +8,8 @@ personal-data columns dropped and free text masked.
 
 from __future__ import annotations
 
+import dataclasses
+import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +21,8 @@ from sqmreport.data.files import read_table
 from sqmreport.data.privacy import mask_personal_data
 from sqmreport.data.study import Study, load_study
 
-__all__ = ["FORMS", "Survey", "load_survey", "remember", "reversed_items"]
+__all__ = ["FORMS", "Survey", "find_columns", "load_survey", "match_column", "remember",
+           "reverse_code", "reversed_items"]
 
 FORMS = ("expectation", "perception", "adequate", "desired")
 
@@ -106,6 +109,11 @@ class Survey:
 def load_survey(study) -> Survey:
     """Read a study's survey file and check every column the study names.
 
+    Columns are found by the names the study file gives (:meth:`Study.columns`): the
+    header that is exactly the name, else the one header that starts with it followed
+    by a separator (``Q1`` finds ``Q1. How clean ...``).  Columns the study does not
+    name are ignored.
+
     Parameters
     ----------
     study : Study or str or Path
@@ -118,11 +126,12 @@ def load_survey(study) -> Survey:
     Raises
     ------
     InputError
-        Naming the file, the column and the first offending rows, for: missing
-        columns, no respondents, duplicated or empty respondent ids, answers that
-        are not numbers or not points of the scale, recommend scores outside 0-10,
-        importance points that do not add up to 100, declared personal-data
-        columns that are not in the file.
+        Naming the file, the column and the first offending rows, for: missing or
+        ambiguous columns, no respondents, duplicated or empty respondent ids, answers
+        that are not numbers (nor answer texts the scale lists, nor missing codes),
+        answers off their scale, a column without a single answer, an overall column
+        whose categories leave nothing to compare, importance points that do not add
+        up to 100, declared personal-data columns that are not in the file.
     """
     cached = _remembered(study)
     if cached is not None:
@@ -134,68 +143,276 @@ def load_survey(study) -> Survey:
     shown = entry.path
     raw = read_table(study.resolve(entry.path), shown=shown, format=entry.format,
                      encoding=entry.encoding, delimiter=entry.delimiter, sheet=entry.sheet)
-    rows = pd.RangeIndex(2, len(raw) + 2)  # spreadsheet row numbers: header is row 1
-    raw.index = rows
+    first = int(raw.attrs.get("first_row", 2))
+    raw.index = pd.RangeIndex(first, len(raw) + first)  # spreadsheet row numbers
 
-    columns = _required_columns(study)
-    missing = [c for c in columns if c not in raw.columns]
-    if missing and raw.shape[1] == 1:
-        found = next((d for d in ",;\t|" if d in raw.columns[0]), None)
-        hint = f"; it looks separated by {found!r}: set `delimiter`" if found else ""
-        raise InputError(f"the header has a single column{hint}", file=shown)
-    if missing:
-        listed = ", ".join(missing[:8]) + (f" and {len(missing) - 8} more" if len(missing) > 8 else "")
-        hint = ("; the file was read as GBK: if it is in another encoding, save it as UTF-8"
-                if raw.attrs.get("guessed_gbk") else "")
-        raise InputError(f"{len(missing)} column{'s' if len(missing) > 1 else ''} named in the "
-                         f"study file not found: {listed}{hint}", file=shown)
+    found = find_columns(raw, _required_columns(study), shown)
     if raw.empty:
         raise InputError("no respondents: the file has a header but no rows", file=shown)
     # Personal data leaves here and goes nowhere else.
-    raw = raw.drop(columns=spec.personal_columns)
+    raw = raw.drop(columns=[found[c] for c in spec.personal_columns])
 
-    _check_ids(raw[spec.respondent_id], shown, spec.respondent_id)
-    code = _Coder(shown, spec.missing_codes)
-    lo, hi = spec.scale.min, spec.scale.max
+    ids = None
+    if spec.respondent_id is not None:
+        column = found[spec.respondent_id]
+        _check_ids(raw[column], shown, column)
+        ids = raw[column].astype("string").str.strip()
+
+    code = _Coder(shown, study.missing_codes("items"))
     ratings = {}
     for form in FORMS:
-        pattern = getattr(spec.columns, form)
-        if pattern is None:
+        names = study.columns(form)
+        if names is None:
             continue
-        table = pd.DataFrame({
-            item: code.rating(raw[pattern.format(item=item)], pattern.format(item=item), lo, hi)
-            for item in study.instrument.item_ids})
-        reverse = reversed_items(study)
-        table[reverse] = (lo + hi) - table[reverse]
-        ratings[form] = table
+        table = pd.DataFrame({item: code.rating(raw[found[name]], found[name], study.scale_of(item),
+                                                 key=_scale_key(study, item), required=True)
+                              for item, name in names.items()}, index=raw.index)
+        ratings[form] = reverse_code(study, table)
 
-    overall = recommend = importance = comments = None
+    overall = recommend = importance = item_importance = comments = None
     if spec.overall:
-        scale = study.overall_scale
-        overall = _Coder(shown, study.missing_codes("overall")).rating(
-            raw[spec.overall.column], spec.overall.column, scale.min, scale.max)
+        column = found[spec.overall.column]
+        if spec.overall.satisfied is not None:
+            overall = _categories(raw[column], column, spec.overall.satisfied,
+                                  study.missing_codes("overall"), shown,
+                                  raw.attrs.get("value_labels", {}).get(column, {}))
+        else:
+            overall = _Coder(shown, study.missing_codes("overall")).rating(
+                raw[column], column, study.overall_scale,
+                key="overall.scale" if spec.overall.scale else "scale", required=True)
     if study.recommend:
         rec = study.recommend
+        column = found[rec.column]
         recommend = _Coder(shown, study.missing_codes("recommend")).rating(
-            raw[rec.column], rec.column, rec.scale.min, rec.scale.max)
+            raw[column], column, rec.scale, key="recommend.scale", required=True)
+        if study.nps:  # an 11-point scale (0-10, 1-11, ...) counts from 0
+            recommend = recommend - rec.scale.min
     if study.dimension_points:
-        importance = pd.DataFrame({dim: code.number(raw[col], col, lo=0, hi=100)
+        importance = pd.DataFrame({dim: code.number(raw[found[col]], found[col], lo=0, hi=100)
                                    for dim, col in study.dimension_points.items()})
-        _check_points(importance, study.dimension_points, shown)
+        _check_points(importance, {d: found[c] for d, c in study.dimension_points.items()}, shown)
+    if study.item_importance:
+        scale = study.item_importance.scale or spec.scale
+        key = "importance.scale" if study.item_importance.scale else "scale"
+        stated = _Coder(shown, study.missing_codes("importance"))
+        item_importance = pd.DataFrame(
+            {item: stated.rating(raw[found[name]], found[name], scale, key=key, required=True)
+             for item, name in study.columns("importance").items()}, index=raw.index)
     if spec.comments:
-        text = raw[spec.comments].dropna().astype(str).str.strip()
+        text = raw[found[spec.comments]].dropna().astype(str).str.strip()
         comments = text[text != ""].map(mask_personal_data)
 
     segments = pd.DataFrame(index=raw.index)
+    value_labels = raw.attrs.get("value_labels", {})
     for seg in study.segments:
-        labels = {k: (v if isinstance(v, str) else v.get(spec.language) or next(iter(v.values())))
-                  for k, v in seg.values.items()}
-        values = raw[seg.column].astype("string").str.strip()
+        column = found[seg.column]
+        labels = {_answer_text(k): v for k, v in value_labels.get(column, {}).items()}
+        labels |= {k: (v if isinstance(v, str) else v.get(spec.language) or next(iter(v.values())))
+                   for k, v in seg.values.items()}
+        values = _texts(raw[column])
         segments[seg.column] = values.map(lambda v, labels=labels: labels.get(v, v), na_action="ignore")
-        _check_groups(segments[seg.column], shown, seg.column, spec.min_group_size)
+        _check_groups(segments[seg.column], shown, column, spec.min_group_size)
 
-    ids = raw[spec.respondent_id].astype("string").str.strip()
-    return Survey(study, ratings, overall, recommend, importance, segments, comments, ids)
+    study = _with_file_labels(study, raw, found)
+    return Survey(study, ratings, overall, recommend, importance, segments, comments, ids,
+                  item_importance)
+
+
+def _with_file_labels(study: Study, raw: pd.DataFrame, found: dict) -> Study:
+    """The study with the file's own wording as the label of each item of its own
+    instrument that has none: the file's label of the item's perception column (SPSS
+    variable labels, Qualtrics' question-text row), else the rest of the header the
+    column was found by (``Q1. How clean ...`` found by ``Q1``)."""
+    spec = study.spec.instrument
+    if isinstance(spec, str):
+        return study
+    given = {str(i.id) for i in spec.items if i.label is not None}
+    file_labels = raw.attrs.get("labels", {}) or {}
+    names = study.columns("perception")
+    labels = {}
+    for item, name in names.items():
+        if item in given:
+            continue
+        header = found.get(name, name)
+        text = str(file_labels.get(header) or "").strip()
+        if not text and header != name:
+            text = _rest(header, name)
+        if text:
+            labels[item] = " ".join(text.split())
+    if not labels:
+        return study
+    items = tuple(dataclasses.replace(i, labels={"zh": labels[i.id], "en": labels[i.id]})
+                  if i.id in labels else i for i in study.instrument.items)
+    return dataclasses.replace(study, instrument=dataclasses.replace(study.instrument, items=items))
+
+
+# What may follow a column name the study file gives at the start of a longer header:
+# whitespace or punctuation ("Q1. How clean ...", "1、您对环境的满意度", "Q3_1 - Cleanliness").
+SEPARATORS = frozenset(".、．。:：)）(（[]【】_-–—,，;；/|?？")
+
+
+def _separated(header: str, name: str) -> bool:
+    """Whether ``header`` is ``name`` followed by a separator and more text."""
+    if len(header) <= len(name) or not header.startswith(name) or not name:
+        return False
+    after = header[len(name)]
+    return after.isspace() or after in SEPARATORS or name[-1] in SEPARATORS or name[-1].isspace()
+
+
+def _rest(header: str, name: str) -> str:
+    """The text of a header after the column name it was found by (a question's wording)."""
+    return header[len(name):].strip().lstrip("".join(SEPARATORS - set("(（[【"))).strip()
+
+
+def match_column(name: str, header, *, taken=frozenset()) -> list[str]:
+    """The headers a column name of the study file finds: ``[name]`` if the header has it,
+    else every header that starts with it followed by a separator (not those in ``taken``,
+    which other names give exactly).  More than one is ambiguous."""
+    if name in header:
+        return [name]
+    return [h for h in header if h not in taken and _separated(h, name)]
+
+
+def find_columns(raw: pd.DataFrame, names, shown: str, *, required: bool = True) -> dict[str, str]:
+    """Column name as the study file gives it -> the file's header it finds.
+
+    Raises InputError for a name that finds two headers, two names that find the same
+    header, and (``required``) names that find none: the line names the closest headers."""
+    header = [str(c) for c in raw.columns]
+    present = set(header)
+    taken = frozenset(n for n in names if n in present)
+    found, missing = {}, []
+    for name in dict.fromkeys(names):
+        hits = match_column(name, present if name in present else header, taken=taken)
+        if len(hits) > 1:
+            listed = ", ".join(repr(h) for h in hits[:4]) + (
+                f" and {len(hits) - 4} more" if len(hits) > 4 else "")
+            raise InputError(f"the study file's column {name!r} is the start of {len(hits)} "
+                             f"headers ({listed}); give the whole header of the one meant",
+                             file=shown)
+        if hits:
+            found[name] = hits[0]
+        else:
+            missing.append(name)
+    by_header = {}
+    for name, head in found.items():
+        if head in by_header and head != name:
+            raise InputError(f"the study file's columns {by_header[head]!r} and {name!r} both "
+                             f"find the header {head!r}; give whole headers", file=shown)
+        by_header.setdefault(head, name)
+    if missing and required:
+        _missing_columns(raw, header, missing, shown)
+    return found
+
+
+def _missing_columns(raw: pd.DataFrame, header: list[str], missing: list[str], shown: str):
+    if len(header) == 1:
+        found = next((d for d in ",;\t|" if d in header[0]), None)
+        hint = f"; it looks separated by {found!r}: set `delimiter`" if found else ""
+        raise InputError(f"the header has a single column{hint}", file=shown)
+    listed = ", ".join(missing[:8]) + (f" and {len(missing) - 8} more" if len(missing) > 8 else "")
+    what = (f"{len(missing)} column{'s' if len(missing) > 1 else ''} named in the study file "
+            f"not found: {listed}")
+    unnamed = [i + 1 for i, h in enumerate(header) if _unnamed(h)]
+    if unnamed and 2 * len(unnamed) >= len(header):
+        # Most of the header is blank: a title or a second header row above the data.
+        raise InputError(f"column {unnamed[0]} of the header has no name, nor have "
+                         f"{len(unnamed) - 1} others, and {what}; is the first row the header "
+                         "(not a title or a second header row)?", file=shown)
+    named = [h for h in header if not _unnamed(h)]
+    close = []
+    for name in missing[:3]:
+        near = difflib.get_close_matches(name, named, n=2, cutoff=0.6)
+        if near:
+            close.append(f"{name}: {', '.join(repr(n) for n in near)}")
+    hint = f" (closest headers: {'; '.join(close)})" if close else ""
+    if raw.attrs.get("guessed_gbk"):
+        hint += "; the file was read as GBK: if it is in another encoding, save it as UTF-8"
+    raise InputError(what + hint, file=shown)
+
+
+def _unnamed(header: str) -> bool:
+    """A header cell left blank (pandas and the reader call it "Unnamed: N")."""
+    return not header.strip() or header.startswith("Unnamed:")
+
+
+def _scale_key(study: Study, item: str) -> str:
+    dim = study.instrument.dimension_of()[item]
+    return f"scales.{dim}" if dim in study.spec.scales else "scale"
+
+
+def reverse_code(study: Study, table: pd.DataFrame) -> pd.DataFrame:
+    """Reverse-code the negatively worded items of a table of ratings, each on its scale."""
+    for item in reversed_items(study):
+        if item in table.columns:
+            scale = study.scale_of(item)
+            table[item] = (scale.min + scale.max) - table[item]
+    return table
+
+
+def _answer_text(value) -> str:
+    """An answer as text: whole numbers without a decimal point (1, not 1.0)."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _texts(cells: pd.Series) -> pd.Series:
+    """A column as stripped text, whole numbers written without a decimal point."""
+    if pd.api.types.is_numeric_dtype(cells) and not pd.api.types.is_bool_dtype(cells):
+        return cells.map(_answer_text, na_action="ignore").astype("string")
+    return cells.astype("string").str.strip()
+
+
+def _key(value):
+    """An answer as compared with the answers a study file lists: a number if it is one,
+    else its stripped text; None for an empty cell."""
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return float(value)
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return float(value)
+    text = str(value).strip()
+    if not text:
+        return None
+    try:
+        number = float(text)
+    except ValueError:
+        return text
+    return number if np.isfinite(number) else text
+
+
+def _categories(cells: pd.Series, column: str, satisfied, codes, shown: str,
+                labels: dict) -> pd.Series:
+    """A categorical overall satisfaction: 1.0 for the answers listed as satisfied, 0.0 for
+    every other answer, NaN for no answer (empty or a missing code).  An answer given as
+    the text of an SPSS value label counts for its code."""
+    def keys(given):
+        wanted = {_key(g) for g in given}
+        texts = {str(g).strip() for g in given}
+        return wanted | {_key(code) for code, text in labels.items() if str(text).strip() in texts}
+
+    answers = cells.map(_key)
+    gone = answers.isna() | answers.isin(keys(codes))
+    yes = ~gone & answers.isin(keys(satisfied))
+    values = pd.Series(np.where(yes, 1.0, 0.0), index=cells.index).mask(gone)
+    given = answers[~gone]
+    if given.empty:
+        raise InputError("no answers: every cell is empty or a missing code", file=shown,
+                         column=column)
+    kinds = sorted({_answer_text(k) for k in given})
+    shown_kinds = ", ".join(repr(k) for k in kinds[:5]) + (
+        f" and {len(kinds) - 5} more" if len(kinds) > 5 else "")
+    if not yes.any():
+        listed = ", ".join(repr(s) for s in satisfied)
+        raise InputError(f"no answer is one of those listed under overall.satisfied ({listed}); "
+                         f"the column's answers are {shown_kinds}", file=shown, column=column)
+    if len(kinds) == 1:
+        raise InputError(f"every answer is {shown_kinds}: with one answer category there is "
+                         "nothing to compare (is a missing code hiding the other?)", file=shown,
+                         column=column)
+    return values
 
 
 # Surveys already read and checked in this process (see `remember`):
@@ -257,12 +474,11 @@ def reversed_items(study: Study) -> list[str]:
 
 
 def _required_columns(study: Study) -> list[str]:
+    """Every column the study file names, as it names them."""
     spec = study.spec
-    cols = [spec.respondent_id]
-    for form in FORMS:
-        pattern = getattr(spec.columns, form)
-        if pattern is not None:
-            cols += [pattern.format(item=i) for i in study.instrument.item_ids]
+    cols = [spec.respondent_id] if spec.respondent_id else []
+    for form in (*FORMS, "importance"):
+        cols += list((study.columns(form) or {}).values())
     if spec.overall:
         cols.append(spec.overall.column)
     cols += [c for c in (study.recommend and study.recommend.column, spec.comments) if c]
@@ -319,41 +535,69 @@ class _Coder:
 
     def __init__(self, shown: str, missing_codes):
         self.shown = shown
+        self.codes = list(missing_codes)
         self.codes_text = {str(c).strip() for c in missing_codes}
         self.codes_num = {float(c) for c in missing_codes if _is_number(c)}
 
-    def number(self, cells: pd.Series, column: str, *, lo, hi) -> pd.Series:
+    def number(self, cells: pd.Series, column: str, *, lo=None, hi=None, values=None,
+               key: str = "scale") -> pd.Series:
         if pd.api.types.is_numeric_dtype(cells) and not pd.api.types.is_bool_dtype(cells):
-            values = cells.astype(float)  # typed columns (Parquet, Excel): no text to parse
+            numbers = cells.astype(float)  # typed columns (Parquet, Excel, SPSS): no text to parse
         else:
-            values = self._parse(cells, column)
-        values = values.mask(values.isin(self.codes_num))
-        out = values.notna() & ((values < lo) | (values > hi))
+            numbers = self._parse(cells, column, values or {}, key)
+        numbers = numbers.mask(numbers.isin(self.codes_num))
+        if lo is None:
+            bad = numbers.notna() & ~np.isfinite(numbers)
+            if bad.any():
+                raise InputError(f"{int(bad.sum())} values are not finite numbers",
+                                 file=self.shown, column=column, rows=cells.index[bad])
+            return numbers
+        out = numbers.notna() & ((numbers < lo) | (numbers > hi))
         if out.any():
             raise InputError(f"{int(out.sum())} values outside the scale {lo:g}–{hi:g}",
                              file=self.shown, column=column, rows=cells.index[out])
-        return values
+        return numbers
 
-    def _parse(self, cells: pd.Series, column: str) -> pd.Series:
+    def _parse(self, cells: pd.Series, column: str, values: dict, key: str) -> pd.Series:
         text = cells.astype("string").str.strip()
-        text = text.mask(text.isin(self.codes_text))
-        values = pd.to_numeric(text, errors="coerce").astype(float)
-        bad = text.notna() & ~np.isfinite(values)  # 'inf' and 'nan' are no answers either
+        text = text.mask(text.isin(self.codes_text) | (text == ""))
+        numbers = pd.to_numeric(text, errors="coerce").astype(float)
+        if values:  # answer texts the scale lists, before any number
+            numbers = text.map(values, na_action="ignore").astype(float).fillna(numbers)
+        bad = text.notna() & ~np.isfinite(numbers)  # 'inf' and 'nan' are no answers either
         if bad.any():
-            examples = ", ".join(repr(v) for v in text[bad].unique()[:3])
+            unknown = text[bad].unique()
+            examples = ", ".join(repr(v) for v in unknown[:3]) + (
+                f" and {len(unknown) - 3} more" if len(unknown) > 3 else "")
+            if values:
+                raise InputError(f"{int(bad.sum())} answers are neither answers listed under "
+                                 f"'{key}.values' nor missing codes ({examples}); add them to "
+                                 "one or the other", file=self.shown, column=column,
+                                 rows=cells.index[bad])
             raise InputError(f"{int(bad.sum())} values are not numbers ({examples}); correct "
                              "them or list them under missing_codes", file=self.shown,
                              column=column, rows=cells.index[bad])
-        return values
+        return numbers
 
-    def rating(self, cells: pd.Series, column: str, lo, hi) -> pd.Series:
-        values = self.number(cells, column, lo=lo, hi=hi)
-        if float(lo).is_integer() and float(hi).is_integer():
+    def rating(self, cells: pd.Series, column: str, scale, *, key: str = "scale",
+               required: bool = False) -> pd.Series:
+        """Answers on ``scale`` (a :class:`~sqmreport.data.study.Scale`): whole points on a
+        ``points`` scale, any number within its ends on a ``continuous`` one, any finite
+        number on an ``unbounded`` one.  ``required``: a column without a single answer is
+        an error (it can only be the wrong column, or a missing code hiding every answer)."""
+        lo, hi = (scale.min, scale.max) if scale.bounded else (None, None)
+        values = self.number(cells, column, lo=lo, hi=hi, values=scale.values, key=key)
+        if scale.type == "points":
             frac = values.notna() & (values != np.round(values))
             if frac.any():
                 raise InputError(f"{int(frac.sum())} values are not points of the scale "
-                                 f"{lo:g}–{hi:g} (e.g. {values[frac].iloc[0]:g})",
+                                 f"{lo:g}–{hi:g} (e.g. {values[frac].iloc[0]:g}); for answers "
+                                 f"between points set '{key}.type: continuous'",
                                  file=self.shown, column=column, rows=cells.index[frac])
+        if required and len(values) and values.isna().all():
+            codes = ", ".join(repr(c) for c in self.codes)
+            raise InputError("no answers: every cell is empty or a missing code"
+                             + (f" ({codes})" if codes else ""), file=self.shown, column=column)
         return values
 
 

@@ -15,7 +15,16 @@ import pandas as pd
 from sqmreport._validation import InputError
 from sqmreport.data.files import read_table
 from sqmreport.data.study import DataFile, Study, Wave
-from sqmreport.data.survey import FORMS, Survey, _check_ids, _Coder, reversed_items
+from sqmreport.data.survey import (
+    FORMS,
+    Survey,
+    _categories,
+    _check_ids,
+    _Coder,
+    _scale_key,
+    find_columns,
+    reverse_code,
+)
 
 __all__ = ["TABLE_COLUMNS", "WaveData", "load_waves"]
 
@@ -53,51 +62,82 @@ def _load_wave(study: Study, wave: Wave) -> WaveData:
 
 
 def _wave_survey(study: Study, entry: DataFile) -> tuple[Survey, tuple]:
-    """An earlier wave's survey, read with this study's settings; items it lacks are skipped."""
+    """An earlier wave's survey, read with this study's settings; items it lacks are skipped.
+
+    Without a ``respondent_id`` in the study the wave has no ids, and the waves are compared
+    as independent samples."""
     spec = study.spec
     shown = entry.path
     raw = read_table(study.resolve(entry.path), shown=shown, format=entry.format,
                      encoding=entry.encoding, delimiter=entry.delimiter, sheet=entry.sheet)
-    raw.index = pd.RangeIndex(2, len(raw) + 2)
+    first = int(raw.attrs.get("first_row", 2))
+    raw.index = pd.RangeIndex(first, len(raw) + first)
     if raw.empty:
         raise InputError("no respondents: the file has a header but no rows", file=shown)
-    if spec.respondent_id not in raw.columns:
-        raise InputError(f"column not found: {spec.respondent_id} (the respondent id)", file=shown)
-    _check_ids(raw[spec.respondent_id], shown, spec.respondent_id)
-    raw = raw.drop(columns=[c for c in spec.personal_columns if c in raw.columns])
-    perception = spec.columns.perception
-    items = tuple(i for i in study.instrument.item_ids if perception.format(item=i) in raw.columns)
-    if not items:
-        raise InputError(f"none of the instrument's perception columns ({perception}) found",
-                         file=shown)
-    code = _Coder(shown, spec.missing_codes)
-    lo, hi = spec.scale.min, spec.scale.max
+    ids = None
+    if spec.respondent_id is not None:
+        column = find_columns(raw, [spec.respondent_id], shown, required=False).get(
+            spec.respondent_id)
+        if column is None:
+            raise InputError(f"column not found: {spec.respondent_id} (the respondent id)",
+                             file=shown)
+        _check_ids(raw[column], shown, column)
+        ids = raw[column].astype("string").str.strip()
+    personal = find_columns(raw, spec.personal_columns, shown, required=False)
+    raw = raw.drop(columns=list(personal.values()))
+    forms = {form: study.columns(form) for form in FORMS if study.columns(form) is not None}
+    found = find_columns(raw, [c for names in forms.values() for c in names.values()], shown,
+                         required=False)
+    code = _Coder(shown, study.missing_codes("items"))
     ratings = {}
-    for form in FORMS:
-        pattern = getattr(spec.columns, form)
-        if pattern is None or not any(pattern.format(item=i) in raw.columns for i in items):
-            continue
+    for form, names in forms.items():
         table = pd.DataFrame(index=raw.index, columns=study.instrument.item_ids, dtype=float)
-        for item in items:
-            column = pattern.format(item=item)
-            if column in raw.columns:
-                table[item] = code.rating(raw[column], column, lo, hi)
-        reverse = reversed_items(study)
-        table[reverse] = (lo + hi) - table[reverse]
-        ratings[form] = table
+        for item, name in names.items():
+            if name in found:
+                table[item] = code.rating(raw[found[name]], found[name], study.scale_of(item),
+                                          key=_scale_key(study, item))
+        # An item with no answer at all in this wave was not asked in it.
+        table = reverse_code(study, table)
+        if table.notna().any().any():
+            ratings[form] = table
+    perception = ratings.get("perception")
+    items = () if perception is None else tuple(
+        i for i in study.instrument.item_ids if perception[i].notna().any())
+    if not items:
+        pattern = spec.columns.perception
+        described = pattern if isinstance(pattern, str) else ", ".join(
+            list(study.columns("perception").values())[:3]) + ", ..."
+        raise InputError(f"none of the instrument's perception columns ({described}) found",
+                         file=shown)
     overall = None
-    if study.overall_scale is not None and spec.overall.column in raw.columns:
-        scale = study.overall_scale
-        overall = _Coder(shown, study.missing_codes("overall")).rating(
-            raw[spec.overall.column], spec.overall.column, scale.min, scale.max)
+    if spec.overall is not None:
+        column = find_columns(raw, [spec.overall.column], shown, required=False).get(
+            spec.overall.column)
+        if column is not None and study.overall_scale is not None:
+            overall = _Coder(shown, study.missing_codes("overall")).rating(
+                raw[column], column, study.overall_scale)
+        elif column is not None:
+            overall = _categories(raw[column], column, spec.overall.satisfied,
+                                  study.missing_codes("overall"), shown,
+                                  raw.attrs.get("value_labels", {}).get(column, {}))
     importance = None
     points = study.dimension_points
-    if points and all(c in raw.columns for c in points.values()):
-        importance = pd.DataFrame({dim: code.number(raw[col], col, lo=0, hi=100)
-                                   for dim, col in points.items()})
-    ids = raw[spec.respondent_id].astype("string").str.strip()
+    if points:
+        columns = find_columns(raw, list(points.values()), shown, required=False)
+        if len(columns) == len(points):
+            importance = pd.DataFrame({dim: code.number(raw[columns[col]], columns[col], lo=0, hi=100)
+                                       for dim, col in points.items()})
+    item_importance = None
+    if study.item_importance is not None:
+        names = study.columns("importance")
+        columns = find_columns(raw, list(names.values()), shown, required=False)
+        if len(columns) == len(names):
+            scale = study.item_importance.scale or spec.scale
+            stated = _Coder(shown, study.missing_codes("importance"))
+            item_importance = pd.DataFrame({item: stated.rating(raw[columns[n]], columns[n], scale)
+                                            for item, n in names.items()}, index=raw.index)
     survey = Survey(study, ratings, overall, None, importance, pd.DataFrame(index=raw.index),
-                    None, ids)
+                    None, ids, item_importance)
     return survey, items
 
 
