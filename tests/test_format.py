@@ -117,3 +117,35 @@ def test_the_interval_of_a_change_is_signed_like_the_change(rep, shown):
                           "change": [0.0826], "ci_low": [-0.14], "ci_high": [0.31], "p_adjusted": [0.98]})
     rep.table("wave_changes", frame, title="T", note="N")
     assert _cells(shown[0]) == ["Tangibles", "5.44", "5.52", "+0.08", f"{MINUS}0.14", "+0.31", "0.980"]
+
+
+# -- sentences: the same formatter, by the kind a placeholder names (issue 13) -----------------
+
+def test_sentences_write_numbers_as_the_tables_do():
+    from sqmreport.present.i18n import text
+
+    # Before: "{share:.0f}%" (35%) beside 35.5% in the table, "{nps:+.0f}", "{level:.0f}%".
+    said = text("en", "findings.nps", nps=12.698, low=3.11, high=22.29, promoters=37.3,
+                detractors=24.6)
+    assert said == "The Net Promoter Score is +13 (+3 to +22): 37.3% promoters, 24.6% detractors."
+    said = text("en", "gap_findings.worst_dimension", dimension="Empathy", gap=-0.594, share=0.832)
+    assert said == f"The largest shortfall is in Empathy (gap {MINUS}0.59; 83.2% of respondents below expectation)."
+    assert text("en", "gap_findings.gap3", dimension="Reliability", gap=-0.381) == \
+        f"Gap 3: delivery falls furthest short of its targets in Reliability ({MINUS}38.1% of target)."
+    assert text("zh", "findings.response", returned=252, sent=300, rate=84.0, usable=252) \
+        == "共发放问卷 300 份，回收 252 份，回收率 84.0%；纳入分析 252 份。"
+    assert text("en", "notes.no_pairs", level=95.0).startswith("No pair of groups differs at the 95% level")
+    assert "on the 1–7 scale" in text("en", "findings.one_dimension", name="A", mean=5.0, low=1.0, high=7.0)
+    assert "(smallest eigenvalue −0.0008)" in text(
+        "en", "fa_improper.factor_covariance_not_positive_definite", value=-0.00081)
+
+
+@pytest.mark.parametrize("spec, value, expected", [
+    ("level", 95.0, "95"), ("level", 99.5, "99.5"), ("plain", 7.0, "7"), ("plain", 0.5, "0.5"),
+    ("plain", 48, "48"), ("precise", 0.99851, "0.9985"), ("pct", 35.46, "35.5%"), ("pct", None, "—"),
+    ("count", 26000, "26,000"), ("~item|items", 3.0, "3 items"), ("~item|items", 1, "1 item"),
+])
+def test_sentence_kinds(spec, value, expected):
+    from sqmreport.present.i18n import _NUMBERS
+
+    assert _NUMBERS.format(f"{{x:{spec}}}", x=value) == expected

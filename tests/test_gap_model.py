@@ -1,6 +1,7 @@
 """The gap report's analysis: on the demo, on a survey-only study, on any instrument."""
 
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -81,6 +82,32 @@ def test_both_reports_name_the_same_priorities_with_the_same_figures(demo):
     same = [f for f in gap_view.findings(result, survey) if f.startswith("Improve first")
             or f.startswith("应优先改进")]
     assert same and all(f in sat_view.findings(sat.analyse(survey), survey) for f in same)
+
+
+def test_the_gap_result_keeps_its_priority_model(demo):
+    # Before: GapResult held the priority table alone, and the findings rebuilt a
+    # PriorityResult from it with placeholder fields (no rules, no bootstrap size).
+    from sqmreport.present.views.priorities import findings as priority_findings
+    from sqmreport.stats.priority import PriorityResult
+
+    survey, result = demo
+    assert isinstance(result.priorities, PriorityResult)
+    assert result.priorities.n_boot == 2000 and result.priorities.shortfall == "gap"
+    assert result.q_matrix is result.priorities.table
+    said = priority_findings(result.priorities, survey)
+    assert said and all(s in findings(result, survey) for s in said)
+    assert priority_findings(result.q_matrix, survey) == said  # a bare table still reads alike
+
+
+def test_gap_findings_write_numbers_as_the_tables_do(demo):
+    # Shares with the tables' decimal, signed gaps with a true minus, gap 3 in % of target.
+    survey, result = demo
+    said = " ".join(findings(result, survey))
+    servqual = next(s for s in findings(result, survey) if "SERVQUAL" in s)
+    assert re.search(r"\d+\.\d% ", servqual), servqual
+    gap3 = next(s for s in findings(result, survey) if s.startswith("差距 3"))
+    assert re.search(r"相对目标 [−+]\d+\.\d%", gap3), gap3
+    assert "-" not in said.replace("Holm-", "")
 
 
 def _survey_only(tmp_path, items: dict, scale: tuple, n: int = 120, seed: int = 5):

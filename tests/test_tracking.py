@@ -15,6 +15,7 @@ import yaml
 from scipy import stats
 
 from sqmreport import InputError
+from sqmreport.analysis.q_matrix import item_q_matrix
 from sqmreport.analysis.tracking import analyse
 from sqmreport.analysis.waves import track
 from sqmreport.data.operations import load_assessment, load_complaints, load_kpi
@@ -118,7 +119,7 @@ def test_waves_match_items_by_id_and_pair_repeat_respondents(write_study, tmp_pa
     assert changes["p_adjusted"].to_numpy() == pytest.approx(adjust_p(changes["p_value"]))
 
 
-def test_last_waves_improvement_items_are_followed(write_study, tmp_path):
+def test_last_waves_improvement_items_are_followed(write_study, tmp_path, monkeypatch):
     rng = np.random.default_rng(1)
     before = small_survey(n=40, seed=3)
     before["P_a1"] = rng.integers(1, 3, size=40)   # poor last time ...
@@ -130,12 +131,33 @@ def test_last_waves_improvement_items_are_followed(write_study, tmp_path):
     path = _wave_study(write_study, tmp_path, before, **spec)
     now.to_csv(path.parent / "survey.csv", index=False)
     survey = load_survey(path)
-    result = track(survey, load_waves(survey.study))
-    before_rows = result.table.query("wave == 'spring' and kind == 'item'").set_index("measure")
-    improve = sorted(before_rows.index[before_rows["quadrant"] == "improve"])
+    waves = load_waves(survey.study)
+    result = track(survey, waves)
+    # The previous wave's data have its importance: its 'improve first' items are those of the
+    # priority model, whose score's bootstrap interval lies above zero (not the point quadrant).
+    model = item_q_matrix(waves[-1].survey)[0].table
+    improve = sorted(model.loc[model["action"] == "improve_first", "item"])
+    assert (result.action_basis, result.n_boot) == ("priority", 2000)
     assert "a1" in improve and sorted(result.actions["measure"]) == improve
+    before_rows = result.table.query("wave == 'spring' and kind == 'item'").set_index("measure")
+    point = set(before_rows.index[before_rows["quadrant"] == "improve"])
+    # Without the bootstrap the point quadrant decides, as for a wave known from its tables.
+    quadrant = track(survey, waves, n_boot=0)
+    assert quadrant.action_basis == "quadrant"
+    assert sorted(quadrant.actions["measure"]) == sorted(point)
     actions = result.actions.set_index("measure")
     assert actions.loc["a1", "verdict"] == "improved"
+    # The page says how the items followed up were chosen.
+    from sqmreport.analysis import tracking as trk
+    from sqmreport.present import Report
+    from sqmreport.present.views import tracking as track_view
+
+    outputs = []
+    monkeypatch.setattr("sqmreport.present.report._display", outputs.append)
+    track_view.waves(Report(survey, "satisfaction"), trk.waves(survey))
+    page = "".join(outputs)
+    assert "the previous wave&#x27;s priority model put in &#x27;Improve first&#x27;" in page
+    assert "from 2,000 bootstrap samples" in page
     assert actions["p_adjusted"].to_numpy() == pytest.approx(adjust_p(actions["p_value"]))
 
 
@@ -149,7 +171,7 @@ def test_a_wave_known_by_its_tables(write_study, tmp_path):
     spec = small_spec(waves=[{"label": "autumn", "tables": "waves.csv"}], wave="winter")
     later = load_survey(write_study(spec))
     result = track(later, load_waves(later.study))
-    assert result.source == "tables"
+    assert result.source == "tables" and result.action_basis == "quadrant"
     changes = result.changes("perception", "dimension").set_index("measure")
     assert set(changes["test"]) == {"welch"}
     alpha_now = later.ratings["perception"][["a1", "a2"]].mean(axis=1)
