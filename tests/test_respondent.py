@@ -136,3 +136,11 @@ def test_every_sector_has_its_own_causes_for_gaps_1_to_4_in_both_languages():
             for gap in ("gap1", "gap2", "gap3", "gap4"):
                 both = cause(language, sector, gap, "causes") + cause(language, sector, gap, "actions")
                 assert not any(w in both for w in words), (language, sector, gap)
+
+
+def test_the_gap_notebooks_own_words_fit_any_respondents():
+    # The notebook's markdown (its introduction, in each language) is on every study's page:
+    # it cannot name customers for a hospital.
+    source = resources.files("sqmreport.notebooks").joinpath("gap_model.ipynb").read_text("utf-8")
+    words = ["".join(c["source"]) for c in json.loads(source)["cells"] if c["cell_type"] == "markdown"]
+    assert words and not [w for w in words if re.search(r"顾客|客户|(?i:customer)", w)]
