@@ -158,6 +158,12 @@ def naive(gallery, name: str, change, tmp_path, command: str = "build"
     return done
 
 
+def documented(done: subprocess.CompletedProcess) -> None:
+    """docs/from-client-file.md quotes this message as the tool gives it."""
+    doc = (REPO / "docs" / "from-client-file.md").read_text(encoding="utf-8")
+    assert done.stderr.strip() in doc, done.stderr
+
+
 def pages_of(gallery, name):
     pages = gallery[name]
     for report, text in pages.items():
@@ -261,6 +267,7 @@ def test_kiosk_kr_wrong_encoding_is_one_line(gallery, tmp_path):
                  lambda s: s["data"]["survey"].update(encoding="utf-8"), tmp_path)
     assert done.stderr.startswith("error: kiosk_survey.csv: ")
     assert "UTF-8" in done.stderr or "utf-8" in done.stderr
+    documented(done)
 
 
 # -- 2. Airline: 1-100 attributes, 1-7 overall, no id, an index column -----------------------------
@@ -276,6 +283,9 @@ def test_airline_100_has_no_top_2_box_on_a_1_100_scale(gallery):
     sat = pages_of(gallery, "airline-100")["satisfaction"]
     assert "99–100" not in sat and "99-100" not in sat
     assert "1–100" in sat
+    assert "there is no top-2-box" in sat and "Top box (≥ 81)" in sat
+    # the overall question keeps its own 1-7 scale, where a top-2-box means something
+    assert "Overall satisfaction on its 1–7 scale." in sat
 
 
 @NOUN
@@ -300,13 +310,23 @@ def test_wjx_property_no_answer_is_not_a_comment(gallery):
     assert "(空)" not in pages_of(gallery, "wjx-property")["satisfaction"]
 
 
-def test_wjx_property_an_unmapped_answer_text_is_one_line(gallery, tmp_path):
-    def drop_neutral(spec):
-        del spec["scale"]["values"]["一般"]
+def test_wjx_property_answer_texts_without_values_is_one_line(gallery, tmp_path):
+    def numbers(spec):
+        spec["scale"].pop("values")
+        spec["overall"].pop("scale")
+        spec.pop("missing_codes")
 
-    done = naive(gallery, "wjx-property", drop_neutral, tmp_path)
+    done = naive(gallery, "wjx-property", numbers, tmp_path)
     assert done.stderr.startswith("error: 物业满意度调查_问卷星.xlsx, column 2、")
-    assert "一般" in done.stderr and "rows" in done.stderr
+    assert "'一般'" in done.stderr and "rows 2, 3" in done.stderr
+    documented(done)
+
+
+def test_wjx_property_an_unmapped_answer_text_is_one_line(gallery, tmp_path):
+    done = naive(gallery, "wjx-property", lambda s: s.pop("missing_codes"), tmp_path)
+    assert done.stderr.startswith("error: 物业满意度调查_问卷星.xlsx, column 2、")
+    assert "'不了解'" in done.stderr and "rows" in done.stderr
+    documented(done)
 
 
 # -- 4. Qualtrics export: three header rows, 1-11 coded recommend -----------------------------------
@@ -341,6 +361,7 @@ def test_qualtrics_retail_recommend_as_if_0_10_is_one_line_with_the_file_rows(ga
                         skiprows=[1, 2], encoding="utf-8-sig")
     first = int(np.flatnonzero(frame["Q5"] == 11)[0]) + 4  # code row 1, two header rows
     assert re.search(rf"\(rows? {first}\b", done.stderr), done.stderr
+    documented(done)
 
 
 # -- 5. SPSS .sav: labels and value labels ----------------------------------------------------------
@@ -370,6 +391,7 @@ def test_hospital_sav_not_applicable_code_undeclared_is_one_line(gallery, tmp_pa
     done = naive(gallery, "hospital-sav", lambda s: s.pop("missing_codes"), tmp_path)
     assert done.stderr.startswith("error: hospital_2026.sav, column P")
     assert "1–5" in done.stderr and "rows" in done.stderr
+    documented(done)
 
 
 # -- 6. ECSI bank: 1-10, stated item importance, Latin-1 with semicolons -----------------------------
@@ -408,7 +430,9 @@ def test_gov_binary_reports_the_share_satisfied(gallery):
     pages = pages_of(gallery, "gov-binary")
     sat = pages["satisfaction"]
     share = _share_satisfied(gallery.study("gov-binary"))
-    assert f"{share:.1f}%" in sat or f"{share:.0f}%" in sat, share
+    assert re.search(rf"{share:.1f}% 的\S+对总体表示满意", sat), share
+    assert "该题为分类题而非评分量表，故不给出均值和前两格比例" in sat
+    assert "点二列相关" in sat  # drivers for a two-answer outcome
     assert "户籍办理" in sat and "不动产登记" in sat
 
 
@@ -455,11 +479,13 @@ def test_telecom_rec5_recommend_is_a_rating_never_nps(gallery):
     every = "\n".join(pages_of(gallery, "telecom-rec5").values())
     for nps in ("净推荐值为", "推荐者占", "贬损者"):
         assert nps not in every
+    assert re.search(r"推荐意愿的均值为 [\d.]+（1–5 分量表", every)
 
 
 def test_telecom_rec5_one_item_dimension_in_the_factor_report(gallery):
     fa = pages_of(gallery, "telecom-rec5")["factor_analysis"]
-    assert "账单" in fa
+    assert "账单只有一个题项，未列入" in fa  # reliability and CFA say why it is left out
+    assert "S12. 账单准确清楚" in fa       # but the item is in the exploratory analysis
 
 
 # -- 10. Student services: three scales, one continuous --------------------------------------------
