@@ -35,6 +35,10 @@ class Shape:
     segments: bool = True
     comments: bool = False
     reports: list = field(default_factory=list)
+    scale_type: str = "points"
+    scales: dict = field(default_factory=dict)  # dimension number (1-based) -> (min, max)
+    overall_binary: bool = False
+    recommend_scale: tuple | None = None  # None: 0-10
 
 
 SHAPES = [
@@ -43,6 +47,14 @@ SHAPES = [
     Shape("five", [3, 4, 5, 4, 4], (1, 7), comments=True),
     Shape("eight", [3] * 8, (0, 10), language="zh", comments=True),
     Shape("hundred", [3, 3, 3], (1, 100), expectation=False, recommend=False),
+    # issue 12: a continuous scale, items on two scales, a categorical overall with a
+    # recommend question off 0-10, one-item dimensions
+    Shape("continuous", [3, 3, 3], (0, 100), scale_type="continuous", expectation=False,
+          recommend=False),
+    Shape("mixed", [3, 3, 3], (1, 5), scales={2: (1, 100)}, expectation=False, language="zh",
+          recommend_scale=(1, 11)),
+    Shape("binary", [3, 3, 2], (1, 7), overall_binary=True, recommend_scale=(1, 5)),
+    Shape("single", [4, 1, 3, 1], (1, 5), language="zh", overall_binary=True, recommend=False),
 ]
 
 
@@ -50,13 +62,13 @@ def write_study(folder, shape: Shape, n: int = 150, seed: int = 1):
     """A survey of ``shape`` with a common factor, dimension factors and noise."""
     rng = np.random.default_rng(seed)
     folder.mkdir(parents=True, exist_ok=True)
-    lo, hi = shape.scale
     items, dimensions = [], {}
     frame = pd.DataFrame({"id": range(1, n + 1)})
     common = rng.normal(0, 1, n)
     k = 0
     for d, count in enumerate(shape.dims):
         dim = f"d{d + 1}"
+        lo, hi = shape.scales.get(d + 1, shape.scale)
         dimensions[dim] = {"en": f"Aspect {chr(65 + d)}", "zh": f"方面{chr(65 + d)}"}
         own = rng.normal(0, 0.6, n)
         for _ in range(count):
@@ -65,20 +77,33 @@ def write_study(folder, shape: Shape, n: int = 150, seed: int = 1):
                           "label": {"en": f"Statement {k}", "zh": f"陈述{k}"}})
             base, sd = lo + (hi - lo) * 0.65, (hi - lo) / 6
             p = base + sd * (common + own + rng.normal(0, 0.7, n)) - (hi - lo) * 0.03 * (k % 4)
-            frame[f"P_q{k}"] = np.clip(np.rint(p), lo, hi).astype(int)
+            whole = shape.scale_type == "points"
+            frame[f"P_q{k}"] = (np.clip(np.rint(p), lo, hi).astype(int) if whole
+                                else np.clip(p, lo, hi).round(2))
             if shape.expectation:
                 e = base + (hi - lo) * 0.08 + sd * (0.5 * common + rng.normal(0, 0.7, n))
-                frame[f"E_q{k}"] = np.clip(np.rint(e), lo, hi).astype(int)
+                frame[f"E_q{k}"] = (np.clip(np.rint(e), lo, hi).astype(int) if whole
+                                    else np.clip(e, lo, hi).round(2))
     spec = {"name": shape.name, "title": f"Gallery {shape.name}", "language": shape.language,
             "data": {"survey": "survey.csv"}, "respondent_id": "id",
             "instrument": {"dimensions": dimensions, "items": items},
             "columns": {"perception": "P_{item}",
                         **({"expectation": "E_{item}"} if shape.expectation else {})},
-            "scale": {"min": lo, "max": hi}}
-    if shape.overall:
+            "scale": {"min": shape.scale[0], "max": shape.scale[1],
+                      **({"type": shape.scale_type} if shape.scale_type != "points" else {})}}
+    if shape.scales:
+        spec["scales"] = {f"d{d}": {"min": lo, "max": hi} for d, (lo, hi) in shape.scales.items()}
+    if shape.overall and shape.overall_binary:
+        frame["overall"] = np.where(common + rng.normal(0, 0.6, n) > -0.3, "yes", "no")
+        spec["overall"] = {"column": "overall", "satisfied": ["yes"]}
+    elif shape.overall:
         frame["overall"] = np.clip(np.rint(3 + common + rng.normal(0, 0.6, n)), 1, 5).astype(int)
         spec["overall"] = {"column": "overall", "scale": {"min": 1, "max": 5}}
-    if shape.recommend:
+    if shape.recommend and shape.recommend_scale:
+        lo, hi = shape.recommend_scale
+        frame["nps"] = np.clip(np.rint(lo + (hi - lo) * 0.7 + (hi - lo) / 6 * common), lo, hi).astype(int)
+        spec["recommend"] = {"column": "nps", "scale": {"min": lo, "max": hi}}
+    elif shape.recommend:
         frame["nps"] = np.clip(np.rint(7 + 1.5 * common + rng.normal(0, 1, n)), 0, 10).astype(int)
         spec["recommend"] = "nps"
     if shape.segments:
@@ -221,3 +246,65 @@ def test_no_table_is_all_dashes(gallery):
             body = [row[1:] for row in table[1:] if len(row) > 1]  # without header and labels
             cells = [c for row in body for c in row]
             assert not cells or not all(c in ("—", "-") for c in cells), (shape.name, page, table)
+
+
+def test_long_and_continuous_scales_have_no_top_2_box(gallery):
+    # issue 12: two points of a hundred say nothing; the top box is the top fifth of the range
+    for shape, page, _, _, tables in _pages(gallery):
+        long = shape.scale_type != "points" or shape.scale[1] - shape.scale[0] + 1 > 11
+        if page == "satisfaction.html" and long and not shape.scales:
+            items = next(t for t in tables if t and t[0][:2] in (["Item", "Dimension"], ["题项", "维度"]))
+            header = " ".join(items[0])
+            assert "Top-2-box" not in header and "前两格" not in header, shape.name
+            assert re.search(r"Top box \(≥ \d+\)|高分段（≥ \d+）", header), shape.name
+
+
+def test_nps_only_from_an_11_point_question(gallery):
+    for shape, page, text, headings, _ in _pages(gallery):
+        if page != "satisfaction.html" or not shape.recommend:
+            continue
+        scale = shape.recommend_scale or (0, 10)
+        nps = scale[1] - scale[0] + 1 == 11
+        titles = {h.strip() for h in headings}
+        assert bool(titles & {"Net Promoter Score", "净推荐值（NPS）"}) == nps, shape.name
+        if not nps:
+            assert "detractor" not in text.lower() and "贬损者" not in text, shape.name
+            assert titles & {"Likelihood to recommend", "推荐意愿"}, shape.name
+
+
+def test_a_categorical_overall_is_a_share_satisfied(gallery):
+    for shape, page, text, _, tables in _pages(gallery):
+        if page != "satisfaction.html" or not shape.overall_binary:
+            continue
+        assert "Wilson" in text, shape.name
+        overall = [t for t in tables if t and t[0][:1] in (["Measure"], ["指标"])
+                   and len(t[0]) == 5]
+        assert overall and overall[0][0][2] in ("Share satisfied", "满意比例"), shape.name
+
+
+def test_items_on_two_scales_are_compared_in_percent_of_range(gallery):
+    for shape, page, text, _, _ in _pages(gallery):
+        if page == "satisfaction.html" and shape.scales:
+            assert "全距" in text or "scale's range" in text, shape.name
+            assert "1–100" in text and "1–5" in text, shape.name
+
+
+def test_one_item_dimensions_are_left_out_with_a_sentence(gallery):
+    for shape, page, text, _, _ in _pages(gallery):
+        if page == "factor_analysis.html" and 1 in shape.dims:
+            assert ("Dimensions of one item" in text) or ("只有一个题项" in text), shape.name
+
+
+def test_english_pages_have_no_chinese_and_no_page_a_raw_key(gallery):
+    # Issue 13: the gallery's studies word everything in both languages, so Chinese on an
+    # English page is an untranslated value; a snake_case word that no locale text of the
+    # page's language has is a raw key (a column header such as rmsea_ci_low).
+    from .test_translation import CJK, SNAKE, _locale_text
+
+    locale = {language: _locale_text(language) for language in ("zh", "en")}
+    for shape, page, text, _, _ in _pages(gallery):
+        body = text.split("Provenance")[0].split("数据来源")[0]
+        if shape.language == "en":
+            assert not CJK.findall(body), (shape.name, page, CJK.findall(body)[:5])
+        keys = sorted({w for w in SNAKE.findall(body) if w not in locale[shape.language]})
+        assert keys == [], (shape.name, page, keys)

@@ -421,15 +421,50 @@ def test_factor_correlations_near_one_are_flagged_with_their_value(tmp_path, sho
     assert "0.9985" in sentence and "hardly distinct" in sentence
 
 
-def test_two_factors_of_the_same_items_are_flagged_on_the_page(tmp_path, shown):
+def test_factor_correlations_near_one_are_said_on_the_page(tmp_path, shown):
+    import dataclasses
+
     rng = np.random.default_rng(14)
     dims = {"a": 4, "b": 4}
-    common = rng.normal(0, 1, 300)
-    p = pd.DataFrame({f"{d}{k}": np.clip(np.rint(3 + common + rng.normal(0, 0.5, 300)), 1, 5)
-                      for d in dims for k in range(1, 5)}, index=pd.RangeIndex(2, 302))
+    p = _factor_data(300, dims, rng, 1, 5)
     survey = make_survey(tmp_path, dims, p, analysis={"factor_analysis": {"n_factors": 2}})
     result = fa.efa(survey)
-    if result.phi_flags is None or result.phi_flags.empty:
-        pytest.skip("this sample's oblimin factors are distinct")
-    page = _run_factor_analysis(survey, shown)
-    assert "Caution: factors" in page or "nearly singular" in page
+    assert result.phi_flags is not None and result.phi_flags.empty  # distinct factors: no word
+    flags = pd.DataFrame([("correlation_near_one", "F1", "F2", 0.9985),
+                          ("near_singular", np.nan, np.nan, 0.0015)],
+                         columns=["check", "name", "other", "value"])
+    shown.clear()
+    rep = Report(survey, "factor_analysis")
+    show_fa.efa(rep, dataclasses.replace(result, phi_flags=flags))
+    page = _visible("".join(shown))
+    assert "Caution: factors F1 and F2 correlate at 0.9985" in page
+    assert "nearly singular (smallest eigenvalue 0.0015)" in page
+    assert any("correlate at 0.95 or more" in f for f in rep.collected_findings)
+
+
+# -- every shape in Chinese too -------------------------------------------------------------
+
+def test_the_shapes_read_in_chinese(tmp_path, shown):
+    rng = np.random.default_rng(15)
+    (tmp_path / "mixed").mkdir()
+    survey, _ = _mixed(tmp_path / "mixed", language="zh")
+    page = _run_satisfaction(survey, shown)
+    _clean(page)
+    assert "各题项采用不同的量表（方面A采用 1–5 分量表、方面B采用 1–100 分量表）" in page
+    assert "按各维度自身的量表，评价最高的维度是方面A" in page
+    (tmp_path / "binary").mkdir()
+    survey, _, _ = _binary(tmp_path / "binary", language="zh")
+    page = _run_satisfaction(survey, shown)
+    _clean(page)
+    assert "的受访者对总体表示满意" in page and "点二列相关" in page
+    (tmp_path / "recommend").mkdir()
+    dims = {"a": 3, "b": 3}
+    p = _factor_data(100, dims, rng, 1, 100)
+    recommend = pd.Series(rng.integers(1, 8, 100).astype(float), index=p.index)
+    survey = make_survey(tmp_path / "recommend", dims, p, language="zh", recommend_values=recommend,
+                         recommend={"column": "rec", "scale": {"min": 1, "max": 7}},
+                         scale={"min": 1, "max": 100})
+    page = _run_satisfaction(survey, shown)
+    _clean(page)
+    assert "推荐意愿的均值为" in page and "净推荐值为" not in page
+    assert "高分段（≥ 81）" in page and "前两格" not in page.split("推荐意愿")[0]
