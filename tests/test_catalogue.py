@@ -130,6 +130,47 @@ def _lines(change):
     return make
 
 
+def _korean(d):
+    """The demo's texts in Korean, for a file saved in CP949 (the header stays as it is)."""
+    d["姓名"] = d["姓名"].str.replace("患者", "환자")
+    d["department"] = d["department"].map(dict(zip(
+        ["妇产科", "内科", "外科", "儿科", "急诊", "康复科"], ["산부인과", "내과", "외과", "소아과", "응급실", "재활의학과"])))
+    d["visit_type"] = d["visit_type"].map({"住院": "입원", "门诊": "외래"})
+    d["age_band"] = d["age_band"].str.replace("–", "-")
+    d["comment"] = d["comment"].map(lambda c: "대기 시간이 너무 길었습니다" if c else c)
+    return d
+
+
+def _qualtrics_rows(rows=True, change=None):
+    """The demo's survey as a Qualtrics export: question texts and ImportIds under the header."""
+    def make(folder: Path):
+        import csv
+        import json
+        data = pd.read_csv(folder / "survey.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        if change is not None:
+            data = change(data)
+        with open(folder / "survey.csv", "w", encoding="utf-8-sig", newline="") as out:
+            writer = csv.writer(out)
+            writer.writerow(data.columns)
+            writer.writerow([f"Question {c}: how satisfied are you?" for c in data.columns])
+            writer.writerow([json.dumps({"ImportId": f"QID{i}"}) for i in range(len(data.columns))])
+            if rows:
+                writer.writerows(data.itertuples(index=False))
+    return make
+
+
+def _sav(folder: Path):
+    """The demo's survey as an SPSS file: numbers as numbers, with a label on each item."""
+    import pyreadstat
+    data = pd.read_csv(folder / "survey.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    for column in data.columns:
+        if column != "phone" and data[column].str.fullmatch(r"\d*").all():
+            data[column] = pd.to_numeric(data[column].replace("", None))
+    pyreadstat.write_sav(data, str(folder / "survey.sav"),
+                         column_labels={c: f"Item {c}" for c in data.columns if c[0] in "PE"})
+    _write("survey.sav", (folder / "survey.sav").read_bytes(), survey=True)(folder)
+
+
 CASES = [
     # --- the study file ----------------------------------------------------------------------
     Case("unknown key", "error", r"study.yml: unknown key 'min_grup_size' \(did you mean 'min_group_size'\?\)",
@@ -171,10 +212,7 @@ CASES = [
          files=lambda f: (f / "survey.csv").write_text((f / "survey.csv").read_text(encoding="utf-8-sig").splitlines()[0] + "\n")),
     Case("wrong delimiter declared", "error", r"survey.csv: the header has a single column; it looks separated by ','",
          spec=_spec(data__survey={"path": "survey.csv", "delimiter": ";"})),
-    Case("CP949 (Korean) encoding", "error", r"survey.csv: .* not found: .*; the file was read as GBK: "
-         r"if it is in another encoding, save it as UTF-8",
-         files=lambda f: (f / "survey.csv").write_bytes("respondent_id,진료과,비고\nR1,내과,친절함\n".encode("cp949"))),
-    Case("undecodable bytes", "error", r"survey.csv: the file is not UTF-8 or GBK text",
+    Case("undecodable bytes", "error", r"survey.csv: cannot tell the file's encoding: \S+ reads '...', .*; write the right one in the study file's data entry",
          files=lambda f: (f / "survey.csv").write_bytes(b"respondent_id,P1\nR1,\xff\xff\xff\n")),
     Case("Excel sheet with a title row above the header", "error", r"survey.xlsx: column 2 of the header has no name",
          files=_excel(title_row=True)),
@@ -207,7 +245,6 @@ CASES = [
              survey=True)(f)),
     Case("a binary file given as CSV", "error", r"survey.csv: the file is binary \(it contains NUL bytes\), not CSV text",
          files=_write("survey.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")),
-    Case("UTF-16 text", "error", r"survey.csv: the file is UTF-16 text; save it as UTF-8", files=_recode("utf-16")),
     Case("an XLSX workbook named .csv", "error", r"survey.csv: the file is a ZIP archive or an XLSX workbook, not CSV text",
          files=lambda f: (_excel()(f), (f / "survey.xlsx").rename(f / "survey.csv"),
                           _spec(data__survey="survey.csv")(s_ := yaml.safe_load((f / "study.yml").read_text(encoding="utf-8"))),
@@ -219,6 +256,31 @@ CASES = [
     Case("unknown file type", "error", r"survey.dat: cannot tell the file's format from '.dat'", files=_write("survey.dat", b"a,b\n1,2\n", survey=True)),
     Case("duplicated column in the header", "error", r"column 'P1' appears more than once in the header",
          data=lambda d: d.rename(columns={"P2": "P1"})),
+    # --- client files as they arrive: encodings, SPSS, Qualtrics (issue 12) --------------------
+    Case("CP949 (Korean) answers under an ASCII header (detected, read as Korean)", "ok",
+         data=_korean, files=_recode("cp949")),
+    Case("an encoding that cannot be told (one answer that reads as Chinese or as Korean)", "error",
+         r"survey.csv: cannot tell the file's encoding: gbk \(Chinese\) reads '男', .*cp949 \(Korean\) reads '켕'.*; "
+         r"write the right one in the study file's data entry, e.g. `encoding: gbk`",
+         files=lambda f: (f / "survey.csv").write_bytes("respondent_id,department\nR1,男\n".encode("gbk"))),
+    Case("an encoding named in the study file that does not decode the file", "error",
+         r"survey.csv: the file is not utf-8 text: byte 0x[0-9a-f]{2} on line 1 cannot be read as utf-8; "
+         r"set `encoding: auto` to detect the encoding", files=_recode("gbk"),
+         spec=_spec(data__survey={"path": "survey.csv", "encoding": "utf-8"})),
+    Case("UTF-16 text (Excel's Unicode text)", "ok", files=_recode("utf-16")),
+    Case("an SPSS .sav export of the survey", "ok", files=_sav),
+    Case("a damaged SPSS file", "error", r"survey.sav: not a readable SPSS .sav file \(.+\)",
+         files=_write("survey.sav", b"$FL2@(#) IBM SPSS STATISTICS" + b"\x00" * 40, survey=True)),
+    Case("an SPSS file named .csv", "error", r"survey.csv: the file is an SPSS data file, not CSV text: name it .sav",
+         files=lambda f: (_sav(f), (f / "survey.sav").rename(f / "survey.csv"),
+                          _spec(data__survey="survey.csv")(s_ := yaml.safe_load((f / "study.yml").read_text(encoding="utf-8"))),
+                          (f / "study.yml").write_text(yaml.safe_dump(s_, allow_unicode=True), encoding="utf-8"))),
+    Case("a Qualtrics export with its question-text and ImportId rows", "ok", files=_qualtrics_rows()),
+    Case("a Qualtrics export with a rating out of scale (rows numbered as in the file)", "error",
+         r"survey.csv, column P7: 1 values outside the scale 1–7 \(row 7\)", files=_qualtrics_rows(change=_set("P7", [3], "8"))),
+    Case("a Qualtrics export cut after its header rows", "error",
+         r"survey.csv: the file is a Qualtrics export cut after its header rows \(rows 2–3\): it has no responses",
+         files=_qualtrics_rows(rows=False)),
     # --- the survey's cells ------------------------------------------------------------------
     Case("duplicated respondent ids", "error", r"survey.csv, column respondent_id: 1 respondent ids appear more than once \(rows 2, 5\)",
          data=_set("respondent_id", [3], "R0001")),

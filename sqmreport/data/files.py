@@ -281,6 +281,10 @@ def _undecided(raw: bytes, readings: list) -> str:
         sample = _first_word(text)
         language = _LANGUAGE_NAMES.get(_LANGUAGE.get(codecs.lookup(name).name, ""), "")
         shown.append(f"{name}{f' ({language})' if language else ''} reads {sample!r}")
+    if readings[0][2] > _CONFIDENT:
+        return ("cannot tell the file's encoding: none reads it as plain text (" + ", ".join(shown)
+                + "); save it as CSV UTF-8, or name its encoding in the study file's data entry "
+                "(`encoding: ...`)")
     return ("cannot tell the file's encoding: " + ", ".join(shown) + "; write the right one in the "
             f"study file's data entry, e.g. `encoding: {close[0][0]}`, or save the file as CSV UTF-8")
 
