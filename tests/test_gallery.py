@@ -308,18 +308,3 @@ def test_english_pages_have_no_chinese_and_no_page_a_raw_key(gallery):
             assert not CJK.findall(body), (shape.name, page, CJK.findall(body)[:5])
         keys = sorted({w for w in SNAKE.findall(body) if w not in locale[shape.language]})
         assert keys == [], (shape.name, page, keys)
-
-
-def test_english_pages_have_no_chinese_and_no_page_a_raw_key(gallery):
-    # Issue 13: the gallery's studies word everything in both languages, so Chinese on an
-    # English page is an untranslated value; a snake_case word that no locale text of the
-    # page's language has is a raw key (a column header such as rmsea_ci_low).
-    from .test_translation import CJK, SNAKE, _locale_text
-
-    locale = {language: _locale_text(language) for language in ("zh", "en")}
-    for shape, page, text, _, _ in _pages(gallery):
-        body = text.split("Provenance")[0].split("数据来源")[0]
-        if shape.language == "en":
-            assert not CJK.findall(body), (shape.name, page, CJK.findall(body)[:5])
-        keys = sorted({w for w in SNAKE.findall(body) if w not in locale[shape.language]})
-        assert keys == [], (shape.name, page, keys)
