@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import codecs
 import importlib.util
+import io
 import re
 import shutil
+import signal
 import subprocess
-import sys
+from contextlib import redirect_stderr, redirect_stdout
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -94,33 +96,52 @@ class Gallery:
 
     def __getitem__(self, name: str) -> dict:
         """The built pages of a study, {report: text}; fails the test if the build did."""
-        if name not in self.results:
-            self.results[name] = self._build(name)
+        if not self.results:
+            self._build_all()
         result = self.results[name]
         if isinstance(result, str):
             pytest.fail(f"{name} did not build: {result}")
         return result
 
-    def _build(self, name: str):
-        from sqmreport._validation import InputError
+    def _build_all(self):
+        """Every study in one batch (a study's check overlaps another's notebooks); when the
+        batch stops at a study, the ones it did not finish are built one by one, so that
+        each study's outcome is its own."""
         from sqmreport.build import forkserver
+        from sqmreport.build.render import build_studies
+
+        studies = {}
+        for name in NAMES:
+            try:
+                studies[name] = self.study(name)
+            except Exception as exc:  # a format the generator cannot write here
+                self.results[name] = f"data not generated: {type(exc).__name__}: {exc}"
+        self.template = forkserver.start()
+        with pytest.MonkeyPatch.context() as mp:
+            mp.chdir(self.root)  # the batch builds each study into reports/<name>
+            try:
+                build_studies(list(studies.values()), template=self.template)
+            except Exception:  # noqa: BLE001 - each study's own outcome is found below
+                for name, study in studies.items():
+                    if not (self.root / "reports" / name / "index.html").exists():
+                        self.results[name] = self._build_one(study)
+        for name, study in studies.items():
+            self.results.setdefault(name, self._pages(name, study))
+
+    def _build_one(self, study: Path):
+        from sqmreport._validation import InputError
         from sqmreport.build.render import build
 
         try:
-            study = self.study(name)
-        except Exception as exc:  # a format the generator cannot write yet (pyreadstat)
-            return f"data not generated: {type(exc).__name__}: {exc}"
-        if self.template is None:
-            self.template = forkserver.start()
-        out = self.root / "reports" / name
-        try:
-            with pytest.MonkeyPatch.context() as mp:
-                mp.chdir(self.root)
-                build(study, out=out, template=self.template)
+            build(study, template=self.template)
         except InputError as exc:
             return f"error: {exc}"
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - reported by the study's tests
             return f"{type(exc).__name__}: {exc}"
+        return self._pages(study.parent.name, study)
+
+    def _pages(self, name: str, study: Path) -> dict:
+        out = self.root / "reports" / name
         reports = yaml.safe_load(study.read_text(encoding="utf-8"))["reports"]
         pages = {r: page_text(out / f"{r}.html") for r in reports}
         pages["index"] = page_text(out / "index.html")
@@ -138,9 +159,34 @@ def gallery(tmp_path_factory):
     built.close()
 
 
-def naive(gallery, name: str, change, tmp_path, command: str = "build"
-          ) -> subprocess.CompletedProcess:
-    """``sqmreport build`` of the study with its study file changed as a first draft would be."""
+class Done:
+    """What the command line said: its exit code, standard output and error."""
+
+    def __init__(self, returncode: int, stdout: str, stderr: str):
+        self.returncode, self.stdout, self.stderr = returncode, stdout, stderr
+
+
+def cli(*args: str, cwd: Path) -> Done:
+    """``sqmreport ARGS`` run in this process (as ``python -m sqmreport`` would run it, without
+    a new interpreter importing everything again); its signal handlers are put back after."""
+    from sqmreport.build.cli import main
+
+    handlers = {n: signal.getsignal(n) for n in (signal.SIGINT, signal.SIGTERM)}
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        with pytest.MonkeyPatch.context() as mp, redirect_stdout(out), redirect_stderr(err):
+            mp.chdir(cwd)
+            mp.setenv("SQMREPORT_NO_FORK", "1")  # no kernel template: nothing is to be built
+            code = main(list(args))
+    finally:
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
+    return Done(code, out.getvalue(), err.getvalue())
+
+
+def naive(gallery, name: str, change, tmp_path, command: str = "build") -> Done:
+    """``sqmreport build`` of the study with its study file changed as a first draft would be:
+    one line, exit code 2, nothing written."""
     folder = tmp_path / name
     shutil.copytree(gallery.study(name).parent, folder)
     spec = yaml.safe_load((folder / "study.yml").read_text(encoding="utf-8"))
@@ -148,8 +194,7 @@ def naive(gallery, name: str, change, tmp_path, command: str = "build"
     (folder / "study.yml").write_text(yaml.safe_dump(spec, allow_unicode=True, sort_keys=False),
                                       encoding="utf-8")
     out = ["--out", str(tmp_path / "out")] if command == "build" else []
-    done = subprocess.run([sys.executable, "-m", "sqmreport", command, "study.yml", *out], cwd=folder, capture_output=True,
-                          text=True, encoding="utf-8")
+    done = cli(command, "study.yml", *out, cwd=folder)
     assert done.returncode == 2, done.stderr
     assert done.stdout == ""
     assert done.stderr.startswith("error: ") and done.stderr.count("\n") == 1, done.stderr
@@ -158,7 +203,7 @@ def naive(gallery, name: str, change, tmp_path, command: str = "build"
     return done
 
 
-def documented(done: subprocess.CompletedProcess) -> None:
+def documented(done: Done) -> None:
     """docs/from-client-file.md quotes this message as the tool gives it."""
     doc = (REPO / "docs" / "from-client-file.md").read_text(encoding="utf-8")
     assert done.stderr.strip() in doc, done.stderr
