@@ -182,9 +182,9 @@ def test_means_without_a_scale_are_drawn_within_their_intervals():
 
 
 def test_box_cuts_of_each_scale_type():
-    assert desc.box_cuts(1, 5) == (2, 4) and desc.box_cuts(0, 10) == (1, 9)
-    assert desc.box_cuts(1, 100) == (20.8, 80.2)
-    assert desc.box_cuts(0, 100, kind="continuous") == (20.0, 80.0)
+    assert desc.box_cuts(1, 5) == desc.BoxCuts(2, 4) and desc.box_cuts(0, 10) == desc.BoxCuts(1, 9)
+    assert desc.box_cuts(1, 100) == desc.BoxCuts(20.8, 80.2)
+    assert desc.box_cuts(0, 100, kind="continuous") == desc.BoxCuts(20.0, 80.0)
     assert desc.box_cuts(None, None, kind="unbounded") is None
     x = pd.DataFrame({"q": [1, 2, 3, 4, 5, 5, 4, 1.0]})
     # the rule of a short scale gives what describe(scale=...) always gave

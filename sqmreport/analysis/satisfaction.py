@@ -15,6 +15,7 @@ presentation layer's (:mod:`sqmreport.present.views.satisfaction`).
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -255,8 +256,8 @@ def dimensions(survey: Survey, *, confidence: float | None = None) -> Dimensions
     binary = bool(getattr(survey, "overall_binary", False))
     boxes = "two"
     if survey.overall is not None and binary:
-        overall = pd.DataFrame([{"variable": "overall",
-                                 **desc.share_interval(survey.overall, confidence=confidence)}])
+        share = desc.share_interval(survey.overall, confidence=confidence)
+        overall = pd.DataFrame([{"variable": "overall", **dataclasses.asdict(share)}])
     elif survey.overall is not None:
         scale = survey.study.overall_scale
         overall_scale = bounds(scale)

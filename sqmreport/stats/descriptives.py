@@ -17,7 +17,7 @@ from sqmreport.stats._options import check_confidence, check_p_adjust
 from sqmreport.stats.disclosure import protect, suppress_small
 
 __all__ = [
-    "BOX_SHARE", "CSIResult", "NPSResult", "SegmentComparison",
+    "BOX_SHARE", "BoxCuts", "CSIResult", "NPSResult", "SegmentComparison", "ShareResult",
     "adjust_p", "binned_distribution", "box_cuts", "compare_segments", "csi", "describe", "dimension_scores",
     "distribution", "hidden_cells", "nps", "pairwise", "percent_of_range", "response_rate",
     "segment_profile", "share_interval",
@@ -76,8 +76,24 @@ def _mean_ci(values: np.ndarray, confidence: float) -> tuple:
     return n, mean, sd, mean - half, mean + half
 
 
-def box_cuts(low, high, *, kind: str = "points", boxes: int = 2) -> tuple | None:
-    """The answers counted in the bottom and top box of a scale: ``(bottom_max, top_min)``.
+@dataclass(frozen=True)
+class BoxCuts:
+    """Which answers are in the bottom and the top box of a scale (:func:`box_cuts`).
+
+    Attributes
+    ----------
+    bottom : float
+        Answers at or below it are in the bottom box.
+    top : float
+        Answers at or above it are in the top box.
+    """
+
+    bottom: float
+    top: float
+
+
+def box_cuts(low, high, *, kind: str = "points", boxes: int = 2) -> BoxCuts | None:
+    """The answers counted in the bottom and top box of a scale.
 
     Parameters
     ----------
@@ -90,45 +106,93 @@ def box_cuts(low, high, *, kind: str = "points", boxes: int = 2) -> tuple | None
 
     Returns
     -------
-    (float, float) or None
-        Answers ≤ ``bottom_max`` are in the bottom box, answers ≥ ``top_min`` in the top
-        box.  A points scale of at most 11 points: the ``boxes`` lowest and highest points
-        (top-2-box).  A longer points scale (1-100) or a continuous one: the lowest and
-        highest fifth of the range (:data:`BOX_SHARE`), i.e. at or above
-        low + 0.8 (high − low).  None for an unbounded scale (standardized scores have no
-        top).
+    BoxCuts or None
+        Answers ≤ ``bottom`` are in the bottom box, answers ≥ ``top`` in the top box. A points
+        scale of at most 11 points: the ``boxes`` lowest and highest points (top-2-box).
+        A longer points scale (1-100) or a continuous one: the lowest and highest fifth
+        of the range (:data:`BOX_SHARE`), i.e. at or above low + 0.8 (high − low). None
+        for an unbounded scale (standardized scores have no top).
 
     Examples
     --------
-    >>> box_cuts(1, 7), box_cuts(1, 100), box_cuts(0, 100, kind="continuous")
-    ((2, 6), (20.8, 80.2), (20.0, 80.0))
+    >>> box_cuts(1, 7), box_cuts(1, 100)
+    (BoxCuts(bottom=2, top=6), BoxCuts(bottom=20.8, top=80.2))
+    >>> box_cuts(0, 100, kind="continuous")
+    BoxCuts(bottom=20.0, top=80.0)
     >>> box_cuts(None, None, kind="unbounded") is None
     True
     """
     if kind == "unbounded" or low is None or high is None:
         return None
     if kind == "points" and high - low + 1 <= MAX_BOX_POINTS:
-        return low + boxes - 1, high - boxes + 1
+        return BoxCuts(low + boxes - 1, high - boxes + 1)
     span = high - low
-    return (round(low + BOX_SHARE * span, 10), round(high - BOX_SHARE * span, 10))
+    return BoxCuts(round(low + BOX_SHARE * span, 10), round(high - BOX_SHARE * span, 10))
 
 
-def percent_of_range(values, low, high):
+def percent_of_range(values, low: float, high: float) -> np.ndarray | float:
     """Values rescaled to percent of their scale's range: 100 (x − low) / (high − low).
 
-    The common metric of ratings on different scales (the POMP score of Cohen, Cohen,
-    Aiken & West 1999): 0 is the scale's lowest point, 100 its highest.
+    Parameters
+    ----------
+    values : array-like or float
+        Ratings, or means of ratings, on the scale.
+    low, high : float
+        The scale's lowest and highest points.
 
+    Returns
+    -------
+    ndarray or float
+        0 at the scale's lowest point, 100 at its highest.
+
+    Notes
+    -----
+    The common metric of ratings on different scales: the "percent of maximum possible"
+    (POMP) score of Cohen, Cohen, Aiken & West (1999), Multivariate Behavioral Research,
+    34(3), 315-346.
+
+    Examples
+    --------
     >>> percent_of_range(np.array([1.0, 4.0, 7.0]), 1, 7).tolist()
     [0.0, 50.0, 100.0]
     """
     return 100 * (values - low) / (high - low)
 
 
-def share_interval(flags: pd.Series, *, confidence: float = 0.95) -> dict:
+@dataclass(frozen=True)
+class ShareResult:
+    """A share of answers with its interval (:func:`share_interval`).
+
+    Attributes
+    ----------
+    n : int
+        Answers.
+    share : float
+        Share of ones, 0-1.
+    ci_low, ci_high : float
+        The interval, 0-1.
+    """
+
+    n: int
+    share: float
+    ci_low: float
+    ci_high: float
+
+
+def share_interval(flags: pd.Series, *, confidence: float = 0.95) -> ShareResult:
     """Share of ones in a 0/1 series with its Wilson score interval.
 
-    Returns ``{"n", "share", "ci_low", "ci_high"}`` (shares 0-1; NaN when nobody answered).
+    Parameters
+    ----------
+    flags : Series
+        1 (yes: satisfied), 0 (no), NaN (no answer).
+    confidence : float
+        Level of the interval, in (0, 1).
+
+    Returns
+    -------
+    ShareResult
+        Share and interval 0-1; NaN (and ``n`` 0) when nobody answered.
 
     Notes
     -----
@@ -144,20 +208,19 @@ def share_interval(flags: pd.Series, *, confidence: float = 0.95) -> dict:
     Examples
     --------
     >>> r = share_interval(pd.Series([1, 1, 1, 0, 1, 0, 1, 1, 1, 1.0]))
-    >>> round(r["share"], 2), round(r["ci_low"], 4), round(r["ci_high"], 4)  # statsmodels' wilson
+    >>> round(r.share, 2), round(r.ci_low, 4), round(r.ci_high, 4)  # statsmodels' wilson
     (0.8, 0.4902, 0.9433)
     """
     check_confidence(confidence)
     answered = flags.dropna().to_numpy(dtype=float)
     n = len(answered)
     if n == 0:
-        return {"n": 0, "share": np.nan, "ci_low": np.nan, "ci_high": np.nan}
+        return ShareResult(0, np.nan, np.nan, np.nan)
     p = float(answered.mean())
     z = stats.norm.ppf((1 + confidence) / 2)
     centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
     half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / (1 + z**2 / n)
-    return {"n": n, "share": p, "ci_low": float(max(centre - half, 0.0)),
-            "ci_high": float(min(centre + half, 1.0))}
+    return ShareResult(n, p, float(max(centre - half, 0.0)), float(min(centre + half, 1.0)))
 
 
 def describe(data: pd.DataFrame, *, scale: tuple | None = None, confidence: float = 0.95,
@@ -175,9 +238,9 @@ def describe(data: pd.DataFrame, *, scale: tuple | None = None, confidence: floa
         Level of the t-based interval of the mean, in (0, 1).
     boxes : int
         How many scale points the top and bottom boxes hold (2: top-2-box).
-    cuts : (bottom_max, top_min), optional
+    cuts : BoxCuts, optional
         Instead of ``scale`` and ``boxes``: the top box is the share of answers at or
-        above ``top_min``, the bottom box at or below ``bottom_max`` (:func:`box_cuts`).
+        above ``cuts.top``, the bottom box at or below ``cuts.bottom`` (:func:`box_cuts`).
 
     Returns
     -------
@@ -214,8 +277,8 @@ def describe(data: pd.DataFrame, *, scale: tuple | None = None, confidence: floa
         row = {"variable": name, "n": n, "mean": mean, "sd": sd, "ci_low": lo, "ci_high": hi}
         if cuts is not None:
             answered = values[~np.isnan(values)]
-            row["top_box"] = np.mean(answered >= cuts[1]) if n else np.nan
-            row["bottom_box"] = np.mean(answered <= cuts[0]) if n else np.nan
+            row["top_box"] = np.mean(answered >= cuts.top) if n else np.nan
+            row["bottom_box"] = np.mean(answered <= cuts.bottom) if n else np.nan
         elif scale is not None:
             answered = values[~np.isnan(values)]
             low, high = scale
@@ -261,9 +324,20 @@ def distribution(data: pd.DataFrame, *, scale: tuple) -> pd.DataFrame:
 def binned_distribution(data: pd.DataFrame, *, edges) -> pd.DataFrame:
     """Share of answers in each band between consecutive ``edges``, per column.
 
-    For answers that are not a few whole points (a continuous 0-100 scale, standardized
-    scores): each band holds its lower edge, the last one both edges.  Columns are labelled
-    ``"low–high"``.
+    Parameters
+    ----------
+    data : DataFrame
+        One column per item; NaN for missing.
+    edges : array-like
+        The bands' edges, increasing: answers that are not a few whole points (a
+        continuous 0-100 scale, standardized scores) are counted in the band they fall in;
+        each band holds its lower edge, the last one both edges.
+
+    Returns
+    -------
+    DataFrame
+        Rows are the columns of ``data``, columns the bands (labelled ``"low–high"``),
+        values the shares of the answered responses; NaN for a column with no answers.
 
     Examples
     --------

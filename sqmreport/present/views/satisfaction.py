@@ -126,7 +126,8 @@ def _box_values(kind: str, low, high, scale_type: str = "points") -> dict:
     of the bottom box (``top``, ``bottom``; whole points on a points scale)."""
     if kind == "none":
         return {}
-    bottom, top = box_cuts(low, high, kind="points" if kind == "two" else "continuous")
+    cuts = box_cuts(low, high, kind="points" if kind == "two" else "continuous")
+    bottom, top = cuts.bottom, cuts.top
     if kind == "two":
         return {"top2": f"{top:g}–{high:g}", "bottom2": f"{low:g}–{bottom:g}"}
     if scale_type == "points":
