@@ -349,8 +349,6 @@ def test_wjx_property_answer_texts_become_points(gallery):
     assert "希望加强夜间巡逻" in sat  # the comments column, found by its question text
 
 
-@pytest.mark.xfail(strict=False, reason="survey: 问卷星's '(空)' (no answer to an open question) "
-                   "is shown as a resident's comment")
 def test_wjx_property_no_answer_is_not_a_comment(gallery):
     assert "(空)" not in pages_of(gallery, "wjx-property")["satisfaction"]
 
@@ -416,6 +414,12 @@ def test_hospital_sav_wording_from_variable_labels(gallery):
     for report in ("satisfaction", "gap_model"):
         assert "医院环境整洁舒适" in pages[report]
         assert "出院后有随访关怀" in pages[report]
+
+
+def test_hospital_sav_gap_model_speaks_of_patients_and_healthcare(gallery):
+    gap = pages_of(gallery, "hospital-sav")["gap_model"]
+    assert "患者的感知 − 患者的期望" in gap
+    assert "原因与对策为医疗机构中的常见情况" in gap  # sector: healthcare
 
 
 def test_hospital_sav_segments_named_by_value_labels(gallery):
