@@ -491,3 +491,30 @@ def test_a_wave_label_that_looks_like_a_formula_survives_its_waves_csv(write_stu
     spec = small_spec(waves=[{"label": "=autumn", "tables": "waves.csv"}], wave="winter")
     later = load_survey(write_study(spec))
     assert track(later, load_waves(later.study)).previous == "=autumn"
+
+
+@pytest.mark.parametrize("how", ["no_ids", "tables"])
+def test_the_page_says_when_waves_cannot_be_paired(write_study, tmp_path, monkeypatch, how):
+    # Before: "Respondents who answered both waves are compared with themselves" was printed
+    # for a survey without respondent ids and for a wave known only from its tables.
+    from sqmreport.analysis import tracking as trk
+    from sqmreport.present import Report
+    from sqmreport.present.views import tracking as track_view
+
+    before = small_survey(n=30, seed=5)
+    before["id"] = [f"y{i}" for i in range(30)]
+    survey = load_survey(_wave_study(write_study, tmp_path, before))
+    if how == "tables":
+        track(survey, load_waves(survey.study)).table.to_csv(tmp_path / "waves.csv", index=False)
+        spec = small_spec(waves=[{"label": "autumn", "tables": "waves.csv"}], wave="winter")
+    else:
+        spec = small_spec(waves=[{"label": "spring", "survey": "before.csv"}], wave="autumn")
+        spec.pop("respondent_id")
+    later = load_survey(write_study(spec))
+    assert later.ids is None or how == "tables"
+    outputs = []
+    monkeypatch.setattr("sqmreport.present.report._display", outputs.append)
+    track_view.waves(Report(later, "satisfaction"), trk.waves(later))
+    page = "".join(outputs)
+    assert "compared with themselves" not in page
+    assert ("no respondent ids" if how == "no_ids" else "known only from the tables") in page

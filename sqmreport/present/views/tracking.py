@@ -76,12 +76,17 @@ def waves(rep: Report, waves: Waves) -> None:
     unit = rep.t(f"tracking_units.{form}")
     rep.note("tracking_notes.waves_intro", current=w.current, previous=w.previous,
              waves=len(w.order), source=rep.t(f"tracking_sources.{w.source}"))
+    # How the waves were compared: respondents matched by id where both waves have ids, else
+    # (no ids, or a wave known from its tables) independent samples only.
+    values = {"previous": w.previous, "current": w.current, "unit": unit, "level": level,
+              "correction": correction}
+    unpaired = ("note_tables" if w.source == "tables"
+                else "note_no_ids" if rep.survey.ids is None else None)
     rep.table("wave_changes", changes, csv=False,
               columns=["label", "previous_mean", "current_mean", "change", "ci_low", "ci_high",
                        "p_adjusted", "test_name", "n_paired"],
-              labels={"label": rep.t("columns.measure")},
-              values={"previous": w.previous, "current": w.current, "unit": unit,
-                      "level": level, "correction": correction})
+              labels={"label": rep.t("columns.measure")}, values=values,
+              note=rep.t(f"tracking_tables.wave_changes.{unpaired}", **values) if unpaired else None)
 
     trend = waves.trend(form, kinds)
     trend["label"] = [_measure_label(rep, k, m) for k, m in zip(trend["kind"], trend["measure"])]
