@@ -264,6 +264,26 @@ def test_no_generated_data_is_committed():
     assert not [t for t in tracked if Path(t).name not in allowed]
 
 
+# respondents, items and dimensions of each study: its rows as the client sent them
+SHAPES = {"kiosk-kr": (240, 24, 6), "airline-100": (320, 12, 4), "wjx-property": (210, 15, 5),
+          "qualtrics-retail": (260, 12, 4), "hospital-sav": (230, 15, 5), "bank-ecsi": (260, 14, 4),
+          "gov-binary": (200, 12, 4), "hotel-jp": (180, 14, 4), "telecom-rec5": (190, 12, 4),
+          "campus-mixed": (220, 10, 3), "servqual-big5": (300, 22, 5)}
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_each_report_counts_the_study_it_was_given(gallery, name):
+    n, items, dims = SHAPES[name]
+    sat = pages_of(gallery, name)["satisfaction"]
+    spec = yaml.safe_load((EXAMPLES / name / "study.yml").read_text(encoding="utf-8"))
+    if spec["language"] == "en":
+        assert f"\n{n} respondents are analysed." in sat
+        assert f"the {items} items and {dims} dimensions" in sat
+    else:
+        assert re.search(rf"纳入分析的\S+共 {n} 人", sat)
+        assert f"{items} 个题项与 {dims} 个维度" in sat
+
+
 # -- 1. Korean kiosk survey: CP949 ----------------------------------------------------------------
 
 def test_kiosk_kr_korean_answers_read_from_cp949(gallery):
@@ -529,6 +549,13 @@ def test_telecom_rec5_recommend_is_a_rating_never_nps(gallery):
     for nps in ("净推荐值为", "推荐者占", "贬损者"):
         assert nps not in every
     assert re.search(r"推荐意愿的均值为 [\d.]+（1–5 分量表", every)
+
+
+@NOUN
+def test_telecom_rec5_respondents_are_users(gallery):
+    every = "\n".join(pages_of(gallery, "telecom-rec5").values())
+    assert "用户" in every
+    assert "顾客" not in every and "客户" not in every
 
 
 def test_telecom_rec5_one_item_dimension_in_the_factor_report(gallery):
