@@ -273,7 +273,14 @@ def test_a_0_10_recommend_item_is_an_nps(tmp_path, shown):
     survey = make_survey(tmp_path, dims, p, recommend_values=recommend, recommend="rec")
     assert sat.nps(survey).result.nps == pytest.approx(
         100 * ((recommend >= 9).mean() - (recommend <= 6).mean()))
-    assert "The Net Promoter Score is" in _run_satisfaction(survey, shown)
+    page = _run_satisfaction(survey, shown)
+    assert "The Net Promoter Score is" in page and "Likelihood to recommend, 0–10" in page
+    # a question coded 1-11 is read onto 0-10 (x − 1), and the note says so
+    survey = make_survey(tmp_path, dims, p, recommend_values=recommend,
+                         recommend={"column": "rec", "scale": {"min": 1, "max": 11}})
+    page = _run_satisfaction(survey, shown)
+    assert "The Net Promoter Score is" in page
+    assert "asked on 1–11 and counted as 0–10 (answer − 1)" in page
 
 
 # -- 4. categorical overall satisfaction ------------------------------------------------------

@@ -347,7 +347,8 @@ def binned_distribution(data: pd.DataFrame, *, edges) -> pd.DataFrame:
     (['0–50', '50–100'], [0.6, 0.4])
     """
     edges = np.asarray(edges, dtype=float)
-    labels = [f"{a:g}–{b:g}" for a, b in zip(edges[:-1], edges[1:])]
+    labels = [f"{a:g}–{b:g}".replace("-", "\u2212")  # a true minus sign: "−2–−1"
+              for a, b in zip(edges[:-1], edges[1:])]
     rows = {}
     for name in data.columns:
         values = data[name].dropna().to_numpy(dtype=float)

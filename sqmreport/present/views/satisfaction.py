@@ -281,7 +281,12 @@ def nps(rep: Report, nps: sat.NPS) -> None:
     table = pd.DataFrame([{"nps": n.nps, "ci_low": n.ci_low, "ci_high": n.ci_high,
                            "promoters": n.promoters, "passives": n.passives,
                            "detractors": n.detractors, "n": n.n}])
-    rep.table("nps", table, values=_scale_note(nps.scale, nps.confidence))
+    coding = rep.study.recommend.scale
+    mapped = coding.min != 0  # an 11-point question coded 1-11: counted as 0-10
+    rep.table("nps", table, key="nps_mapped" if mapped else None,
+              kinds={"ci_low": "nps", "ci_high": "nps"},
+              values={**_scale_note(nps.scale, nps.confidence), "low": coding.min,
+                      "high": coding.max} if mapped else _scale_note(nps.scale, nps.confidence))
     rep.figure("nps", plots.plot_nps(n, language=rep.language))
     rep.add_findings(_nps_findings(n, rep.language))
 
