@@ -200,7 +200,8 @@ def load_survey(study) -> Survey:
              for item, name in study.columns("importance").items()}, index=raw.index)
     if spec.comments:
         text = raw[found[spec.comments]].dropna().astype(str).str.strip()
-        comments = text[text != ""].map(mask_personal_data)
+        empty = NO_COMMENT | {str(c).strip() for c in spec.missing_codes}
+        comments = text[~text.isin(empty)].map(mask_personal_data)
 
     segments = pd.DataFrame(index=raw.index)
     value_labels = raw.attrs.get("value_labels", {})
@@ -244,6 +245,10 @@ def _with_file_labels(study: Study, raw: pd.DataFrame, found: dict) -> Study:
     items = tuple(dataclasses.replace(i, labels={"zh": labels[i.id], "en": labels[i.id]})
                   if i.id in labels else i for i in study.instrument.items)
     return dataclasses.replace(study, instrument=dataclasses.replace(study.instrument, items=items))
+
+
+# What survey platforms write in an open question nobody answered (问卷星: "(空)", "(跳过)").
+NO_COMMENT = frozenset({"", "(空)", "（空）", "(跳过)", "（跳过）"})
 
 
 # What may follow a column name the study file gives at the start of a longer header:
@@ -301,11 +306,12 @@ def find_columns(raw: pd.DataFrame, names, shown: str, *, required: bool = True)
                              f"find the header {head!r}; give whole headers", file=shown)
         by_header.setdefault(head, name)
     if missing and required:
-        _missing_columns(raw, header, missing, shown)
+        _missing_columns(raw, header, missing, shown, taken)
     return found
 
 
-def _missing_columns(raw: pd.DataFrame, header: list[str], missing: list[str], shown: str):
+def _missing_columns(raw: pd.DataFrame, header: list[str], missing: list[str], shown: str,
+                     taken=frozenset()):
     if len(header) == 1:
         found = next((d for d in ",;\t|" if d in header[0]), None)
         hint = f"; it looks separated by {found!r}: set `delimiter`" if found else ""
@@ -323,11 +329,13 @@ def _missing_columns(raw: pd.DataFrame, header: list[str], missing: list[str], s
     close = []
     for name in missing[:3]:
         near = difflib.get_close_matches(name, named, n=2, cutoff=0.6)
-        if near:
+        started = [h for h in header if h in taken and _separated(h, name)]
+        if started:  # the headers it starts are other keys' own columns
+            close.append(f"{name} starts only headers other keys name: "
+                         f"{', '.join(repr(h) for h in started[:3])}")
+        elif near:
             close.append(f"{name}: {', '.join(repr(n) for n in near)}")
     hint = f" (closest headers: {'; '.join(close)})" if close else ""
-    if raw.attrs.get("guessed_gbk"):
-        hint += "; the file was read as GBK: if it is in another encoding, save it as UTF-8"
     raise InputError(what + hint, file=shown)
 
 
