@@ -228,8 +228,9 @@ def the_noun_only(pages, noun: str, others=("customer",)):
         assert not found, found.group()
 
 
-NOUN = pytest.mark.xfail(strict=False, reason="issue-13 texts: the page title still says 'Customer "
-                         "satisfaction report' (顾客满意度报告) whatever the study's respondent noun")
+NOUN = pytest.mark.xfail(strict=False, reason="issue-13 texts: the satisfaction notebook's fixed "
+                         "markdown intro says 'how customers rate the service' (顾客对服务的评价) "
+                         "whatever the study's respondent noun")
 
 
 # -- the gallery's folders --------------------------------------------------------------------------
