@@ -574,6 +574,15 @@ def test_campus_mixed_each_block_on_its_scale(gallery):
     assert "99–100" not in sat and "100–100" not in sat
 
 
+@pytest.mark.xfail(strict=False, reason="analysis: the CSI table of a mixed-scale study shows its "
+                   "weights as 0.333 and scores with two decimals, where every other study shows "
+                   "33.3% and one decimal")
+def test_campus_mixed_index_table_formatted_as_elsewhere(gallery):
+    sat = pages_of(gallery, "campus-mixed")["satisfaction"]
+    table = sat[sat.index("Student satisfaction index (CSI)"):]
+    assert "\n33.3%\n" in table[:400] and "\n0.333\n" not in table[:400]
+
+
 @NOUN
 def test_campus_mixed_respondents_are_students(gallery):
     the_noun_only(pages_of(gallery, "campus-mixed"), "student")
