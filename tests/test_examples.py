@@ -248,7 +248,7 @@ def test_every_example_has_a_study_file_a_readme_and_a_generator():
 
 def test_the_generator_writes_the_same_bytes_every_time(tmp_path):
     generator = _generator()
-    names = ["kiosk-kr", "wjx-property", "gov-binary", "qualtrics-retail"]
+    names = ["kiosk-kr", "wjx-property", "gov-binary", "qualtrics-retail", "hospital-sav"]
     first = generator.generate(tmp_path / "a", names)
     second = generator.generate(tmp_path / "b", names)
     for a, b in zip(first, second):
