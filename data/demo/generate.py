@@ -255,6 +255,18 @@ def standards() -> pd.DataFrame:
     return pd.DataFrame([{"item": j, "standard": level[d]} for d in DIMS for j in ITEMS[d]])
 
 
+# The service-level indicators' names in the English demo (service_levels_en.csv).
+INDICATORS_EN = {
+    "检查报告按时发放率": "Test reports issued on time",
+    "病历差错率": "Medical-record error rate",
+    "门诊平均候诊时间": "Mean outpatient waiting time",
+    "投诉 24 小时内响应率": "Complaints answered within 24 hours",
+    "预约电话接通率": "Appointment calls answered",
+    "设备完好率": "Equipment in working order",
+    "处方与发药缺陷": "Prescribing and dispensing defects",
+}
+
+
 def service_levels(rng) -> pd.DataFrame:
     """Twelve months of operational records against their targets."""
     indicators = [
@@ -492,7 +504,11 @@ def main() -> None:
     survey(rng).to_csv(HERE / "survey.csv", index=False, encoding="utf-8-sig")
     management(rng).to_csv(HERE / "management.csv", index=False, encoding="utf-8-sig")
     standards().to_csv(HERE / "standards.csv", index=False, encoding="utf-8-sig")
-    service_levels(rng).to_csv(HERE / "service_levels.csv", index=False, encoding="utf-8-sig")
+    levels = service_levels(rng)
+    levels.to_csv(HERE / "service_levels.csv", index=False, encoding="utf-8-sig")
+    levels.assign(indicator=levels["indicator"].map(INDICATORS_EN),
+                  unit=levels["unit"].replace({"分钟": "minutes"})).to_csv(
+        HERE / "service_levels_en.csv", index=False, encoding="utf-8-sig")
     promises().to_csv(HERE / "promises.csv", index=False, encoding="utf-8-sig")
     previous_wave(np.random.default_rng(SEED + 3)).to_csv(HERE / "wave_2026_04.csv", index=False,
                                                          encoding="utf-8-sig")
