@@ -490,3 +490,36 @@ def test_the_shapes_read_in_chinese(tmp_path, shown):
     _clean(page)
     assert "推荐意愿的均值为" in page and "净推荐值为" not in page
     assert "高分段（≥ 81）" in page and "前两格" not in page.split("推荐意愿")[0]
+
+
+def test_priorities_on_mixed_scales_equal_those_of_the_rescaled_ratings():
+    from sqmreport.stats.priority import item_priorities
+
+    rng = np.random.default_rng(16)
+    p = pd.DataFrame({"a": rng.integers(1, 6, 80), "b": rng.integers(1, 101, 80)}, dtype=float)
+    e = pd.DataFrame({"a": rng.integers(2, 6, 80), "b": rng.integers(30, 101, 80)}, dtype=float)
+    ranges = {"a": (1, 5), "b": (1, 100)}
+    pomp = pd.DataFrame({c: 100 * (p[c] - lo) / (hi - lo) for c, (lo, hi) in ranges.items()})
+    epomp = pd.DataFrame({c: 100 * (e[c] - lo) / (hi - lo) for c, (lo, hi) in ranges.items()})
+    mixed = item_priorities(p, e, expectation=e, ranges=ranges, importance_ranges=ranges,
+                            rule="midpoint", n_boot=200)
+    by_hand = item_priorities(pomp, epomp, expectation=epomp, scale=(0, 100),
+                              importance_scale=(0, 100), rule="midpoint", n_boot=200)
+    pd.testing.assert_frame_equal(mixed.table, by_hand.table)
+    assert mixed.table["performance_cut"].iloc[0] == 50  # the midpoint of 0-100
+    # without ranges nothing changes
+    pd.testing.assert_frame_equal(item_priorities(p, e, expectation=e, n_boot=0).table,
+                                  item_priorities(p, e, expectation=e, n_boot=0, ranges=None).table)
+
+
+def test_a_1_100_item_distribution_draws_at_most_ten_bands(tmp_path):
+    from sqmreport.present import plots
+
+    rng = np.random.default_rng(17)
+    p = pd.DataFrame({"a1": rng.integers(1, 101, 200)}, dtype=float)
+    shares = desc.distribution(p, scale=(1, 100))
+    ax = plots.plot_distribution(shares, language="en")
+    assert len(ax.get_legend().get_texts()) == 10
+    binned = sat.distribution_of(pd.DataFrame({"x": rng.normal(0, 1, 300)}),
+                                 type("S", (), {"type": "unbounded", "bounded": False})())
+    assert 4 <= binned.shape[1] <= 10 and binned.sum(axis=1).iloc[0] == pytest.approx(1)
