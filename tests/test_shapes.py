@@ -523,3 +523,30 @@ def test_a_1_100_item_distribution_draws_at_most_ten_bands(tmp_path):
     binned = sat.distribution_of(pd.DataFrame({"x": rng.normal(0, 1, 300)}),
                                  type("S", (), {"type": "unbounded", "bounded": False})())
     assert 4 <= binned.shape[1] <= 10 and binned.sum(axis=1).iloc[0] == pytest.approx(1)
+
+
+@pytest.mark.parametrize("overall_scale, recommend_scale", [
+    ({"min": 0, "max": 100, "type": "continuous"}, {"min": 1, "max": 100}),
+    ({"type": "unbounded"}, {"type": "unbounded"}),
+])
+def test_overall_and_recommend_on_long_or_open_scales(tmp_path, shown, overall_scale,
+                                                      recommend_scale):
+    rng = np.random.default_rng(18)
+    dims = {"a": 3, "b": 3}
+    p = _factor_data(100, dims, rng, 1, 5)
+    bounded = overall_scale.get("type") != "unbounded"
+    overall = pd.Series(rng.uniform(0, 100, 100) if bounded else rng.normal(0, 1, 100), index=p.index)
+    recommend = pd.Series(rng.integers(1, 101, 100).astype(float) if bounded
+                          else rng.normal(0, 1, 100), index=p.index)
+    survey = make_survey(tmp_path, dims, p, overall_values=overall, recommend_values=recommend,
+                         overall={"column": "o", "scale": overall_scale},
+                         recommend={"column": "r", "scale": recommend_scale})
+    page = _run_satisfaction(survey, shown)
+    _clean(page)
+    assert "The Net Promoter Score is" not in page and "Top-2-box =" not in page.split(
+        "Overall satisfaction")[-1]
+    if bounded:
+        assert "share answering 80 or more" in page and "Top box (≥ 81)" in page
+    else:
+        assert "no top or bottom box is given" in page
+        assert "Likelihood to recommend averages" in page
