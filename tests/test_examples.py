@@ -406,7 +406,14 @@ def test_qualtrics_retail_reads_the_export_and_its_question_texts(gallery):
     sat = pages_of(gallery, "qualtrics-retail")["satisfaction"]
     assert "260 respondents" in sat  # the question-text and ImportId rows are not respondents
     assert "The store was clean and tidy" in sat  # item wording from the export's second row
-    assert "How much do you agree" not in sat or "The store was clean" in sat
+
+
+@pytest.mark.xfail(strict=False, reason="reading/survey: a Qualtrics matrix item's wording keeps the "
+                   "matrix question ('How much do you agree with the following? - The store was "
+                   "clean and tidy'); the statement after ' - ' is the item")
+def test_qualtrics_retail_items_are_named_by_their_statement(gallery):
+    sat = pages_of(gallery, "qualtrics-retail")["satisfaction"]
+    assert "How much do you agree with the following?" not in sat
 
 
 def test_qualtrics_retail_nps_from_a_1_11_coding(gallery):
