@@ -364,3 +364,20 @@ def test_other_legacy_encodings_are_read_right_or_refused(tmp_path, encoding, te
         assert "cannot tell the file's encoding" in str(exc)
         return
     assert frame.to_dict("records") == _expected(text)
+
+
+def test_a_long_file_is_told_by_its_non_ascii_lines_wherever_they_are(tmp_path):
+    """Detection reads a sample, the lines with non-ASCII bytes: Korean comments after 300 kB
+    of numbers are still Korean, and a GB18030-only character after the sample still counts."""
+    path = tmp_path / "survey.csv"
+    rows = [f"R{i},{i % 5 + 1}," for i in range(40000)]
+    text = "\n".join(["id,P1,comment", *rows, "R9,3,직원이 친절했습니다", "R10,4,대기 시간이 길었습니다"]) + "\n"
+    path.write_bytes(text.encode("cp949"))
+    frame = read_table(path)
+    assert frame.attrs["encoding"] == "cp949" and frame["comment"].dropna().tolist()[0] == "직원이 친절했습니다"
+    body = _survey("simplified", rows=12000)
+    text = body + "R9,急诊€,1,1,满意\n"  # € has four bytes in GB18030 and none in GBK
+    path.write_bytes(text.encode("gb18030"))
+    frame = read_table(path)
+    assert frame.attrs["encoding"] == "gb18030" and frame["dept"].tolist()[-1] == "急诊€"
+    assert frame.to_dict("records") == _expected(text)

@@ -214,7 +214,7 @@ _PRIOR = {codecs.lookup(n).name: p for n, p in (
     ("cp1254", 0.1))}
 _CONFIDENT = 0.5  # the best reading's mean cost per non-ASCII character at most ...
 _MARGIN = 0.2     # ... and every other reading's at least this much more
-_SAMPLE = 2_000_000  # bytes given to charset-normalizer and characters scored
+_DETECT_SAMPLE = 262_144  # the bytes the encodings are told from (each must decode the whole file)
 
 
 def detect_encoding(raw: bytes) -> tuple[str | None, str | None, list[tuple[str, str, float]]]:
@@ -222,8 +222,10 @@ def detect_encoding(raw: bytes) -> tuple[str | None, str | None, list[tuple[str,
 
     charset-normalizer proposes the encodings that decode the bytes with the least
     "chaos"; to them are added the legacy encodings survey files come in (GBK/GB18030,
-    Big5, CP949/EUC-KR, Shift-JIS/CP932, EUC-JP, the Windows code pages).  Each one that
-    decodes every byte is scored on the text it gives: the mean cost of its non-ASCII
+    Big5, CP949/EUC-KR, Shift-JIS/CP932, EUC-JP, the Windows code pages).  They are told
+    apart on a sample of a long file, its lines with non-ASCII bytes (about 256 kB), and an
+    encoding counts only if it decodes every byte of the file.  Each is scored on the text
+    it gives: the mean cost of its non-ASCII
     characters, 0 for the common characters of a script (Hangul syllables of KS X 1001,
     the most frequent hanzi, kana, accented letters inside words), more for rare
     characters, Hanja in Korean, kana in Chinese, half-width katakana, symbols, letters
@@ -243,28 +245,56 @@ def detect_encoding(raw: bytes) -> tuple[str | None, str | None, list[tuple[str,
     >>> detect_encoding("id,q\\n1,男\\n".encode("gbk"))[0] is None  # 男 or 켕 ?
     True
     """
-    readings: dict[str, list] = {}
-    for name in _candidates(raw):
+    sample = _head(raw, _DETECT_SAMPLE)
+    groups: dict[str, list] = {}  # the sample's text -> [the encodings that give it, cost]
+    for name in _candidates(sample):
         try:
-            text = raw.decode(name)
+            text = sample.decode(name)
         except (UnicodeDecodeError, LookupError):
             continue
         codec = codecs.lookup(name).name
         cost = _cost(text, _LANGUAGE.get(codec)) + _PRIOR.get(codec, 0.3)
-        if text in readings:
-            readings[text][1] = min(readings[text][1], cost)
+        if text in groups:
+            groups[text][0].append(name)
+            groups[text][1] = min(groups[text][1], cost)
         else:
-            readings[text] = [name, cost]
-    ranked = sorted(((name, text, cost) for text, (name, cost) in readings.items()), key=lambda r: r[2])
+            groups[text] = [[name], cost]
+    ranked = []  # the best readings of the whole file
+    for text, (names, cost) in sorted(groups.items(), key=lambda g: g[1][1]):
+        for name in names:  # the first encoding of the group that decodes every byte
+            try:
+                ranked.append((name, text if sample is raw else raw.decode(name), cost))
+                break
+            except UnicodeDecodeError:
+                continue
+        if len(ranked) == 5:
+            break
     if ranked and ranked[0][2] <= _CONFIDENT and (len(ranked) == 1 or ranked[1][2] - ranked[0][2] >= _MARGIN):
         return ranked[0][0], ranked[0][1], ranked
     return None, None, ranked
 
 
-def _candidates(raw: bytes) -> list[str]:
+_NON_ASCII_LINE = re.compile(rb"[^\n]*[\x80-\xff][^\n]*\n?")
+
+
+def _head(raw: bytes, size: int) -> bytes:
+    """``raw`` if it is short, else its lines that hold non-ASCII bytes, up to about ``size``
+    bytes of them: what tells the encodings apart, wherever it is in the file (lines are
+    never cut inside a character: no legacy encoding has a line feed within one)."""
+    if len(raw) <= size:
+        return raw
+    lines, total = [], 0
+    for found in _NON_ASCII_LINE.finditer(raw):
+        lines.append(found.group())
+        total += len(lines[-1])
+        if total >= size:
+            break
+    return b"".join(lines)
+
+
+def _candidates(sample: bytes) -> list[str]:
     from charset_normalizer import from_bytes
 
-    sample = raw if len(raw) <= _SAMPLE else raw[:raw.rfind(b"\n", 0, _SAMPLE) + 1] or raw[:_SAMPLE]
     names = [m.encoding for m in from_bytes(sample)]
     legacy = {codecs.lookup(n).name for n in _LEGACY}
     # The legacy encodings first: of two that give the same text, the first names it.
@@ -295,7 +325,7 @@ def _first_word(text: str) -> str:
 
 
 _RUN = re.compile(r"[A-Za-z]?[^\x00-\x7f]+[A-Za-z]?")
-_SCORED = 150_000  # characters scored (all of a file decodes, or the encoding is out)
+_SCORED = 60_000  # characters scored (all of a file decodes, or the encoding is out)
 
 
 def _cost(text: str, language: str | None) -> float:
