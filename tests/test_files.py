@@ -381,3 +381,9 @@ def test_a_long_file_is_told_by_its_non_ascii_lines_wherever_they_are(tmp_path):
     frame = read_table(path)
     assert frame.attrs["encoding"] == "gb18030" and frame["dept"].tolist()[-1] == "急诊€"
     assert frame.to_dict("records") == _expected(text)
+
+
+def test_an_old_excel_workbook_says_what_to_save_it_as(tmp_path):
+    (tmp_path / "wjx.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100)
+    with pytest.raises(InputError, match=r"^wjx.xls: an old Excel \(.xls\) workbook is not read: save it as .xlsx"):
+        read_table(tmp_path / "wjx.xls")

@@ -89,6 +89,9 @@ def read_table(path, *, shown: str | None = None, format: str | None = None,
     path = Path(path)
     shown = shown or path.name
     fmt = format or FORMATS.get(path.suffix.lower())
+    if fmt is None and path.suffix.lower() == ".xls":
+        raise InputError("an old Excel (.xls) workbook is not read: save it as .xlsx (Excel "
+                         "Workbook) or CSV UTF-8", file=shown)
     if fmt is None:
         raise InputError(f"cannot tell the file's format from {path.suffix or 'no extension'!r}; "
                          "use .csv, .xlsx, .parquet or .sav, or set `format`", file=shown)
