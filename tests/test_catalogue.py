@@ -269,6 +269,8 @@ CASES = [
          spec=_spec(data__survey={"path": "survey.csv", "encoding": "utf-8"})),
     Case("UTF-16 text (Excel's Unicode text)", "ok", files=_recode("utf-16")),
     Case("an SPSS .sav export of the survey", "ok", files=_sav),
+    Case("an old Excel (.xls) workbook", "error", r"survey.xls: an old Excel \(.xls\) workbook is not read: save it as .xlsx",
+         files=_write("survey.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504, survey=True)),
     Case("a damaged SPSS file", "error", r"survey.sav: not a readable SPSS .sav file \(.+\)",
          files=_write("survey.sav", b"$FL2@(#) IBM SPSS STATISTICS" + b"\x00" * 40, survey=True)),
     Case("an SPSS file named .csv", "error", r"survey.csv: the file is an SPSS data file, not CSV text: name it .sav",
