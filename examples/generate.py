@@ -35,16 +35,32 @@ HERE = Path(__file__).resolve().parent
 
 def latent(rng, n: int, sizes: list[int], *, common: float = 0.55, own: float = 0.75,
            noise: float = 0.55):
-    """A common factor ``g`` (n) and one standardised score per item (n × sum(sizes)):
-    ``common`` · g + ``own`` · dimension factor + ``noise``."""
+    """A common factor ``g`` (n), one standardised score per item (n × sum(sizes)):
+    ``common`` · g + ``own`` · dimension factor + ``noise``, and the dimension factors
+    (n × len(sizes))."""
     g = rng.normal(size=n)
-    columns = []
+    columns, factors = [], []
     for k in sizes:
         f = rng.normal(size=n)
+        factors.append(f)
         for _ in range(k):
             columns.append(common * g + own * f + noise * rng.normal(size=n))
     z = np.column_stack(columns) / np.sqrt(common ** 2 + own ** 2 + noise ** 2)
-    return g, z
+    return g, z, np.column_stack(factors)
+
+
+def drive(g, f, weights) -> np.ndarray:
+    """What overall satisfaction follows, standardised: the common factor and the dimension
+    factors with ``weights`` (one per dimension), so that some dimensions drive it more."""
+    weights = np.asarray(weights, dtype=float)
+    return (0.5 * g + f @ weights) / np.sqrt(0.25 + (weights ** 2).sum())
+
+
+def shift_dimension(z, sizes: list[int], dimension: int, rows, by: float) -> None:
+    """Move one dimension's items by ``by`` standard units for ``rows`` (a group that is
+    served worse, or better)."""
+    start = sum(sizes[:dimension])
+    z[np.asarray(rows), start:start + sizes[dimension]] += by
 
 
 def points(z, lo: int, hi: int, *, centre: float = 0.68, spread: float = 0.2, shift=0.0):
@@ -98,14 +114,16 @@ def blank_some(rng, values, share: float, code=None):
 def kiosk_kr(folder: Path) -> None:
     rng = np.random.default_rng(101)
     n = 240
-    g, z = latent(rng, n, [4] * 6)
+    g, z, f = latent(rng, n, [4] * 6)
     frame = pd.DataFrame({"resp_no": np.arange(1001, 1001 + n)})
     frame["age_group"] = choice(rng, ["20대", "30대", "40대", "50대 이상"], n, [0.3, 0.3, 0.25, 0.15])
     frame["store"] = choice(rng, ["강남점", "홍대점", "부산 서면점"], n, [0.4, 0.35, 0.25])
+    shift_dimension(z, [4] * 6, 1, frame["store"] == "부산 서면점", -0.8)  # older, slower kiosks
     shifts = item_shifts(rng, 24)
     for i in range(24):
         frame[f"Q{i + 1}"] = points(z[:, i], 1, 5, shift=shifts[i])
-    frame["overall"] = points(0.8 * g + 0.5 * rng.normal(size=n), 1, 5)
+    frame["overall"] = points(0.8 * drive(g, f, [0.1, 0.8, 0.3, 0, 0.1, 0.3])
+                              + 0.5 * rng.normal(size=n), 1, 5)
     frame["comment"] = choice(rng, ["", "", "", "화면 반응이 너무 느려요", "직원 도움이 필요했어요",
                                     "카드 결제가 자주 실패합니다", "사용하기 편리해요"], n)
     frame.to_csv(folder / "kiosk_survey.csv", index=False, encoding="cp949")
@@ -116,17 +134,19 @@ def kiosk_kr(folder: Path) -> None:
 def airline_100(folder: Path) -> None:
     rng = np.random.default_rng(202)
     n = 320
-    g, z = latent(rng, n, [3, 3, 3, 3])
+    g, z, f = latent(rng, n, [3, 3, 3, 3])
     frame = pd.DataFrame({"travel_class": choice(rng, ["Economy", "Premium Economy", "Business"], n,
                                                  [0.6, 0.25, 0.15]),
                           "route": choice(rng, ["Domestic", "International"], n, [0.55, 0.45])})
+    shift_dimension(z, [3] * 4, 1, frame["travel_class"] == "Business", 0.8)  # wider seats
     names = ["booking", "checkin", "boarding", "seat_comfort", "cleanliness", "legroom",
              "crew_courtesy", "crew_responsiveness", "announcements", "meals", "entertainment",
              "wifi"]
     shifts = item_shifts(rng, 12, 0.08)
     for i, name in enumerate(names):
         frame[f"sat_{name}"] = points(z[:, i], 1, 100, centre=0.7, spread=0.17, shift=shifts[i])
-    frame["overall_satisfaction"] = points(0.85 * g + 0.45 * rng.normal(size=n), 1, 7, centre=0.7)
+    frame["overall_satisfaction"] = points(0.85 * drive(g, f, [0.2, 0.3, 0.8, 0.1])
+                                           + 0.45 * rng.normal(size=n), 1, 7, centre=0.7)
     # Exported from pandas with its index: the header's first cell is empty.
     frame.to_csv(folder / "airline_export.csv", index=True)
 
@@ -147,7 +167,7 @@ WJX_QUESTIONS = [
 def wjx_property(folder: Path) -> None:
     rng = np.random.default_rng(303)
     n = 210
-    g, z = latent(rng, n, [3, 3, 3, 2, 4])
+    g, z, f = latent(rng, n, [3, 3, 3, 2, 4])
     start = pd.Timestamp("2026-06-01 08:00")
     frame = pd.DataFrame({
         "序号": np.arange(1, n + 1),
@@ -160,11 +180,12 @@ def wjx_property(folder: Path) -> None:
                  f"(浙江-杭州)" for _ in range(n)],
         "1、您居住的楼栋：": choice(rng, ["1号楼", "2号楼", "3号楼", "5号楼", "6号楼"], n),
     })
+    shift_dimension(z, [3, 3, 3, 2, 4], 0, frame["1、您居住的楼栋："] == "5号楼", -0.8)  # by the back gate
     shifts = item_shifts(rng, 15, 0.08)
     for i, question in enumerate(WJX_QUESTIONS):
         answers = np.array(WJX_ANSWERS, dtype=object)[points(z[:, i], 1, 5, shift=shifts[i]) - 1]
         frame[f"{i + 2}、{question}："] = blank_some(rng, answers, 0.04, "不了解").to_numpy()
-    overall = points(0.85 * g + 0.45 * rng.normal(size=n), 1, 5)
+    overall = points(0.85 * drive(g, f, [0.2, 0.1, 0.8, 0, 0.3]) + 0.45 * rng.normal(size=n), 1, 5)
     frame["17、总体而言，您对物业服务的满意程度："] = np.array(WJX_ANSWERS, dtype=object)[overall - 1]
     frame["18、您对物业服务还有什么意见或建议？"] = choice(
         rng, ["(空)", "(空)", "(空)", "希望加强夜间巡逻", "电梯经常故障，维修太慢", "保洁阿姨很负责",
@@ -186,7 +207,7 @@ QUALTRICS_STATEMENTS = [
 def qualtrics_retail(folder: Path) -> None:
     rng = np.random.default_rng(404)
     n = 260
-    g, z = latent(rng, n, [3, 3, 3, 3])
+    g, z, f = latent(rng, n, [3, 3, 3, 3])
     meta = ["StartDate", "EndDate", "Status", "IPAddress", "Progress", "Duration (in seconds)",
             "Finished", "RecordedDate", "ResponseId", "RecipientLastName", "RecipientFirstName",
             "RecipientEmail", "ExternalReference", "LocationLatitude", "LocationLongitude",
@@ -202,7 +223,7 @@ def qualtrics_retail(folder: Path) -> None:
     meta_ids = [{"ImportId": m.split()[0][0].lower() + m.split()[0][1:]} for m in meta]
     shifts = item_shifts(rng, 12, 0.08)
     ratings = np.column_stack([points(z[:, i], 1, 5, shift=shifts[i]) for i in range(12)])
-    overall = points(0.85 * g + 0.45 * rng.normal(size=n), 1, 5)
+    overall = points(0.85 * drive(g, f, [0.2, 0.7, 0.2, 0.4]) + 0.45 * rng.normal(size=n), 1, 5)
     # "How likely ... 0-10" exported as choice numbers 1-11 (a common Qualtrics default).
     recommend = points(0.9 * g + 0.45 * rng.normal(size=n), 1, 11, centre=0.72, spread=0.22)
     stores = choice(rng, ["Downtown", "Riverside Mall", "Airport"], n, [0.45, 0.35, 0.2])
@@ -245,11 +266,12 @@ def hospital_sav(folder: Path) -> None:
 
     rng = np.random.default_rng(505)
     n = 230
-    g, z = latent(rng, n, [3] * 5)
-    _, ze = latent(rng, n, [3] * 5, common=0.6, own=0.5, noise=0.6)
+    g, z, f = latent(rng, n, [3] * 5)
+    _, ze, _ = latent(rng, n, [3] * 5, common=0.6, own=0.5, noise=0.6)
     frame = pd.DataFrame({"id": np.arange(1, n + 1, dtype=float)})
     frame["dept"] = choice(rng, [1.0, 2.0, 3.0, 4.0], n, [0.35, 0.3, 0.15, 0.2]).astype(float)
     frame["visit"] = choice(rng, [1.0, 2.0], n, [0.7, 0.3]).astype(float)
+    shift_dimension(z, [3] * 5, 2, frame["dept"] == 3.0, -0.8)  # paediatrics: long waits
     labels = {"id": "问卷编号", "dept": "就诊科室", "visit": "就诊类型", "overall": "总体满意度"}
     shifts = item_shifts(rng, 15, 0.07)
     for i, text in enumerate(HOSPITAL_ITEMS):
@@ -260,7 +282,8 @@ def hospital_sav(folder: Path) -> None:
         p[rng.random(n) < 0.03] = 9.0  # 不适用
         frame[f"P{i + 1}"] = p
         labels[f"P{i + 1}"] = text
-    frame["overall"] = points(0.85 * g + 0.45 * rng.normal(size=n), 1, 5).astype(float)
+    frame["overall"] = points(0.85 * drive(g, f, [0.1, 0.4, 0.8, 0.3, 0.2])
+                              + 0.45 * rng.normal(size=n), 1, 5).astype(float)
     agree = {1.0: "非常不同意", 2.0: "不同意", 3.0: "一般", 4.0: "同意", 5.0: "非常同意", 9.0: "不适用"}
     value_labels = {"dept": {1.0: "内科", 2.0: "外科", 3.0: "儿科", 4.0: "妇产科"},
                     "visit": {1.0: "门诊", 2.0: "住院"},
@@ -284,11 +307,12 @@ def hospital_sav(folder: Path) -> None:
 def bank_ecsi(folder: Path) -> None:
     rng = np.random.default_rng(606)
     n = 260
-    g, z = latent(rng, n, [4, 4, 3, 3])
+    g, z, f = latent(rng, n, [4, 4, 3, 3])
     frame = pd.DataFrame({"cliente": [f"C{70000 + i}" for i in range(n)]})
     frame["agência"] = choice(rng, ["Lisboa Baixa", "Porto Foz", "Braga Centro", "Évora"], n,
                               [0.35, 0.3, 0.2, 0.15])
     frame["segmento"] = choice(rng, ["Particulares", "Negócios"], n, [0.75, 0.25])
+    shift_dimension(z, [4, 4, 3, 3], 2, frame["agência"] == "Évora", 0.6)  # a small branch
     shifts = item_shifts(rng, 14, 0.07)
     for i in range(14):
         x = points(z[:, i], 1, 10, centre=0.7, spread=0.18, shift=shifts[i])
@@ -296,7 +320,8 @@ def bank_ecsi(folder: Path) -> None:
     stated = rng.uniform(5.5, 9.5, 14)  # how important each item is to clients, on average
     for i in range(14):
         frame[f"IMP{i + 1}"] = np.clip(np.rint(stated[i] + rng.normal(0, 1.3, n)), 1, 10).astype(int)
-    frame["satisfacao"] = points(0.85 * g + 0.45 * rng.normal(size=n), 1, 10, centre=0.7, spread=0.18)
+    frame["satisfacao"] = points(0.85 * drive(g, f, [0.3, 0.2, 0.3, 0.8])
+                                 + 0.45 * rng.normal(size=n), 1, 10, centre=0.7, spread=0.18)
     frame["recomendaria"] = points(0.8 * g + 0.5 * rng.normal(size=n), 1, 10, centre=0.7,
                                    spread=0.2)
     frame.to_csv(folder / "inquerito_ecsi_2026.csv", index=False, sep=";", encoding="cp1252")
@@ -307,14 +332,16 @@ def bank_ecsi(folder: Path) -> None:
 def gov_binary(folder: Path) -> None:
     rng = np.random.default_rng(707)
     n = 200
-    g, z = latent(rng, n, [3, 3, 3, 3])
+    g, z, f = latent(rng, n, [3, 3, 3, 3])
     frame = pd.DataFrame({"编号": [f"ZW{i:04d}" for i in range(1, n + 1)]})
     frame["办理事项"] = choice(rng, ["户籍办理", "社保业务", "不动产登记", "税务申报"], n,
                             [0.3, 0.3, 0.2, 0.2])
+    shift_dimension(z, [3] * 4, 0, frame["办理事项"] == "不动产登记", -0.8)  # long procedures
     shifts = item_shifts(rng, 12, 0.07)
     for i in range(12):
         frame[f"Q{i + 1}"] = points(z[:, i], 1, 5, shift=shifts[i])
-    frame["总体评价"] = np.where(0.9 * g + 0.45 * rng.normal(size=n) > -0.55, "满意", "不满意")
+    frame["总体评价"] = np.where(0.9 * drive(g, f, [0.8, 0.4, 0.1, 0.2]) + 0.45 * rng.normal(size=n)
+                              > -0.55, "满意", "不满意")
     frame.loc[rng.random(n) < 0.03, "总体评价"] = None  # some left it blank
     notes = pd.DataFrame({"说明": ["本表为政务服务中心 2026 年第二季度“好差评”现场调查数据。",
                                  "Q1–Q12 为 1–5 分评价（5 = 非常满意）。",
@@ -333,14 +360,15 @@ HOTEL_COLUMNS = ["客室の清潔さ", "ベッドの寝心地", "客室の静か
 def hotel_jp(folder: Path) -> None:
     rng = np.random.default_rng(808)
     n = 180
-    g, z = latent(rng, n, [4, 4, 3, 3])
+    g, z, f = latent(rng, n, [4, 4, 3, 3])
     frame = pd.DataFrame({"回答番号": np.arange(1, n + 1)})
     frame["宿泊目的"] = choice(rng, ["ビジネス", "観光", "家族旅行"], n, [0.45, 0.35, 0.2])
     frame["年代"] = choice(rng, ["20代", "30代", "40代", "50代以上"], n)
+    shift_dimension(z, [4, 4, 3, 3], 2, frame["宿泊目的"] == "ビジネス", -0.6)  # early breakfasts
     shifts = item_shifts(rng, 14, 0.08)
     for i, name in enumerate(HOTEL_COLUMNS):
         frame[f"Q{i + 1}_{name}"] = points(z[:, i], 1, 5, shift=shifts[i])
-    frame["総合満足度"] = points(0.85 * g + 0.45 * rng.normal(size=n), 1, 5)
+    frame["総合満足度"] = points(0.85 * drive(g, f, [0.7, 0.3, 0.3, 0.1]) + 0.45 * rng.normal(size=n), 1, 5)
     frame["ご意見"] = choice(rng, ["", "", "朝食がとてもおいしかったです", "部屋が少し狭い",
                                  "フロントの方が親切でした", "Wi-Fiが遅い"], n)
     frame.to_csv(folder / "ホテル満足度アンケート.csv", index=False, encoding="shift_jis")
@@ -351,13 +379,14 @@ def hotel_jp(folder: Path) -> None:
 def telecom_rec5(folder: Path) -> None:
     rng = np.random.default_rng(909)
     n = 190
-    g, z = latent(rng, n, [4, 3, 4, 1])
+    g, z, f = latent(rng, n, [4, 3, 4, 1])
     frame = pd.DataFrame({"用户编号": [f"U{i:05d}" for i in range(1, n + 1)]})
     frame["套餐类型"] = choice(rng, ["5G 套餐", "4G 套餐", "宽带融合"], n, [0.5, 0.3, 0.2])
+    shift_dimension(z, [4, 3, 4, 1], 0, frame["套餐类型"] == "4G 套餐", -0.7)  # the older network
     shifts = item_shifts(rng, 12, 0.07)
     for i in range(12):
         frame[f"S{i + 1}"] = points(z[:, i], 1, 5, shift=shifts[i])
-    frame["总体满意度"] = points(0.85 * g + 0.45 * rng.normal(size=n), 1, 5)
+    frame["总体满意度"] = points(0.85 * drive(g, f, [0.8, 0.4, 0.2, 0.1]) + 0.45 * rng.normal(size=n), 1, 5)
     frame["推荐意愿"] = points(0.8 * g + 0.5 * rng.normal(size=n), 1, 5)
     frame.to_csv(folder / "telecom_survey.csv", index=False, encoding="utf-8-sig")
 
@@ -367,17 +396,18 @@ def telecom_rec5(folder: Path) -> None:
 def campus_mixed(folder: Path) -> None:
     rng = np.random.default_rng(1010)
     n = 220
-    g, z = latent(rng, n, [4, 3, 3])
+    g, z, f = latent(rng, n, [4, 3, 3])
     frame = pd.DataFrame({"student_id": [f"S{240000 + i}" for i in range(n)]})
     frame["faculty"] = choice(rng, ["Engineering", "Business", "Arts", "Science"], n)
     frame["year"] = choice(rng, ["Year 1", "Year 2", "Year 3+"], n)
+    shift_dimension(z, [4, 3, 3], 1, frame["faculty"] == "Engineering", 0.7)  # the new building
     for i in range(4):
         frame[f"teach_{i + 1}"] = points(z[:, i], 1, 7)
     for i in range(3):
         frame[f"fac_{i + 1}"] = points(z[:, 4 + i], 1, 5)
     for i in range(3):  # sliders: the platform stores the position to one decimal
         frame[f"digital_{i + 1}"] = np.round(np.clip(66 + 16 * z[:, 7 + i], 0, 100), 1)
-    frame["overall"] = points(0.85 * g + 0.45 * rng.normal(size=n), 1, 7)
+    frame["overall"] = points(0.85 * drive(g, f, [0.8, 0.2, 0.3]) + 0.45 * rng.normal(size=n), 1, 7)
     frame.to_csv(folder / "student_services.csv", index=False)
 
 
@@ -387,17 +417,19 @@ def servqual_big5(folder: Path) -> None:
     rng = np.random.default_rng(1111)
     n = 300
     sizes = [4, 5, 4, 4, 5]
-    g, z = latent(rng, n, sizes)
-    _, ze = latent(rng, n, sizes, common=0.6, own=0.45, noise=0.65)
+    g, z, f = latent(rng, n, sizes)
+    _, ze, _ = latent(rng, n, sizes, common=0.6, own=0.45, noise=0.65)
     frame = pd.DataFrame({"問卷編號": [f"T{i:04d}" for i in range(1, n + 1)]})
     frame["門市"] = choice(rng, ["台北信義店", "台中逢甲店", "高雄夢時代店"], n, [0.4, 0.3, 0.3])
     frame["會員等級"] = choice(rng, ["一般會員", "金卡會員"], n, [0.7, 0.3])
+    shift_dimension(z, sizes, 2, frame["門市"] == "高雄夢時代店", -0.7)  # understaffed
     shifts = item_shifts(rng, 22, 0.06)
     for i in range(22):
         frame[f"E{i + 1}"] = points(ze[:, i] + 0.3 * z[:, i], 1, 7, centre=0.8, spread=0.14)
     for i in range(22):
         frame[f"P{i + 1}"] = points(z[:, i], 1, 7, centre=0.66, shift=shifts[i])
-    frame["整體滿意度"] = points(0.85 * g + 0.45 * rng.normal(size=n), 1, 7)
+    frame["整體滿意度"] = points(0.85 * drive(g, f, [0.1, 0.8, 0.3, 0.3, 0.2])
+                                + 0.45 * rng.normal(size=n), 1, 7)
     frame.to_csv(folder / "門市服務品質問卷.csv", index=False, encoding="big5")
 
 

@@ -285,6 +285,32 @@ def test_each_report_counts_the_study_it_was_given(gallery, name):
         assert f"{items} 个题项与 {dims} 个维度" in sat
 
 
+# What the generator planted in each study's answers, which its report must find: the dimension
+# that drives overall satisfaction, and the group served worse (or better) on one dimension.
+PLANTED = {
+    "kiosk-kr": ("Speed matters most", "부산 서면점 lowest"),
+    "airline-100": ("Cabin crew matters most", "Business is highest"),
+    "wjx-property": ("对总体满意度影响最大的是维修服务", "5号楼最低"),
+    "qualtrics-retail": ("Staff matters most", None),
+    "hospital-sav": ("对总体满意度影响最大的是响应性", "儿科最低"),
+    "bank-ecsi": ("Perceived value matters most", "Évora is highest"),
+    "gov-binary": ("对总体满意度影响最大的是办事效率", "不动产登记最低"),
+    "hotel-jp": ("Room matters most", None),
+    "telecom-rec5": ("对总体满意度影响最大的是网络质量", "4G 套餐最低"),
+    "campus-mixed": ("Teaching matters most", "Engineering is highest"),
+    "servqual-big5": ("对总体满意度影响最大的是可靠性", "高雄夢時代店最低"),
+}
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_each_report_finds_what_the_data_hold(gallery, name):
+    driver, group = PLANTED[name]
+    sat = pages_of(gallery, name)["satisfaction"]
+    assert driver in sat
+    if group:
+        assert group in sat
+
+
 # -- 1. Korean kiosk survey: CP949 ----------------------------------------------------------------
 
 def test_kiosk_kr_korean_answers_read_from_cp949(gallery):
