@@ -145,6 +145,10 @@ def test_utf16_with_and_without_a_byte_order_mark(tmp_path):
     path.write_bytes(text.encode("utf-16-le"))
     assert read_table(path).attrs["encoding"] == "utf-16-le"
     assert read_table(path)["comment"].tolist() == ["很好", "좋아요"]
+    path.write_bytes("id\tP1\n1\t5\n".encode("utf-16-le"))  # ASCII only: valid UTF-8 too, with NULs
+    assert read_table(path).to_dict("records") == [{"id": "1", "P1": "5"}]
+    path.write_bytes("id\tP1\n1\t5\n".encode("utf-16-be"))
+    assert read_table(path).attrs["encoding"] == "utf-16-be"
     path.write_bytes(codecs.BOM_UTF32_LE + text.encode("utf-32-le"))
     assert read_table(path)["dept"].tolist() == ["内科", "외과"]
 

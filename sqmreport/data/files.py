@@ -153,15 +153,15 @@ def _decode(raw: bytes, shown: str, encoding: str | None) -> tuple[str, str]:
                 raise InputError(f"the file starts with a {name.upper().removesuffix('-SIG')} "
                                  f"byte-order mark but byte {exc.start} is not {name} text; save "
                                  "it again as CSV UTF-8", file=shown) from None
+    if b"\x00" in raw[:65536]:  # NUL is valid UTF-8: look for UTF-16 first
+        unmarked = _utf16_without_bom(raw)
+        if unmarked:
+            return raw.decode(unmarked), unmarked
+        raise InputError("the file is binary (it contains NUL bytes), not CSV text", file=shown)
     try:
         return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    unmarked = _utf16_without_bom(raw)
-    if unmarked:
-        return raw.decode(unmarked), unmarked
-    if b"\x00" in raw[:65536]:
-        raise InputError("the file is binary (it contains NUL bytes), not CSV text", file=shown)
     name, text, others = detect_encoding(raw)
     if name is None:
         raise InputError(_undecided(raw, others), file=shown)
