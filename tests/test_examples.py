@@ -596,6 +596,8 @@ def test_telecom_rec5_one_item_dimension_in_the_factor_report(gallery):
     fa = pages_of(gallery, "telecom-rec5")["factor_analysis"]
     assert "账单只有一个题项，未列入" in fa  # reliability and CFA say why it is left out
     assert "S12. 账单准确清楚" in fa       # but the item is in the exploratory analysis
+    assert "量表本身有 4 个维度" in fa
+    assert "3 个维度中" in fa  # convergent and discriminant validity of the other three
 
 
 # -- 10. Student services: three scales, one continuous --------------------------------------------
