@@ -401,7 +401,9 @@ def _categories(cells: pd.Series, column: str, satisfied, codes, shown: str,
         texts = {str(g).strip() for g in given}
         return wanted | {_key(code) for code, text in labels.items() if str(text).strip() in texts}
 
-    answers = cells.map(_key)
+    codes_at, distinct = pd.factorize(cells)  # each distinct cell keyed once, not every row
+    keyed = np.array([_key(v) for v in distinct] + [None], dtype=object)
+    answers = pd.Series(keyed[codes_at], index=cells.index, dtype=object)
     gone = answers.isna() | answers.isin(keys(codes))
     yes = ~gone & answers.isin(keys(satisfied))
     values = pd.Series(np.where(yes, 1.0, 0.0), index=cells.index).mask(gone)
