@@ -406,3 +406,13 @@ def test_a_one_item_dimension_validates_and_the_factor_report_computes(write_stu
     survey = load_survey(path)
     check(survey.study)
     factor_analysis.analyse(survey)
+
+
+def test_a_missing_code_given_as_an_spss_value_label(write_study, monkeypatch):
+    """SPSS: 9 labelled "不知道"; the study lists the label's text as a missing code."""
+    data = small_survey()
+    data.loc[[2, 5], "P_a2"] = 9
+    _with_attrs(monkeypatch, value_labels={"P_a2": {9.0: "不知道", 1.0: "很差"}})
+    survey = load_survey(write_study(small_spec(missing_codes=["不知道"]), data))
+    a2 = survey.ratings["perception"]["a2"]
+    assert a2.isna().sum() == 2 and np.isnan(a2[4]) and np.isnan(a2[7])

@@ -158,7 +158,8 @@ def load_survey(study) -> Survey:
         _check_ids(raw[column], shown, column)
         ids = raw[column].astype("string").str.strip()
 
-    code = _Coder(shown, study.missing_codes("items"))
+    labelled = raw.attrs.get("value_labels", {})
+    code = _Coder(shown, study.missing_codes("items"), labelled)
     ratings = {}
     for form in FORMS:
         names = study.columns(form)
@@ -177,13 +178,13 @@ def load_survey(study) -> Survey:
                                   study.missing_codes("overall"), shown,
                                   raw.attrs.get("value_labels", {}).get(column, {}))
         else:
-            overall = _Coder(shown, study.missing_codes("overall")).rating(
+            overall = _Coder(shown, study.missing_codes("overall"), labelled).rating(
                 raw[column], column, study.overall_scale,
                 key="overall.scale" if spec.overall.scale else "scale", required=True)
     if study.recommend:
         rec = study.recommend
         column = found[rec.column]
-        recommend = _Coder(shown, study.missing_codes("recommend")).rating(
+        recommend = _Coder(shown, study.missing_codes("recommend"), labelled).rating(
             raw[column], column, rec.scale, key="recommend.scale", required=True)
         if study.nps:  # an 11-point scale (0-10, 1-11, ...) counts from 0
             recommend = recommend - rec.scale.min
@@ -194,7 +195,7 @@ def load_survey(study) -> Survey:
     if study.item_importance:
         scale = study.item_importance.scale or spec.scale
         key = "importance.scale" if study.item_importance.scale else "scale"
-        stated = _Coder(shown, study.missing_codes("importance"))
+        stated = _Coder(shown, study.missing_codes("importance"), labelled)
         item_importance = pd.DataFrame(
             {item: stated.rating(raw[found[name]], found[name], scale, key=key, required=True)
              for item, name in study.columns("importance").items()}, index=raw.index)
@@ -543,8 +544,9 @@ def _check_points(points: pd.DataFrame, columns: dict, shown: str) -> None:
 class _Coder:
     """Turns a column of raw cells into numbers, with errors that name the cells."""
 
-    def __init__(self, shown: str, missing_codes):
+    def __init__(self, shown: str, missing_codes, value_labels=None):
         self.shown = shown
+        self.value_labels = value_labels or {}  # SPSS: column -> {code: answer text}
         self.codes = list(missing_codes)
         self.codes_text = {str(c).strip() for c in missing_codes}
         self.codes_num = {float(c) for c in missing_codes if _is_number(c)}
@@ -555,7 +557,10 @@ class _Coder:
             numbers = cells.astype(float)  # typed columns (Parquet, Excel, SPSS): no text to parse
         else:
             numbers = self._parse(cells, column, values or {}, key)
-        numbers = numbers.mask(numbers.isin(self.codes_num))
+        # A missing code given as an SPSS value label's text ("不知道") stands for its code.
+        labelled = {float(k) for k, text in self.value_labels.get(column, {}).items()
+                    if str(text).strip() in self.codes_text and _is_number(k)}
+        numbers = numbers.mask(numbers.isin(self.codes_num | labelled))
         if lo is None:
             bad = numbers.notna() & ~np.isfinite(numbers)
             if bad.any():
