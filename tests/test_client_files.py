@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from sqmreport import InputError, load_study, load_survey
+from sqmreport.analysis.satisfaction import analyse
 from sqmreport.data import survey as survey_module
 
 from .conftest import small_spec, small_survey
@@ -317,6 +318,16 @@ def test_a_missing_code_that_hides_every_not_satisfied_answer_is_refused(write_s
     with pytest.raises(InputError, match=r"^survey.csv, column overall: every answer is '1': with one "
                                          r"answer category there is nothing to compare"):
         load_survey(write_study(spec, data))
+
+
+def test_everyone_satisfied_is_a_result_not_an_error(write_study):
+    """One category with no missing code in the column is a finding (100% satisfied)."""
+    data = small_survey().assign(overall="满意")
+    spec = small_spec(overall={"column": "overall", "satisfied": ["满意"]})
+    survey = load_survey(write_study(spec, data))
+    assert survey.overall_binary and (survey.overall == 1.0).all()
+    result = analyse(survey)  # the drivers cannot be estimated: explained, not raised
+    assert "drivers" in result.problems
 
 
 def test_satisfied_answers_that_never_occur_are_refused(write_study):

@@ -419,9 +419,14 @@ def _categories(cells: pd.Series, column: str, satisfied, codes, shown: str,
         listed = ", ".join(repr(s) for s in satisfied)
         raise InputError(f"no answer is one of those listed under overall.satisfied ({listed}); "
                          f"the column's answers are {shown_kinds}", file=shown, column=column)
-    if len(kinds) == 1:
+    coded = answers.isin(keys(codes))
+    if len(kinds) == 1 and coded.any():
+        # One category left after the missing codes took others out: most likely a code that
+        # is an answer here (the 0 of a 0/1 flag).  Without missing codes in the column, one
+        # category is a result (everyone satisfied), not a mistake.
         raise InputError(f"every answer is {shown_kinds}: with one answer category there is "
-                         "nothing to compare (is a missing code hiding the other?)", file=shown,
+                         f"nothing to compare, and {int(coded.sum())} cells are missing codes "
+                         "(is a missing code hiding the other category?)", file=shown,
                          column=column)
     return values
 
