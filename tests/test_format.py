@@ -102,6 +102,14 @@ def test_scorecard_shows_indexes_with_one_decimal(rep, shown):
     assert _cells(shown[0]) == ["1", "A", "100.0", "97.1", "98.7", "+1.3"]
 
 
+@pytest.mark.parametrize("key", ["csi", "csi_mixed"])
+def test_the_index_table_reads_alike_on_one_scale_and_on_several(rep, shown, key):
+    frame = pd.DataFrame({"label": ["Teaching", "CSI"], "weight": [1 / 3, 1.0],
+                          "mean": [5.4321, float("nan")], "score": [74.0512, 71.2]})
+    rep.table(key, frame, title="T", note="N")
+    assert _cells(shown[0]) == ["Teaching", "33.3%", "5.43", "74.1", "CSI", "100.0%", "—", "71.2"]
+
+
 def test_table_kinds_given_by_the_view(rep, shown):
     frame = pd.DataFrame({"label": ["x"], "delta": [-0.0004], "rate": [0.25]})
     rep.table("t", frame, title="T", note="N", kinds={"delta": "gap", "rate": "percent"})

@@ -94,6 +94,7 @@ _COLUMN_KINDS = {**{c: "count" for c in _INTEGER}, **{c: "df" for c in _DF},
 _TABLE_KINDS = {
     "nps": {"ci_low": "nps", "ci_high": "nps"},
     "csi": {"score": "index", "ci_low": "index", "ci_high": "index", "weight": "percent"},
+    "csi_mixed": {"score": "index", "ci_low": "index", "ci_high": "index", "weight": "percent"},
     "service_levels": {"gap": "percent_change"},
     "zone_of_tolerance": {"msa": "gap", "mss": "gap"},
     "internal_scorecard": {"*": "index", "rank": "count", "change": "index_change"},
