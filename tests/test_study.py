@@ -144,3 +144,12 @@ def test_study_file_that_is_not_a_mapping(tmp_path):
 def test_input_files_are_named_relative_to_the_study(write_study):
     study = load_study(write_study())
     assert [p.name for p in study.input_files()] == ["study.yml", "survey.csv"]
+
+
+@pytest.mark.parametrize("path", ["survey.zsav", "survey.sav", "survey.xlsx", "survey.parquet"])
+def test_an_encoding_is_only_for_csv_text(path):
+    from sqmreport.data.study import DataFile, _check_options
+    with pytest.raises(InputError, match=r"^study.yml: key 'data.survey': 'encoding' and 'delimiter' "
+                                         r"are for CSV files only$"):
+        _check_options("data.survey", DataFile(path=path, encoding="cp949"), "study.yml")
+    _check_options("data.survey", DataFile(path="survey.tsv", encoding="cp949"), "study.yml")

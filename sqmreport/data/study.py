@@ -17,6 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError
 
 from sqmreport._validation import InputError
+from sqmreport.data.files import FORMATS
 from sqmreport.data.inputs import pinned, read_bytes
 from sqmreport.data.instruments import Instrument, load_instrument
 
@@ -875,11 +876,10 @@ def _check_options(key: str, entry: DataFile, shown: str) -> None:
     if isinstance(entry.sheet, int) and entry.sheet < 0:
         raise InputError(f"key '{key}.sheet': sheets are numbered from 0, got {entry.sheet}",
                          file=shown)
-    if entry.sheet is not None and (entry.format or Path(entry.path).suffix.lower()) not in (
-            "xlsx", ".xlsx"):
+    fmt = entry.format or FORMATS.get(Path(entry.path).suffix.lower())
+    if entry.sheet is not None and fmt != "xlsx":
         raise InputError(f"key '{key}.sheet': only an XLSX workbook has sheets", file=shown)
-    if (entry.encoding or entry.delimiter) and (entry.format or Path(entry.path).suffix.lower()) in (
-            "xlsx", ".xlsx", "parquet", ".parquet", "sav", ".sav"):
+    if (entry.encoding or entry.delimiter) and fmt not in ("csv", None):
         raise InputError(f"key '{key}': 'encoding' and 'delimiter' are for CSV files only",
                          file=shown)
     if entry.encoding is not None and entry.encoding != "auto":
