@@ -391,3 +391,51 @@ def test_an_old_excel_workbook_says_what_to_save_it_as(tmp_path):
     (tmp_path / "wjx.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100)
     with pytest.raises(InputError, match=r"^wjx.xls: an old Excel \(.xls\) workbook is not read: save it as .xlsx"):
         read_table(tmp_path / "wjx.xls")
+
+
+# --- a named encoding that decodes the file but reads as nonsense ---------------------------
+
+def test_korean_named_as_gbk_is_refused_naming_the_encoding_it_reads_as(tmp_path):
+    """The gallery's kiosk-kr complaint: `encoding: gbk` on a CP949 file turned every Korean
+    answer into Chinese characters without a word."""
+    text = _survey("korean", rows=40)
+    path = tmp_path / "survey.csv"
+    path.write_bytes(text.encode("cp949"))
+    assert path.read_bytes().decode("gbk") != text  # GBK decodes it: nonsense, no error
+    for named in ("gbk", "cp1252", "cp1251"):
+        with pytest.raises(InputError) as info:
+            read_table(path, encoding=named)
+        message = str(info.value)
+        assert re.match(rf"^survey.csv: the text reads as cp949 \(Korean: '[^']+'\), not as {named} "
+                        rf"\('[^']+'\): set encoding: cp949$", message), message
+    korean = re.search(r"Korean: '([^']+)'", message).group(1)
+    assert korean in text
+    assert read_table(path, encoding="cp949").to_dict("records") == _expected(text)
+
+
+@pytest.mark.parametrize(("encoding", "script"), [("gbk", "simplified"), ("big5", "traditional"),
+                                                  ("shift_jis", "japanese"), ("cp1252", "western"),
+                                                  ("cp949", "korean"), ("euc_kr", "korean"),
+                                                  ("cp932", "japanese"), ("gb18030", "simplified")])
+@pytest.mark.parametrize("rows", [2, 40])
+def test_a_named_encoding_that_reads_plausibly_is_trusted(tmp_path, encoding, script, rows):
+    text = _survey(script, rows=rows)
+    path = tmp_path / "survey.csv"
+    path.write_bytes(text.encode(encoding))
+    assert read_table(path, encoding=encoding).to_dict("records") == _expected(text)
+
+
+def test_a_short_ambiguous_file_named_gbk_is_trusted(tmp_path):
+    path = tmp_path / "survey.csv"
+    path.write_bytes("id,sex\n1,男\n2,男\n".encode("gbk"))  # C4 D0: 男 in GBK, 켕 in CP949
+    assert read_table(path, encoding="gbk")["sex"].tolist() == ["男", "男"]
+    # ... and the same bytes named as CP949: the detection cannot tell, so the user is trusted
+    assert read_table(path, encoding="cp949")["sex"].tolist() == ["켕", "켕"]
+
+
+def test_a_named_encoding_of_the_same_script_is_the_users_call(tmp_path):
+    """Polish in CP1250 named as CP1252 reads '£ódŸ': a Latin code page for a Latin one is
+    not second-guessed (the detection itself refuses when unsure between them)."""
+    path = tmp_path / "survey.csv"
+    path.write_bytes("id,city\n1,Łódź\n2,Kraków\n".encode("cp1250"))
+    assert read_table(path, encoding="cp1252")["city"].tolist()[1] == "Kraków"

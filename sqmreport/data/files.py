@@ -77,7 +77,9 @@ def read_table(path, *, shown: str | None = None, format: str | None = None,
     InputError
         For an unknown format, a file that cannot be read (missing, a folder, no
         permission), text that the given encoding cannot decode (naming the line and the
-        byte), an encoding that cannot be told with confidence (naming the candidates and
+        byte), a given legacy encoding that decodes the file but reads it as nonsense (the
+        detection confidently reads it in an encoding of another script: CP949 Korean
+        named as GBK; naming both readings), an encoding that cannot be told with confidence (naming the candidates and
         how the text reads in each), a binary file given as CSV, an empty file, a header
         with a column name given twice, a CSV row with more or fewer fields than
         the header (fields beyond the header's that are empty on every row, as a separator
@@ -144,6 +146,7 @@ def _decode(raw: bytes, shown: str, encoding: str | None) -> tuple[str, str]:
         except LookupError:
             raise InputError(f"{encoding!r} is not an encoding Python knows; set `encoding: auto` "
                              "to detect it", file=shown) from None
+        _check_reading(raw, text, encoding, shown)
         return text.removeprefix("\ufeff"), encoding
     for bom, name in _BOMS:
         if raw.startswith(bom):
@@ -182,6 +185,55 @@ def _check_bom(raw: bytes, encoding: str, shown: str) -> None:
                                  f"byte-order mark, but the study file says `encoding: {encoding}`; "
                                  f"remove `encoding` (or set it to {name})", file=shown)
             return
+
+
+# The script each legacy encoding's text is in: a named encoding is refused only when the
+# file reads clearly better in another script (CP949 Korean named as GBK gives Chinese
+# characters), never for a choice between encodings of one script (CP1252 or CP1250).
+_SCRIPTS = {"cp1251": "cyrillic", "koi8_r": "cyrillic", "koi8_u": "cyrillic", "iso8859_5": "cyrillic",
+            "cp866": "cyrillic", "mac_cyrillic": "cyrillic", "cp1253": "greek", "iso8859_7": "greek",
+            "cp1255": "hebrew", "iso8859_8": "hebrew", "cp1256": "arabic", "iso8859_6": "arabic",
+            "cp874": "thai", "tis_620": "thai"}
+
+
+def _script(codec: str) -> str:
+    return _LANGUAGE.get(codec) or _SCRIPTS.get(codec, "latin")
+
+
+def _check_reading(raw: bytes, text: str, encoding: str, shown: str) -> None:
+    """A named legacy encoding that decodes the file but reads as nonsense: the detection
+    confidently reads it in another encoding of another script, and clearly better (at
+    least the detection's margin).  A plausible reading, or a file the detection cannot
+    tell (short, ambiguous), is the user's call."""
+    codec = codecs.lookup(encoding).name
+    if codec.startswith("utf") or not re.search(rb"[\x80-\xff]", raw):
+        return
+    name, better, readings = detect_encoding(raw)
+    if name is None:
+        return
+    found = codecs.lookup(name).name
+    if better == text or _script(found) == _script(codec):
+        return
+    sample = _head(raw, _DETECT_SAMPLE)
+    best = next(cost for n, _, cost in readings if n == name)
+    named = _cost(sample.decode(encoding, "replace"), _LANGUAGE.get(codec)) + _PRIOR.get(codec, 0.3)
+    if named - best < _MARGIN:
+        return
+    language = _LANGUAGE_NAMES.get(_LANGUAGE.get(found, ""), "")
+    right, wrong = _same_words(raw, better, name, encoding)
+    raise InputError(f"the text reads as {name} ({f'{language}: ' if language else ''}{right!r}), "
+                     f"not as {encoding} ({wrong!r}): set encoding: {name}", file=shown)
+
+
+def _same_words(raw: bytes, right: str, name: str, encoding: str) -> tuple[str, str]:
+    """The first answer of two or more non-ASCII characters in ``right`` (``raw`` read as
+    ``name``), and the same bytes read as ``encoding``."""
+    found = re.search(r"[^,;\t|\"\r\n]*[^\x00-\x7f]{2,}[^,;\t|\"\r\n]*", right[:1_000_000])
+    if not found:
+        return _first_word(right), _first_word(raw.decode(encoding, "replace"))
+    start = len(right[:found.start()].encode(name))
+    field = raw[start:start + len(found.group().encode(name))]
+    return found.group().strip()[:20], field.decode(encoding, "replace").strip()[:20]
 
 
 def _utf16_without_bom(raw: bytes) -> str | None:
