@@ -79,8 +79,8 @@ def read_table(path, *, shown: str | None = None, format: str | None = None,
         permission), text that the given encoding cannot decode (naming the line and the
         byte), a given legacy encoding that decodes the file but reads it as nonsense (the
         detection confidently reads it in an encoding of another script: CP949 Korean
-        named as GBK; naming both readings), an encoding that cannot be told with confidence (naming the candidates and
-        how the text reads in each), a binary file given as CSV, an empty file, a header
+        named as GBK; naming both readings), an encoding that cannot be told with
+        confidence (naming the candidates and how the text reads in each), a binary file given as CSV, an empty file, a header
         with a column name given twice, a CSV row with more or fewer fields than
         the header (fields beyond the header's that are empty on every row, as a separator
         at the end of each row leaves them, are dropped instead), a Qualtrics export with
