@@ -518,3 +518,15 @@ def test_the_page_says_when_waves_cannot_be_paired(write_study, tmp_path, monkey
     page = "".join(outputs)
     assert "compared with themselves" not in page
     assert ("no respondent ids" if how == "no_ids" else "known only from the tables") in page
+
+
+def test_a_categorical_overall_is_not_tracked_as_a_mean(write_study, tmp_path):
+    """A share satisfied is not a rating: the waves compare the ratings and leave it out."""
+    before = small_survey(n=24, seed=11)
+    before["id"] = [f"old{i}" for i in range(24)]
+    survey = load_survey(_wave_study(write_study, tmp_path, before,
+                                     overall={"column": "overall", "satisfied": [4, 5]}))
+    assert survey.overall_binary
+    result = track(survey, load_waves(survey.study))
+    changes = result.changes("perception", ("dimension", "overall"))
+    assert "overall" not in set(changes["measure"]) and len(changes) == 2

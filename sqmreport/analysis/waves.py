@@ -115,7 +115,9 @@ def _measures(survey: Survey, items):
     dims = dimension_scores(perception, dimension_of=dim_of)
     for dim in dims.columns:
         yield ("perception", "dimension", dim), dims[dim].to_numpy(float)
-    if survey.overall is not None:
+    # A categorical overall (a share satisfied) is not a rating whose mean can be tracked
+    # beside the others: the waves compare ratings only.
+    if survey.overall is not None and not survey.overall_binary:
         yield ("perception", "overall", "overall"), survey.overall.to_numpy(float)
     if survey.has("expectation"):
         expectation = survey.ratings["expectation"][items]
