@@ -75,18 +75,17 @@ def read_table(path, *, shown: str | None = None, format: str | None = None,
     Raises
     ------
     InputError
-        For an unknown format, a file that cannot be read (missing, a folder, no
-        permission), text that the given encoding cannot decode (naming the line and the
-        byte), a given legacy encoding that decodes the file but reads it as nonsense (the
-        detection confidently reads it in an encoding of another script: CP949 Korean
-        named as GBK; naming both readings), an encoding that cannot be told with
-        confidence (naming the candidates and how the text reads in each), a binary file given as CSV, an empty file, a header
-        with a column name given twice, a CSV row with more or fewer fields than
-        the header (fields beyond the header's that are empty on every row, as a separator
-        at the end of each row leaves them, are dropped instead), a Qualtrics export with
-        no responses under its header rows or with an edited ImportId row, an XLSX sheet
-        that is hidden and not named, merged cells, formula cells without a saved value,
-        or a file that cannot be parsed (XLSX, Parquet, SPSS).
+        For an unknown format, a file that cannot be read (missing, a folder, no permission), text
+        that the given encoding cannot decode (naming the line and the byte), a given legacy
+        encoding that decodes the file but reads it as nonsense (the detection confidently reads
+        it in an encoding of another script: CP949 Korean named as GBK; naming both readings), an
+        encoding that cannot be told with confidence (naming the candidates and how the text reads
+        in each), a binary file given as CSV, an empty file, a header with a column name given
+        twice, a CSV row with more or fewer fields than the header (fields beyond the header's
+        that are empty on every row, as a separator at the end of each row leaves them, are
+        dropped instead), a Qualtrics export with no responses under its header rows or with an
+        edited ImportId row, an XLSX sheet that is hidden and not named, merged cells, formula
+        cells without a saved value, or a file that cannot be parsed (XLSX, Parquet, SPSS).
     """
     path = Path(path)
     shown = shown or path.name
