@@ -514,11 +514,23 @@ class Grey:
     min_size: int
 
 
-def grey(survey: Survey, *, segment: str | None = None, min_size: int | None = None) -> Grey:
+def grey(survey: Survey, *, segment: str | None = None, min_size: int | None = None,
+         segments: Segments | None = None) -> Grey:
     """Grey relational grades of a segment's groups (``analysis.grey_segment`` by default,
-    else the first segment)."""
+    else the first segment).
+
+    Only the groups the segment comparison shows for every dimension are ranked.  Given
+    the comparison (``segments``, as :func:`segments` returns it), the groups it hid are
+    taken from its ``groups`` table (``suppressed``) and ``min_size`` is its own;
+    without it, the same decision is computed here
+    (:func:`~sqmreport.stats.descriptives.hidden_cells`).
+    """
     spec = survey.study.spec
-    min_size = _or(min_size, spec.min_group_size)
+    compared = segments is not None and segments.comparison is not None
+    if compared and min_size is not None and min_size != segments.min_size:
+        raise ValueError(f"`min_size` must be the segment comparison's ({segments.min_size}) "
+                         f"when `segments` is given, got {min_size!r}")
+    min_size = segments.min_size if compared else _or(min_size, spec.min_group_size)
     if survey.segments.empty:
         return Grey(None, None, None, min_size)
     segment = segment or spec.analysis.grey_segment or survey.segments.columns[0]
@@ -530,7 +542,10 @@ def grey(survey: Survey, *, segment: str | None = None, min_size: int | None = N
     # grades are relative to the groups compared, so a hidden group's means would
     # follow from them.
     scores = _scores(survey)
-    hidden = desc.hidden_cells(scores, groups, min_size=min_size).any(axis=1)
+    if compared:
+        hidden = _hidden_groups(segments.comparison.groups, segment, scores.columns)
+    else:
+        hidden = desc.hidden_cells(scores, groups, min_size=min_size).any(axis=1)
     keep = hidden.index[~hidden]
     table = scores.groupby(groups).mean().loc[lambda t: t.index.isin(keep)]
     if len(table) < 2 or table.isna().any().any():
@@ -538,6 +553,15 @@ def grey(survey: Survey, *, segment: str | None = None, min_size: int | None = N
     problems = {}
     result = section(problems, "grey", lambda: grey_relational(table))
     return Grey(result, segment, problems.get("grey"), min_size)
+
+
+def _hidden_groups(groups: pd.DataFrame, segment: str, measures) -> pd.Series:
+    """Per group of ``segment``, whether the comparison's ``groups`` table hides it for
+    any of ``measures`` (a measure the comparison lacks counts as hidden)."""
+    block = groups[(groups["segment"] == segment) & groups["measure"].isin(measures)]
+    cells = block.pivot(index="value", columns="measure", values="suppressed")
+    cells = cells.reindex(columns=list(measures))
+    return cells.isna().any(axis=1) | cells.eq(True).any(axis=1)
 
 
 def comments(survey: Survey) -> pd.Series | None:
@@ -563,7 +587,14 @@ class SatisfactionResult:
     nps : NPSResult or None
     segments : SegmentComparison or None
     drivers : DriverResult or None
-    q_matrix : DataFrame or None
+    recommend : DataFrame or None
+        The recommend question as a rating (:class:`NPS`'s ``rating``), when it is
+        asked on a scale other than 0-10 (no NPS); None otherwise.
+    recommend_scale : tuple or None
+        Its scale ``(low, high)`` (``(None, None)`` unbounded).
+    priorities : PriorityResult or None
+        :class:`QMatrix`'s result (None without a measure of importance);
+        ``q_matrix`` is its table.
     q_source : str or None
     grey : GreyResult or None
     grey_segment : str or None
@@ -580,25 +611,35 @@ class SatisfactionResult:
     overall: pd.DataFrame | None
     csi: desc.CSIResult
     nps: desc.NPSResult | None
+    recommend: pd.DataFrame | None
+    recommend_scale: tuple | None
     segments: desc.SegmentComparison | None
     drivers: DriverResult | None
-    q_matrix: pd.DataFrame | None
+    priorities: PriorityResult | None
     q_source: str | None
     grey: GreyResult | None
     grey_segment: str | None
     comments: pd.Series | None
     problems: dict
 
+    @property
+    def q_matrix(self) -> pd.DataFrame | None:
+        """The priorities' table (:class:`~sqmreport.stats.priority.PriorityResult`)."""
+        return None if self.priorities is None else self.priorities.table
+
 
 def analyse(survey: Survey) -> SatisfactionResult:
     """Every section of the satisfaction report, with the study's options."""
     resp, it, dims = response(survey), items(survey), dimensions(survey)
-    seg, drv, q, gr = segments(survey), drivers(survey), q_matrix(survey), grey(survey)
+    seg, drv, q = segments(survey), drivers(survey), q_matrix(survey)
+    gr = grey(survey, segments=seg)  # the groups the comparison hid, not decided again
+    recommend = nps(survey)
     problems = {name: part.problem for name, part in (("drivers", drv), ("grey", gr))
                 if part.problem is not None}
     return SatisfactionResult(
         response=resp.table, profile=resp.profile, items=it.table, distribution=it.distribution,
         dimensions=dims.table, overall=dims.overall, csi=csi(survey).index,
-        nps=nps(survey).result, segments=seg.comparison, drivers=drv.result, q_matrix=q.table,
-        q_source=q.source, grey=gr.result, grey_segment=gr.segment, comments=comments(survey),
-        problems=problems)
+        nps=recommend.result, recommend=recommend.rating,
+        recommend_scale=recommend.recommend_scale, segments=seg.comparison, drivers=drv.result,
+        priorities=q.result, q_source=q.source, grey=gr.result, grey_segment=gr.segment,
+        comments=comments(survey), problems=problems)

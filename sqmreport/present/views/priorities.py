@@ -75,8 +75,10 @@ def findings(result: PriorityResult | pd.DataFrame | None, survey: Survey) -> li
     """The items to improve first, by rank, and how many are within the margin of error.
 
     ``result``: the priorities (:class:`~sqmreport.stats.priority.PriorityResult`, as
-    :class:`~sqmreport.analysis.gap_model.GapResult` keeps them), or a bare table of them
-    (the satisfaction result still holds one: its confidence is then the study's).
+    :class:`~sqmreport.analysis.gap_model.GapResult` and
+    :class:`~sqmreport.analysis.satisfaction.SatisfactionResult` keep them), or a bare table
+    of them (its confidence is then the study's): the satisfaction report's key findings
+    still pass ``result.q_matrix``, until they pass ``result.priorities``.
     """
     if result is None:
         return []
