@@ -311,7 +311,8 @@ def test_a_wenjuanxing_workbook_with_several_sheets(tmp_path):
     assert list(frame.columns) == [h.strip() for h in WJX_HEADER]
     assert frame["9(环境整洁)"].tolist() == [2, 3, 4, 5, 1, 2, 3]
     assert frame["1、您的性别"].tolist()[:2] == ["男", "女"]
-    assert frame.attrs == {"labels": {}, "value_labels": {}, "first_row": 2, "encoding": None, "unnamed": []}
+    assert frame.attrs == {"labels": {}, "value_labels": {}, "first_row": 2, "encoding": None, "unnamed": [],
+                           "other_sheets": ["统计"]}
     assert read_table(tmp_path / "wjx.xlsx", sheet="统计").to_dict("records") == [{"题目": "9(环境整洁)", "平均分": 3.2}]
 
 
@@ -439,3 +440,65 @@ def test_a_named_encoding_of_the_same_script_is_the_users_call(tmp_path):
     path = tmp_path / "survey.csv"
     path.write_bytes("id,city\n1,Łódź\n2,Kraków\n".encode("cp1250"))
     assert read_table(path, encoding="cp1252")["city"].tolist()[1] == "Kraków"
+
+
+# --- a workbook whose first visible sheet is not the data -----------------------------------
+
+def _notes_then_data(path, *, merged: bool = False, empty: bool = False):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    notes = book.active
+    notes.title = "说明"
+    if not empty:
+        for line in ("本表为2026年第二季度政务服务评价数据", "数据来源：好差评系统", "请勿修改表头"):
+            notes.append([line])
+    if merged:
+        notes.merge_cells("A1:D1")
+    hidden = book.create_sheet("旧表")
+    hidden.sheet_state = "hidden"
+    hidden.append(["x"])
+    data = book.create_sheet("数据")
+    data.append(["编号", "总体评价", "P1"])
+    data.append(["A1", "满意", 5])
+    book.create_sheet("统计").append(["题目", "平均分"])
+    book.save(path)
+
+
+def test_a_default_sheet_lists_the_workbooks_other_visible_sheets(tmp_path):
+    path = tmp_path / "评价.xlsx"
+    _notes_then_data(path)
+    frame = read_table(path)
+    assert list(frame.columns) == ["本表为2026年第二季度政务服务评价数据"]
+    assert frame.attrs["other_sheets"] == ["数据", "统计"]  # the hidden one is not offered
+    named = read_table(path, sheet="数据")
+    assert named.to_dict("records") == [{"编号": "A1", "总体评价": "满意", "P1": 5}]
+    assert named.attrs["other_sheets"] == []
+    assert read_table(path, sheet=0).attrs["other_sheets"] == []
+    csv_file = tmp_path / "s.csv"
+    csv_file.write_text("id,P1\n1,5\n", encoding="utf-8")
+    assert read_table(csv_file).attrs["other_sheets"] == []
+
+
+@pytest.mark.parametrize("problem", ["merged", "empty"])
+def test_a_refused_default_sheet_names_the_other_sheets(tmp_path, problem):
+    path = tmp_path / "评价.xlsx"
+    _notes_then_data(path, merged=problem == "merged", empty=problem == "empty")
+    with pytest.raises(InputError) as info:
+        read_table(path)
+    message = str(info.value)
+    assert message.startswith("评价.xlsx: ") and "\n" not in message
+    assert message.endswith("; the workbook's other sheets: 数据, 统计 — set `sheet`"), message
+    # Named, the sheet's refusal says nothing of the others: the user chose it.
+    with pytest.raises(InputError) as info:
+        read_table(path, sheet="说明")
+    assert "other sheets" not in str(info.value)
+
+
+def test_other_sheets_wording():
+    from sqmreport.data.files import other_sheets
+
+    assert other_sheets([]) == ""
+    assert other_sheets(["数据"]) == "; the workbook's other sheets: 数据 — set `sheet`"
+    assert other_sheets([f"S{i}" for i in range(8)]).startswith(
+        "; the workbook's other sheets: S0, S1, S2, S3, S4, S5 and 2 more — set `sheet`")

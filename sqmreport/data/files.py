@@ -22,7 +22,7 @@ import pandas as pd
 from sqmreport._validation import InputError
 from sqmreport.data.inputs import read_bytes
 
-__all__ = ["read_table", "FORMATS", "detect_encoding"]
+__all__ = ["read_table", "FORMATS", "detect_encoding", "other_sheets"]
 
 FORMATS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".parquet": "parquet",
            ".sav": "sav", ".zsav": "sav"}
@@ -70,7 +70,9 @@ def read_table(path, *, shown: str | None = None, format: str | None = None,
         of the first record: 2, or 3 or 4 for a Qualtrics export), ``encoding`` (the
         CSV's encoding, given or detected; None for other formats) and ``unnamed`` (the
         columns, numbered from 1, whose header cell is empty: they are kept, named
-        "Unnamed: N" with N from 0).
+        "Unnamed: N" with N from 0) and ``other_sheets`` (XLSX read without ``sheet``: the
+        workbook's other visible sheets, for the caller's refusals to name with
+        :func:`other_sheets`, as this function's own refusals of that sheet do; else empty).
 
     Raises
     ------
@@ -99,12 +101,14 @@ def read_table(path, *, shown: str | None = None, format: str | None = None,
     raw = read_bytes(path, shown=shown)
     if not raw:
         raise InputError("the file is empty", file=shown)
-    attrs = {"labels": {}, "value_labels": {}, "first_row": 2, "encoding": None, "unnamed": []}
+    attrs = {"labels": {}, "value_labels": {}, "first_row": 2, "encoding": None, "unnamed": [],
+             "other_sheets": []}
     if fmt == "csv":
         frame, found = _read_csv(raw, shown, encoding, delimiter)
         attrs |= found
     elif fmt == "xlsx":
-        frame = _check_header(_read_xlsx(raw, shown, sheet), shown)
+        frame = _read_xlsx(raw, shown, sheet)
+        attrs["other_sheets"] = frame.attrs["other_sheets"]
         head = [list(frame.columns), *([("" if v is None else str(v)) for v in row]
                                        for row in frame.head(2).itertuples(index=False))]
         frame, found = _drop_qualtrics(frame, head, shown)
@@ -739,24 +743,49 @@ def _read_xlsx(raw: bytes, shown: str, sheet):
         ws = _sheet(book, sheet, shown)
         values = [list(row) for row in ws.values]
         path = ws._worksheet_path
+        # Read by default, the first visible sheet may be notes with the data elsewhere: every
+        # refusal of it, here or in the caller's (attrs["other_sheets"]), names the others.
+        others = [w.title for w in book.worksheets if sheet is None and w.title != ws.title
+                  and getattr(w, "sheet_state", None) == "visible"]
     finally:
         book.close()
+    try:
+        frame = _sheet_frame(raw, ws.title, path, values, shown)
+    except InputError as exc:
+        if others:
+            raise InputError(exc.detail + other_sheets(others), file=exc.file, column=exc.column,
+                             rows=exc.rows) from None
+        raise
+    frame.attrs["other_sheets"] = others
+    return frame
+
+
+def other_sheets(names: list[str]) -> str:
+    """What to add to a refusal of a workbook's sheet read by default (no `sheet` given)
+    that has other visible sheets: ``"; the workbook's other sheets: 数据, 统计 — set `sheet`"``."""
+    if not names:
+        return ""
+    listed = ", ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else "")
+    return f"; the workbook's other sheets: {listed} — set `sheet`"
+
+
+def _sheet_frame(raw: bytes, title: str, path: str, values: list, shown: str) -> pd.DataFrame:
     while values and all(v is None for v in values[-1]):
         values.pop()
     if not values:
-        raise InputError(f"the sheet {ws.title!r} is empty", file=shown)
+        raise InputError(f"the sheet {title!r} is empty", file=shown)
     width = max(len(row) for row in values)
     rows = [row + [None] * (width - len(row)) for row in values]
     while width > 1 and all(row[width - 1] is None for row in rows):
         width -= 1
     rows = [row[:width] for row in rows]
     xml = _sheet_xml(raw, path)
-    _check_merged(xml, ws.title, width, len(rows), shown)
+    _check_merged(xml, title, width, len(rows), shown)
     if xml is None or re.search(rb"<(?:\w+:)?f[\s>/]", xml):  # a second pass only for formulas
-        _check_formulas(raw, ws.title, rows, shown)
+        _check_formulas(raw, title, rows, shown)
     header = [_header_name(v, i) for i, v in enumerate(rows[0])]
-    frame = pd.DataFrame([[_cell(v) for v in row] for row in rows[1:]], columns=header, dtype=object)
-    return frame
+    return _check_header(pd.DataFrame([[_cell(v) for v in row] for row in rows[1:]], columns=header,
+                                      dtype=object), shown)
 
 
 def _sheet(book, sheet, shown: str):
