@@ -125,8 +125,6 @@ def test_the_result_keeps_a_recommend_rating(write_study):
     assert result.recommend["mean"].iloc[0] == pytest.approx(survey.recommend.mean())
 
 
-@pytest.mark.xfail(strict=True, reason="needs the lead's change to views/satisfaction.findings "
-                   "(/tmp/coord/requests.md); remove this mark with it")
 def test_the_recommend_finding_is_in_the_results_findings(write_study, shown, tmp_path):
     from sqmreport.present.report import Report
 

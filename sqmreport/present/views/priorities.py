@@ -7,8 +7,6 @@ items to improve first, in the same order, with the same figures.
 
 from __future__ import annotations
 
-import pandas as pd
-
 from sqmreport.data.survey import Survey
 from sqmreport.present import plots
 from sqmreport.present.i18n import text
@@ -71,20 +69,15 @@ def _action(language: str, action: str, shortfall: str) -> str:
                 else f"priority_actions.{action}")
 
 
-def findings(result: PriorityResult | pd.DataFrame | None, survey: Survey) -> list[str]:
+def findings(result: PriorityResult | None, survey: Survey) -> list[str]:
     """The items to improve first, by rank, and how many are within the margin of error.
 
     ``result``: the priorities (:class:`~sqmreport.stats.priority.PriorityResult`, as
     :class:`~sqmreport.analysis.gap_model.GapResult` and
-    :class:`~sqmreport.analysis.satisfaction.SatisfactionResult` keep them), or a bare table
-    of them (its confidence is then the study's): the satisfaction report's key findings
-    still pass ``result.q_matrix``, until they pass ``result.priorities``.
+    :class:`~sqmreport.analysis.satisfaction.SatisfactionResult` keep them), or None.
     """
     if result is None:
         return []
-    if isinstance(result, pd.DataFrame):
-        result = PriorityResult(result, "", "", "gap" if result["gap"].notna().any() else "crosshair",
-                                survey.study.spec.analysis.confidence, 0, None, 0)
     lang, inst = survey.language, survey.instrument
     table = result.table.sort_values("priority_rank", na_position="last", kind="stable")
     first = table[table["action"] == "improve_first"]

@@ -311,14 +311,8 @@ def _recommend_rating(rep: Report, nps: sat.NPS) -> None:
     if low is not None:
         shares = nps.distribution.rename(index={"recommend": rep.t("measures.recommend")})
         rep.figure("recommend", plots.plot_distribution(shares, language=rep.language), values=values)
-    r = nps.rating.iloc[0]
-    if low is None:
-        rep.add_findings([rep.t("findings.recommend_unbounded", mean=r["mean"], ci_low=r["ci_low"],
-                                ci_high=r["ci_high"], level=nps.confidence * 100)])
-    else:
-        rep.add_findings([rep.t("findings.recommend", mean=r["mean"], ci_low=r["ci_low"],
-                                ci_high=r["ci_high"], low=low, high=high,
-                                level=nps.confidence * 100)])
+    rep.add_findings(_recommend_findings(nps.rating, nps.recommend_scale, rep.language,
+                                         nps.confidence))
 
 
 def segments(rep: Report, segments: sat.Segments) -> None:
@@ -578,6 +572,16 @@ def _nps_findings(n, lang: str) -> list[str]:
                  promoters=n.promoters * 100, detractors=n.detractors * 100)]
 
 
+def _recommend_findings(rating: pd.DataFrame, scale: tuple, lang: str,
+                        confidence: float) -> list[str]:
+    r, (low, high) = rating.iloc[0], scale
+    if low is None:
+        return [text(lang, "findings.recommend_unbounded", mean=r["mean"], ci_low=r["ci_low"],
+                     ci_high=r["ci_high"], level=confidence * 100)]
+    return [text(lang, "findings.recommend", mean=r["mean"], ci_low=r["ci_low"],
+                 ci_high=r["ci_high"], low=low, high=high, level=confidence * 100)]
+
+
 def _driver_findings(d, survey: Survey, circular=None) -> list[str]:
     lang = survey.language
     ordered = d.table.sort_values("rank")
@@ -656,9 +660,11 @@ def findings(result: sat.SatisfactionResult, survey: Survey) -> list[str]:
     out += _dimension_findings(result.dimensions, survey)
     if result.nps is not None:
         out += _nps_findings(result.nps, lang)
+    if result.recommend is not None:
+        out += _recommend_findings(result.recommend, result.recommend_scale, lang, confidence)
     if result.drivers is not None and len(survey.instrument.dimension_ids) > 1:
         out += _driver_findings(result.drivers, survey)
-    out += priorities.findings(result.q_matrix, survey)
+    out += priorities.findings(result.priorities, survey)
     if result.segments is not None:
         tests = result.segments.tests
         out += _segment_findings(tests[tests["p_adjusted"] < 1 - confidence], survey,
