@@ -427,3 +427,23 @@ def test_a_missing_code_given_as_an_spss_value_label(write_study, monkeypatch):
     survey = load_survey(write_study(small_spec(missing_codes=["不知道"]), data))
     a2 = survey.ratings["perception"]["a2"]
     assert a2.isna().sum() == 2 and np.isnan(a2[4]) and np.isnan(a2[7])
+
+
+def test_a_rating_without_its_scale_whose_answers_fit_a_shorter_one_is_refused(write_study):
+    """Issue 12 item 6 with no scale written: a 1-5 "would you recommend" read on the default 0-10
+    would report "NPS −100"; an overall asked on 1-7 inherits a 1-100 items' scale."""
+    data = small_survey(n=40).assign(nps=lambda d: d["overall"])  # 1-5 answers
+    naive = small_spec()  # recommend: nps, read on 0-10
+    with pytest.raises(InputError, match=r"^survey.csv, column nps: every answer lies between 1 and 5, "
+                                         r"in the lower part of the scale 0–10 .* e.g. recommend: "
+                                         r"\{column: nps, scale: \{min: 1, max: 5\}\}$"):
+        load_survey(write_study(naive, data))
+    said = small_spec(recommend={"column": "nps", "scale": {"min": 1, "max": 5}})
+    survey = load_survey(write_study(said, data))
+    assert not survey.nps and survey.recommend.max() <= 5
+    stated = small_spec(recommend={"column": "nps", "scale": {"min": 0, "max": 10}})
+    assert load_survey(write_study(stated, data)).nps  # said explicitly: trusted
+    long = small_spec(scale={"min": 1, "max": 100}, overall={"column": "overall"})
+    with pytest.raises(InputError, match=r"column overall: every answer lies between 1 and 5, in the "
+                                         r"lower part of the scale 1–100"):
+        load_survey(write_study(long, data))

@@ -153,3 +153,16 @@ def test_an_encoding_is_only_for_csv_text(path):
                                          r"are for CSV files only$"):
         _check_options("data.survey", DataFile(path=path, encoding="cp949"), "study.yml")
     _check_options("data.survey", DataFile(path="survey.tsv", encoding="cp949"), "study.yml")
+
+
+def test_the_gap_report_needs_one_scale_for_every_item(tmp_path):
+    """Gaps on a 1-7 and a 1-100 dimension cannot be averaged into one SERVQUAL score."""
+    spec = small_spec(columns={"expectation": "E_{item}", "perception": "P_{item}"},
+                      reports=["satisfaction", "gap_model"],
+                      scales={"beta": {"min": 1, "max": 100}})
+    path = tmp_path / "study.yml"
+    path.write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
+    (tmp_path / "survey.csv").write_text("id\n1\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"^study.yml: key 'scales': the gap_model report compares "
+                                         r"gaps across dimensions"):
+        load_study(path)

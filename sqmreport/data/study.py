@@ -690,6 +690,11 @@ def _check_consistency(study: Study, shown: str) -> None:
                          f"{len(instrument.dimensions)} dimensions are as many factors as there are "
                          f"items ({len(instrument.items)}): give a number below that, or 'parallel'",
                          file=shown)
+    if "gap_model" in spec.reports and study.mixed_scales:
+        raise InputError("key 'scales': the gap_model report compares gaps across dimensions (the "
+                         "SERVQUAL score, the largest gap), which needs every item on one scale; "
+                         "leave gap_model out of 'reports' or rate all items on one scale",
+                         file=shown)
     if "gap_model" in spec.reports and spec.columns.expectation is None:
         raise InputError("the gap_model report needs the expectation form: set "
                          "'columns.expectation'", file=shown)

@@ -181,11 +181,16 @@ def load_survey(study) -> Survey:
             overall = _Coder(shown, study.missing_codes("overall"), labelled).rating(
                 raw[column], column, study.overall_scale,
                 key="overall.scale" if spec.overall.scale else "scale", required=True)
+            if spec.overall.scale is None:
+                _check_inherited(overall, study.overall_scale, shown, column,
+                                 "overall", "the study's 'scale'")
     if study.recommend:
         rec = study.recommend
         column = found[rec.column]
         recommend = _Coder(shown, study.missing_codes("recommend"), labelled).rating(
             raw[column], column, rec.scale, key="recommend.scale", required=True)
+        if isinstance(spec.recommend, str) or "scale" not in spec.recommend.model_fields_set:
+            _check_inherited(recommend, rec.scale, shown, column, "recommend", "0–10")
         if study.nps:  # an 11-point scale (0-10, 1-11, ...) counts from 0
             recommend = recommend - rec.scale.min
     if study.dimension_points:
@@ -502,6 +507,28 @@ def _required_columns(study: Study) -> list[str]:
     cols += [s.column for s in study.segments]
     cols += spec.personal_columns
     return list(dict.fromkeys(cols))
+
+
+# A rating whose scale the study did not state is read on a default scale (recommend 0-10,
+# overall the items' scale).  When enough answers all sit in the lower part of that scale, the
+# question was most likely asked on a shorter one (a 1-5 "would you recommend" read as 0-10
+# would report "NPS -100"): the study must say which.
+_INHERITED_MIN_ANSWERS = 20
+_INHERITED_SHARE = 0.6
+
+
+def _check_inherited(values: pd.Series, scale, shown: str, column: str, key: str,
+                     default: str) -> None:
+    answers = values.dropna()
+    if not scale.bounded or len(answers) < _INHERITED_MIN_ANSWERS:
+        return
+    if answers.max() <= scale.min + _INHERITED_SHARE * (scale.max - scale.min):
+        raise InputError(
+            f"every answer lies between {answers.min():g} and {answers.max():g}, in the lower part "
+            f"of the scale {scale.min:g}–{scale.max:g} this column is read on ({default}, as no "
+            f"scale is given for it): state the scale the question was asked on, e.g. "
+            f"{key}: {{column: {column}, scale: {{min: {answers.min():g}, max: {answers.max():g}}}}}",
+            file=shown, column=column)
 
 
 def _check_ids(ids: pd.Series, shown: str, column: str) -> None:
