@@ -447,3 +447,15 @@ def test_a_rating_without_its_scale_whose_answers_fit_a_shorter_one_is_refused(w
     with pytest.raises(InputError, match=r"column overall: every answer lies between 1 and 5, in the "
                                          r"lower part of the scale 1–100"):
         load_survey(write_study(long, data))
+
+
+def test_a_workbook_whose_first_sheet_is_notes_names_its_other_sheets(write_study, tmp_path):
+    """A workbook read without `sheet` whose first visible sheet is a note: the error says where
+    else the data may be."""
+    path = write_study(small_spec(data={"survey": "survey.xlsx"}), survey_name="survey.csv")
+    with pd.ExcelWriter(tmp_path / "survey.xlsx") as book:
+        pd.DataFrame({"说明": ["本表为问卷数据", "请勿修改"]}).to_excel(book, sheet_name="说明", index=False)
+        small_survey().to_excel(book, sheet_name="数据", index=False)
+    with pytest.raises(InputError, match=r"^survey.xlsx: the header has a single column; the workbook's "
+                                         r"other sheets: 数据 — set `sheet`$"):
+        load_survey(path)

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from sqmreport._validation import InputError
-from sqmreport.data.files import read_table
+from sqmreport.data.files import other_sheets, read_table
 from sqmreport.data.privacy import mask_personal_data
 from sqmreport.data.study import Study, load_study
 
@@ -318,10 +318,11 @@ def find_columns(raw: pd.DataFrame, names, shown: str, *, required: bool = True)
 
 def _missing_columns(raw: pd.DataFrame, header: list[str], missing: list[str], shown: str,
                      taken=frozenset()):
+    sheets = other_sheets(raw.attrs.get("other_sheets", []))  # a workbook: where else to look
     if len(header) == 1:
         found = next((d for d in ",;\t|" if d in header[0]), None)
         hint = f"; it looks separated by {found!r}: set `delimiter`" if found else ""
-        raise InputError(f"the header has a single column{hint}", file=shown)
+        raise InputError(f"the header has a single column{hint}{sheets}", file=shown)
     listed = ", ".join(missing[:8]) + (f" and {len(missing) - 8} more" if len(missing) > 8 else "")
     what = (f"{len(missing)} column{'s' if len(missing) > 1 else ''} named in the study file "
             f"not found: {listed}")
@@ -330,7 +331,7 @@ def _missing_columns(raw: pd.DataFrame, header: list[str], missing: list[str], s
         # Most of the header is blank: a title or a second header row above the data.
         raise InputError(f"column {unnamed[0]} of the header has no name, nor have "
                          f"{len(unnamed) - 1} others, and {what}; is the first row the header "
-                         "(not a title or a second header row)?", file=shown)
+                         f"(not a title or a second header row)?{sheets}", file=shown)
     named = [h for h in header if not _unnamed(h)]
     close = []
     for name in missing[:3]:
@@ -342,7 +343,7 @@ def _missing_columns(raw: pd.DataFrame, header: list[str], missing: list[str], s
         elif near:
             close.append(f"{name}: {', '.join(repr(n) for n in near)}")
     hint = f" (closest headers: {'; '.join(close)})" if close else ""
-    raise InputError(what + hint, file=shown)
+    raise InputError(what + hint + sheets, file=shown)
 
 
 def _unnamed(header: str) -> bool:
