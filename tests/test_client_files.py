@@ -459,3 +459,11 @@ def test_a_workbook_whose_first_sheet_is_notes_names_its_other_sheets(write_stud
     with pytest.raises(InputError, match=r"^survey.xlsx: the header has a single column; the workbook's "
                                          r"other sheets: 数据 — set `sheet`$"):
         load_survey(path)
+
+
+def test_a_matrix_question_s_items_are_named_by_their_statements():
+    from sqmreport.data.survey import _statements
+    labels = {"1": "How much do you agree? - The store was clean", "2": "How much do you agree? - Staff helped",
+              "3": "Overall - how satisfied", "4": "Waiting time"}
+    assert _statements(labels) == {"1": "The store was clean", "2": "Staff helped",
+                                   "3": "Overall - how satisfied", "4": "Waiting time"}

@@ -248,9 +248,20 @@ def _with_file_labels(study: Study, raw: pd.DataFrame, found: dict) -> Study:
             labels[item] = " ".join(text.split())
     if not labels:
         return study
+    labels = _statements(labels)
     items = tuple(dataclasses.replace(i, labels={"zh": labels[i.id], "en": labels[i.id]})
                   if i.id in labels else i for i in study.instrument.items)
     return dataclasses.replace(study, instrument=dataclasses.replace(study.instrument, items=items))
+
+
+def _statements(labels: dict) -> dict:
+    """A matrix question's items as their statements: Qualtrics labels each row of a matrix
+    "How much do you agree …? - The store was clean"; the question shared by two or more items
+    is dropped, the statement after the last " - " is the item."""
+    question = {item: text.rsplit(" - ", 1)[0] for item, text in labels.items() if " - " in text}
+    shared = {q for q in question.values() if list(question.values()).count(q) > 1}
+    return {item: (text.rsplit(" - ", 1)[1].strip() if question.get(item) in shared else text)
+            for item, text in labels.items()}
 
 
 # What survey platforms write in an open question nobody answered (问卷星: "(空)", "(跳过)").
