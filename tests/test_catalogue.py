@@ -267,6 +267,9 @@ CASES = [
          r"survey.csv: the file is not utf-8 text: byte 0x[0-9a-f]{2} on line 1 cannot be read as utf-8; "
          r"set `encoding: auto` to detect the encoding", files=_recode("gbk"),
          spec=_spec(data__survey={"path": "survey.csv", "encoding": "utf-8"})),
+    Case("Korean (CP949) answers with `encoding: gbk` in the study file (they would read as Chinese)", "error",
+         r"survey.csv: the text reads as cp949 \(Korean: '[^']+'\), not as gbk \('[^']+'\): set encoding: cp949$",
+         data=_korean, files=_recode("cp949"), spec=_spec(data__survey={"path": "survey.csv", "encoding": "gbk"})),
     Case("UTF-16 text (Excel's Unicode text)", "ok", files=_recode("utf-16")),
     Case("an SPSS .sav export of the survey", "ok", files=_sav),
     Case("an old Excel (.xls) workbook", "error", r"survey.xls: an old Excel \(.xls\) workbook is not read: save it as .xlsx",

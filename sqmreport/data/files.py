@@ -229,9 +229,17 @@ def _check_reading(raw: bytes, text: str, encoding: str, shown: str) -> None:
 
 
 def _same_words(raw: bytes, right: str, name: str, encoding: str) -> tuple[str, str]:
-    """The first answer of two or more non-ASCII characters in ``right`` (``raw`` read as
-    ``name``), and the same bytes read as ``encoding``."""
-    found = re.search(r"[^,;\t|\"\r\n]*[^\x00-\x7f]{2,}[^,;\t|\"\r\n]*", right[:1_000_000])
+    """An answer of two or more non-ASCII characters in ``right`` (``raw`` read as ``name``),
+    the first one typical of its script, and the same bytes read as ``encoding``."""
+    fields = re.finditer(r"[^,;\t|\"\r\n]*[^\x00-\x7f]{2,}[^,;\t|\"\r\n]*", right[:1_000_000])
+    language = _LANGUAGE.get(codecs.lookup(name).name)
+    first = found = None
+    for number, field in enumerate(fields):  # one typical of the script: Hangul, not Hanja
+        first = first or field
+        if _cost(field.group(), language) <= 0.1 or number == 200:
+            found = field
+            break
+    found = found or first
     if not found:
         return _first_word(right), _first_word(raw.decode(encoding, "replace"))
     start = len(right[:found.start()].encode(name))
