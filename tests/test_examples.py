@@ -426,9 +426,6 @@ def test_qualtrics_retail_reads_the_export_and_its_question_texts(gallery):
     assert "The store was clean and tidy" in sat  # item wording from the export's second row
 
 
-@pytest.mark.xfail(strict=False, reason="reading/survey: a Qualtrics matrix item's wording keeps the "
-                   "matrix question ('How much do you agree with the following? - The store was "
-                   "clean and tidy'); the statement after ' - ' is the item")
 def test_qualtrics_retail_items_are_named_by_their_statement(gallery):
     sat = pages_of(gallery, "qualtrics-retail")["satisfaction"]
     assert "How much do you agree with the following?" not in sat
@@ -535,8 +532,6 @@ def test_gov_binary_respondents_are_citizens(gallery):
     assert "顾客" not in every and "客户" not in every
 
 
-@pytest.mark.xfail(strict=False, reason="reading: a workbook whose first sheet holds notes stops "
-                   "with 'the header has a single column', without naming the sheet the data are on")
 def test_gov_binary_data_on_a_second_sheet_is_named(gallery, tmp_path):
     done = naive(gallery, "gov-binary",
                  lambda s: s["data"].update(survey=s["data"]["survey"]["path"]), tmp_path)
