@@ -51,3 +51,15 @@ def test_alpha_by_hand():
     x = pd.DataFrame({"a": [1, 2, 3, 4, 5.0], "b": [2, 2, 3, 5, 5.0], "c": [1, 3, 2, 4, 4.0]})
     cov = np.cov(x.to_numpy(), rowvar=False)
     assert cronbach_alpha(x).alpha == pytest.approx(3 / 2 * (1 - np.trace(cov) / cov.sum()))
+
+
+def test_alpha_of_one_respondent_is_undefined_without_a_warning():
+    import warnings
+
+    one = pd.DataFrame({"q1": [3.0], "q2": [4.0], "q3": [5.0]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        a = cronbach_alpha(one)
+        totals = item_total(one)
+    assert np.isnan(a.alpha) and (a.n, a.k) == (1, 3)
+    assert list(totals["item"]) == ["q1", "q2", "q3"] and totals[["item_rest", "alpha_if_deleted"]].isna().all().all()

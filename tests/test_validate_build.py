@@ -79,7 +79,9 @@ SHAPES = [
     Case("a dimension on 1-100 beside 1-7", "ok",
          data=lambda d: _map([f"{f}{i}" for f in "PEA" for i in range(1, 5)], _stretch)(
              d.replace({"99": ""})),  # 99 is an answer on 1-100: "no answer" left blank
-         spec=_spec(scales={"tangibles": {"min": 1, "max": 100}}, missing_codes=[0])),
+         # the gap report needs one scale for every item: refused there, so left out
+         spec=_spec(scales={"tangibles": {"min": 1, "max": 100}}, missing_codes=[0],
+                    reports=["satisfaction", "factor_analysis"])),
     Case("answers between points on a continuous scale", "ok",
          data=_map([f"P{i}" for i in range(1, 23)], lambda c: f"{int(c) - 0.5:g}" if c in ("2", "4", "6") else c),
          spec=_spec(scale={"min": 1, "max": 7, "type": "continuous"})),

@@ -80,7 +80,7 @@ def cronbach_alpha(data: pd.DataFrame, *, reverse=(), missing: str = "pairwise",
     Returns
     -------
     AlphaResult
-        All NaN (with n and k) for fewer than two items.
+        All NaN (with n and k) for fewer than two items or fewer than two respondents.
 
     Raises
     ------
@@ -113,7 +113,7 @@ def cronbach_alpha(data: pd.DataFrame, *, reverse=(), missing: str = "pairwise",
     check_confidence(confidence)
     x = _keyed(data, reverse, scale, missing)
     k, n = x.shape[1], len(x)
-    if k < 2:
+    if k < 2 or n < 2:  # no alpha of one item, nor from one respondent
         nan = float("nan")
         return AlphaResult(nan, nan, nan, nan, n, k)
     cov = x.cov().to_numpy()  # pairwise complete, like cov(x, use = "pairwise")
@@ -179,6 +179,9 @@ def item_total(data: pd.DataFrame, *, reverse=(), missing: str = "pairwise",
     2   q3       0.63              0.63
     """
     x = _keyed(data, reverse, scale, missing)
+    if len(x) < 2:  # no covariance from one respondent: nothing is defined
+        return pd.DataFrame({"item": list(x.columns), "item_rest": np.nan,
+                             "alpha_if_deleted": np.nan})
     cov = x.cov().to_numpy()
     rows = []
     for i, item in enumerate(x.columns):
