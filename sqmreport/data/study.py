@@ -247,6 +247,9 @@ SECTORS = ("generic", "healthcare", "transport", "retail", "banking", "public", 
            "property", "education", "telecom", "internal")
 
 
+DELIVERABLES = ("html", "workbook", "pdf", "deck")
+
+
 class StudySpec(_Spec):
     name: Name
     title: str
@@ -273,6 +276,10 @@ class StudySpec(_Spec):
     questionnaires: Questionnaires | None = None
     reports: list[Literal["satisfaction", "gap_model", "factor_analysis"]] = ["satisfaction"]
     logo: str | None = None
+    # What the build hands over besides the reports' pages (always built): the executive
+    # overview (index.html) comes with them; the workbook, the PDF and the deck on request
+    # (`sqmreport build --deliverables all` or `make deliverables` add the rest).
+    deliverables: list[Literal[DELIVERABLES]] = ["html", "workbook"]
     analysis: Analysis = Analysis()
     wave: str | None = None
     waves: list[Wave] = []
