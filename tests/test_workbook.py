@@ -229,10 +229,38 @@ def test_sheet_names_are_valid_unique_and_readable():
 
 def test_a_csv_no_manifest_names_still_gets_a_sheet():
     info, (found, tables) = study("en"), manifests("en")
-    tables = {**tables, "extra_table.csv": b"\xef\xbb\xbfgroup,mean\nA,1.5\n"}
+    tables = {**tables, "extra_table.csv": b"\xef\xbb\xbfgroup,mean\nA,1.5\n",
+              "nps.csv": b"\xef\xbb\xbfnps\n12.5\n"}
     book = _open(build_workbook(info, found, tables))
     assert len(book.worksheets) == 1 + len(tables)
-    extra = book.worksheets[-1]
+    assert book.worksheets[-2]["A1"].value == "Extra table"  # never a file name
+    assert book.worksheets[-1]["A1"].value == text("en", "tables.nps.title")  # the reports' title
+    extra = book.worksheets[-2]
     header = _header_row(extra)
     assert [c.value for c in extra[header]][:2] == ["Group", "Mean"]
     assert [c.value for c in extra[header + 1]][:2] == ["A", 1.5]
+
+
+def test_a_wide_table_keeps_its_labels_in_view():
+    info = study("en")
+    names = ["item", *(f"g{i}" for i in range(8))]
+    data = ("\ufeff" + ",".join(names) + "\n" + "A long item label," + ",".join(["1.5"] * 8) + "\n").encode()
+    entry = TableEntry("wide", "wide.csv", "Wide", "", "", tuple(
+        Column(n, n.upper(), None if n == "item" else "mean") for n in names))
+    book = _open(build_workbook(info, [Manifest("satisfaction", "en", "Report", tables=(entry,))],
+                                {"wide.csv": data}))
+    sheet = book.worksheets[1]
+    assert sheet.freeze_panes == f"B{_header_row(sheet) + 1}"
+    assert sheet.column_dimensions["A"].width > sheet.column_dimensions["B"].width
+
+
+def test_a_column_whose_cells_are_all_suppressed_keeps_its_kind():
+    info = study("en")
+    data = "\ufeffgroup,mean\nA,\nB,\n".encode()
+    entry = TableEntry("t", "t.csv", "T", "", "", (Column("group", "Group", None), Column("mean", "Mean", "mean")),
+                       suppressed=True)
+    sheet = _open(build_workbook(info, [Manifest("satisfaction", "en", "Report", tables=(entry,))],
+                                 {"t.csv": data})).worksheets[1]
+    first = _header_row(sheet) + 1
+    assert [sheet.cell(r, 2).value for r in (first, first + 1)] == [None, None]
+    assert all(sheet.cell(r, 2).comment is not None for r in (first, first + 1))

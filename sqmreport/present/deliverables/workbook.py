@@ -140,9 +140,22 @@ def _sheets(manifests: list[Manifest], tables: dict[str, bytes], language: str) 
         if file not in seen:
             seen.add(file)
             stem = file.rsplit(".", 1)[0]
-            table = TableEntry(name=stem, file=file, title=stem, note="", section="", columns=())
-            sheets.append(_Sheet(_sheet_name(stem, taken), table, ""))
+            title = _title(stem, language)
+            table = TableEntry(name=stem, file=file, title=title, note="", section="", columns=())
+            sheets.append(_Sheet(_sheet_name(title, taken), table, ""))
     return sheets
+
+
+def _title(stem: str, language: str) -> str:
+    """The title of a table no manifest names: the reports' title of a table of that name,
+    or its file name in words."""
+    for namespace in ("", "gap_", "fa_"):
+        key = f"{namespace}tables.{stem}.title"
+        if has_text(language, key):
+            found = text(language, key)
+            if isinstance(found, str) and "{" not in found:
+                return found
+    return stem.replace("_", " ").capitalize()
 
 
 def _utf16(value: str) -> int:
@@ -229,10 +242,12 @@ def _read(data: bytes, table: TableEntry, language: str) -> list[_Column]:
         raw = [row[i] if i < len(row) else "" for row in body]
         given = [v for v in raw if v != ""]
         kind = entry.kind if entry else None
-        if given and all(v in ("True", "False") for v in given):
+        if not given:  # an empty column keeps its kind (its cells may all be suppressed)
+            cells = [None] * len(raw)
+        elif all(v in ("True", "False") for v in given):
             cells = [None if v == "" else v == "True" for v in raw]
             kind = None
-        elif given and all(_parse(v) for v in given) and (
+        elif all(_parse(v) for v in given) and (
                 kind is not None or all(_canonical(v) for v in given)):
             cells = [None if v == "" else _number(v) for v in raw]
             kind = kind or "plain"
@@ -333,10 +348,8 @@ def _table_sheet(sheet, entry: _Sheet, data: bytes, styles: _Styles, language: s
     widths = []
     for column in columns:
         data_width = max([_width(_shown(v, column.kind, language)) for v in column.cells] or [0])
-        header_width = max(_width(w) for w in column.header.split()) if column.header.strip() else 0
-        cap = _WIDEST if column.kind is None else _NUMBER_WIDEST
-        widths.append(max(6, min(cap, max(data_width, min(_width(column.header), cap),
-                                          header_width)) + 2))
+        cap = _WIDEST if column.kind is None else _NUMBER_WIDEST  # a longer header wraps
+        widths.append(max(6, min(cap, max(data_width, _width(column.header)))) + 2)
     for i, width in enumerate(widths):
         sheet.set_column(i, i, width)
     span = max(1, len(columns))
