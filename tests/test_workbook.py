@@ -191,6 +191,8 @@ def test_provenance_and_document_properties(language):
         assert {i.date_time for i in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
         styles = archive.read("xl/styles.xml").decode()
     assert ("Microsoft YaHei" if language == "zh" else "Calibri") in styles
+    if language == "zh":  # every font is YaHei itself, not the theme's (Calibri)
+        assert 'val="minor"' not in styles and 'name val="Calibri"' not in styles
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -49,6 +49,9 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NEUTRALISED = _FORMULA_START + ("\n",)
 
 _FONTS = {"zh": "Microsoft YaHei", "en": "Calibri"}
+# Microsoft YaHei, or another Chinese (GB2312) font where it is missing; not tied to the
+# theme's font (whose minor font is Calibri).
+_CHINESE = {"font_charset": 134, "font_scheme": "none"}
 _LINE = {"zh": 17.5, "en": 15.0}  # points per line of text in the study's font at 11 pt
 _WIDEST = 50  # characters: a wider text column wraps
 _NUMBER_WIDEST = 18  # a numeric column's header wraps beyond this
@@ -105,7 +108,7 @@ def build_workbook(study: StudyInfo, manifests: list[Manifest], tables: dict[str
         "in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
         "strings_to_numbers": False,
         "default_format_properties": {"font_name": _FONTS[language], "font_size": 11,
-                                      **({"font_charset": 134} if language == "zh" else {})}})
+                                      **(_CHINESE if language == "zh" else {})}})
     styles = _Styles(book, language)
     _properties(book, study, language)
     sheets = _sheets(manifests, tables, language)
@@ -401,8 +404,9 @@ def _table_sheet(sheet, entry: _Sheet, data: bytes, styles: _Styles, language: s
             if value is None:
                 if suppressed and column.kind is not None and (flags is None or r in hidden_rows):
                     sheet.write_blank(at, i, None, styles.get(bg_color=_GREY))
-                    sheet.write_comment(at, i, comment, {"author": "sqmreport", "x_scale": 1.6,
-                                                         "y_scale": 0.8})
+                    sheet.write_comment(at, i, comment, {
+                        "author": "sqmreport", "font_name": _FONTS[language], "font_size": 9,
+                        "x_scale": 1.6, "y_scale": 0.8})
                 continue
             if isinstance(value, bool):
                 shown = text(language, "workbook.yes") if value else (
