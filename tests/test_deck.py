@@ -131,6 +131,9 @@ def test_fonts_on_every_run(built):
             for rpr in chart._chartSpace.iter(qn("a:defRPr")):
                 assert rpr.find(qn("a:ea")).get("typeface") == font
     assert runs > 30
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:  # text the client adds: the theme's fonts
+        theme = archive.read("ppt/theme/theme1.xml").decode()
+    assert theme.count(f'<a:ea typeface="{font}"/>') == 2
     assert font == {"zh": "Microsoft YaHei", "en": "Calibri"}[language]
 
 
@@ -288,12 +291,13 @@ def test_fit_size_counts_cjk_twice():
     assert fit_size(cjk, 4, 0.5, 28, 8) < fit_size(latin, 4, 0.5, 28, 8)
 
 
-def test_logo_on_the_title_slide():
+@pytest.mark.parametrize("kind", ["PNG", "JPEG", "WEBP"])
+def test_logo_on_the_title_slide(kind):
     from PIL import Image
 
     out = io.BytesIO()
-    Image.new("RGB", (300, 100), (200, 30, 30)).save(out, format="PNG")
-    info = dataclasses.replace(study("en"), logo=out.getvalue(), logo_type="image/png")
+    Image.new("RGB", (300, 100), (200, 30, 30)).save(out, format=kind)
+    info = dataclasses.replace(study("en"), logo=out.getvalue(), logo_type=f"image/{kind.lower()}")
     slide = _open(build_deck(info, [])).slides[0]
     (picture,) = [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
     assert picture.width / picture.height == pytest.approx(3, rel=0.01)
@@ -306,3 +310,11 @@ def test_number_formats_follow_the_kinds():
     assert number_format("percent", 0) == "0%" and number_format("mean", 0) == "0"
     with pytest.raises(ValueError, match="`kind` must be one of"):
         number_format("money")
+
+
+def test_the_reports_colours():
+    from sqmreport.present import plots
+    from sqmreport.present.deliverables import deck
+
+    assert (deck.INK, deck.GRID, deck.ACCENT) == (plots.INK, plots.GRID, plots.ACCENT)
+    assert deck.QUADRANT_COLOURS == plots.QUADRANT_COLOURS

@@ -187,12 +187,18 @@ def _rgb(colour: str):
     return RGBColor.from_string(colour.lstrip("#").upper())
 
 
+#: The reports' colours, as :mod:`sqmreport.present.plots` draws with them (INK, GRID, ACCENT,
+#: QUADRANT_COLOURS; a test keeps them equal): copied, not imported, because importing the
+#: plots imports matplotlib, seconds of a build that draws nothing.
+INK, GRID, ACCENT = "#1f2937", "#e5e7eb", "#1d4e89"
+QUADRANT_COLOURS = {"improve": "#c0392b", "maintain": "#1d7a46", "low_priority": "#7f8c8d",
+                    "overkill": "#d68910"}
+
+
 class _Style:
-    """The report's colours (:mod:`sqmreport.present.plots`) and the study's font."""
+    """The report's colours and the study's font."""
 
     def __init__(self, language: str):
-        from sqmreport.present.plots import ACCENT, GRID, INK, QUADRANT_COLOURS
-
         self.language, self.font = language, FONTS.get(language, FONTS["en"])
         self.ink, self.grid, self.accent = INK, GRID, ACCENT
         self.muted, self.light = "#6b7280", "#f3f4f6"
@@ -243,16 +249,13 @@ def _textbox(slide, left, top, width, height, paragraphs, style: _Style, *, shap
 
 def _title(slide, value: str, style: _Style, *, left=_MARGIN, top=0.35, width=_WIDTH - 2 * _MARGIN,
            height=0.85, largest=28.0, smallest=16.0):
-    """The slide's title placeholder, placed and sized for its text."""
-    from pptx.enum.text import MSO_ANCHOR
-
+    """The slide's title placeholder, placed and sized for its text (kept on its last line)."""
     shape = slide.shapes.title
     shape.left, shape.top, shape.width, shape.height = (_inches(left), _inches(top), _inches(width),
                                                         _inches(height))
     size = fit_size(value, width - 0.1, height - 0.06, largest, smallest, bold=True)
     _textbox(slide, 0, 0, 0, 0, [[(value, size, True, style.ink)]], style, shape=shape,
-             anchor="bottom" if top < 1 else "top")
-    shape.text_frame.vertical_anchor = MSO_ANCHOR.BOTTOM
+             anchor="bottom")
     return shape
 
 
@@ -316,7 +319,7 @@ def _facts_line(language: str, manifests: list[Manifest]) -> str:
     return text(language, "deck.responses", n=n)
 
 
-def _image_stream(data: bytes, mime: str) -> io.BytesIO | None:
+def _image_stream(data: bytes) -> io.BytesIO | None:
     """The logo as PowerPoint takes it: PNG, JPEG and GIF as they are, WebP as PNG;
     None for a format PowerPoint cannot show as a picture (SVG)."""
     from PIL import Image, UnidentifiedImageError
@@ -365,7 +368,7 @@ def _title_slide(prs, study: StudyInfo, manifests: list[Manifest], style: _Style
         _textbox(slide, left, _HEIGHT - 0.6, width, 0.35,
                  [[(text(language, "deck.date", date=built), 11, False, style.muted)]], style)
     if study.logo:
-        stream = _image_stream(study.logo, study.logo_type)
+        stream = _image_stream(study.logo)
         if stream is not None:
             _fit_picture(slide, stream, _WIDTH - _MARGIN - 2.8, 0.5, 2.8, 1.3, align="right")
 
@@ -562,11 +565,14 @@ def _axis_scale(values, low, high, *, zero: bool):
     step = _nice_step(hi - lo)
     if low is None or lo < low:
         lo = math.floor(lo / step + 1e-9) * step
+        if lo_data - lo < 0.06 * (hi - lo) and not (zero and lo_data >= 0):  # room below too
+            lo -= step
     if high is None or hi > high:
         hi = math.ceil(hi / step - 1e-9) * step
         if hi - hi_data < 0.06 * (hi - lo) and not (zero and hi_data <= 0):  # room for the labels
             hi += step
-    return lo, hi, step
+    digits = _decimals(step) + 1
+    return round(lo, digits), round(hi, digits), step
 
 
 def _chart_data(chart: Chart, built: datetime):
