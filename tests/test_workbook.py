@@ -266,3 +266,15 @@ def test_a_column_whose_cells_are_all_suppressed_keeps_its_kind():
     first = _header_row(sheet) + 1
     assert [sheet.cell(r, 2).value for r in (first, first + 1)] == [None, None]
     assert all(sheet.cell(r, 2).comment is not None for r in (first, first + 1))
+
+
+def test_a_table_known_only_by_its_name_gets_words_not_identifiers():
+    info = study("zh")
+    data = "\ufeffgroup1,n1,mean\n内科,88,5.5\n".encode()
+    entry = TableEntry("waves", "waves.csv", "waves", "", "", (Column("group1", "group1", None),
+                       Column("n1", "n1", "count"), Column("mean", "均值", "mean")))
+    book = _open(build_workbook(info, [Manifest("satisfaction", "zh", "报告", tables=(entry,))],
+                                {"waves.csv": data}))
+    sheet = book.worksheets[1]
+    assert sheet["A1"].value == sheet.title == "Waves"
+    assert [c.value for c in sheet[_header_row(sheet)]][:3] == ["Group1", "N1", "均值"]

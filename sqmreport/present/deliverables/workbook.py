@@ -30,7 +30,7 @@ import io
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 import xlsxwriter
@@ -57,6 +57,7 @@ _WIDEST = 50  # characters: a wider text column wraps
 _NUMBER_WIDEST = 18  # a numeric column's header wraps beyond this
 _NOTE_WIDTH = 100  # characters a sheet's note spans at least (it wraps beyond)
 _SHEET_NAME = 31  # Excel's limit, in UTF-16 code units
+_IDENTIFIER = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")  # a snake_case name, never shown
 _FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
 _GREY = "#F2F2F2"
 _RULE = "#7F7F7F"
@@ -138,7 +139,9 @@ def _sheets(manifests: list[Manifest], tables: dict[str, bytes], language: str) 
         for table in m.tables:
             if table.file and table.file in tables and table.file not in seen:
                 seen.add(table.file)
-                sheets.append(_Sheet(_sheet_name(table.title or table.name, taken), table, m.report))
+                if not table.title or (table.title == table.name and _IDENTIFIER.fullmatch(table.name)):
+                    table = replace(table, title=_title(table.name, language))
+                sheets.append(_Sheet(_sheet_name(table.title, taken), table, m.report))
     for file in tables:  # a CSV no manifest names: still every table of tables/
         if file not in seen:
             seen.add(file)
@@ -149,16 +152,14 @@ def _sheets(manifests: list[Manifest], tables: dict[str, bytes], language: str) 
     return sheets
 
 
-def _title(stem: str, language: str) -> str:
-    """The title of a table no manifest names: the reports' title of a table of that name,
-    or its file name in words."""
-    for namespace in ("", "gap_", "fa_"):
-        key = f"{namespace}tables.{stem}.title"
-        if has_text(language, key):
-            found = text(language, key)
-            if isinstance(found, str) and "{" not in found:
-                return found
-    return stem.replace("_", " ").capitalize()
+def _title(name: str, language: str) -> str:
+    """The title of a table known only by its name: the reports' title of a table of that
+    name, or its name in words."""
+    for namespace in ("tables", "gap_tables", "fa_tables"):
+        key = f"{namespace}.{name}.title"
+        if has_text(language, key) and "{" not in str(text(language, key)):
+            return text(language, key)
+    return name.replace("_", " ").capitalize()
 
 
 def _utf16(value: str) -> int:
@@ -266,13 +267,22 @@ def _header(name: str, entry: Column | None, language: str) -> str:
     if name == "suppressed":
         return text(language, "workbook.suppressed_column")
     header = entry.header if entry and entry.header else _unquote(name)
-    if header == _unquote(name) and re.fullmatch(r"[a-z0-9]+(_[a-z0-9]+)+|[a-z]+", header):
-        if has_text(language, f"columns.{header}"):
-            found = text(language, f"columns.{header}")
+    if header == _unquote(name) and _IDENTIFIER.fullmatch(header):  # no header was known
+        return _words(header, language, "columns", "gap_columns", "fa_columns",
+                      "tracking_columns", "priority_columns")
+    return header
+
+
+def _words(name: str, language: str, *namespaces: str) -> str:
+    """The reports' words for an identifier (the first text ``<namespace>.<name>`` without
+    placeholders), or the identifier in words (``item_total`` -> "Item total")."""
+    for namespace in namespaces:
+        key = f"{namespace}.{name}"
+        if has_text(language, key):
+            found = text(language, key)
             if isinstance(found, str) and "{" not in found:
                 return found
-        return header.replace("_", " ").capitalize()
-    return header
+    return name.replace("_", " ").capitalize()
 
 
 # -- writing -----------------------------------------------------------------------------------
