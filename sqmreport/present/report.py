@@ -25,9 +25,10 @@ import pandas as pd
 from sqmreport._clock import now
 from sqmreport.data.inputs import read_bytes
 from sqmreport.data.survey import Survey
+from sqmreport.present import manifest
 from sqmreport.present import page as _page
 from sqmreport.present.formatting import KINDS, MINUS, format_number  # noqa: F401  (re-exported)
-from sqmreport.present.i18n import LOCALE_FILES, MissingText, has_text, set_respondent, text
+from sqmreport.present.i18n import LOCALE_FILES, MissingText, has_text, respondent_noun, set_respondent, text
 from sqmreport.present.plots import DPI, PRINT_SCALE, report_style
 
 __all__ = ["KINDS", "MINUS", "Report", "Text", "column_kind", "compact_png", "format_number",
@@ -50,16 +51,18 @@ def formula_safe(frame: pd.DataFrame) -> pd.DataFrame:
     >>> formula_safe(pd.DataFrame({"=x": ["=1+1", "@SUM(A1)", "ok"], "n": [-1, 2, 3]})).to_dict("list")
     {"'=x": ["'=1+1", "'@SUM(A1)", 'ok'], 'n': [-1, 2, 3]}
     """
-    def safe(value):
-        if not isinstance(value, str):
-            return value
-        text = value.replace("\r\n", "\n").replace("\r", "\n")
-        return f"'{text}" if value.startswith(FORMULA_START) else text
-
-    out = frame.rename(columns=safe)
+    out = frame.rename(columns=_safe)
     for column in out.columns[[not pd.api.types.is_numeric_dtype(t) for t in out.dtypes]]:
-        out[column] = out[column].map(safe)
+        out[column] = out[column].map(_safe)
     return out
+
+
+def _safe(value):
+    """One text cell or column name as :func:`formula_safe` writes it."""
+    if not isinstance(value, str):
+        return value
+    text = value.replace("\r\n", "\n").replace("\r", "\n")
+    return f"'{text}" if value.startswith(FORMULA_START) else text
 
 #: A text given in the notebook: one string, or one per report language (``{"zh": ..., "en": ...}``).
 Text = str | Mapping[str, str]
@@ -104,6 +107,20 @@ _TABLE_KINDS = {
     "wave_items": {"ci_low": "gap", "ci_high": "gap"},
     "wave_actions": {"ci_low": "gap", "ci_high": "gap"},
 }
+# The kind of a headline's change since the previous wave, and the kinds whose interval is
+# written "a to b" (a signed figure): "+3 (−2 to +8)", never "+3 (−2–+8)".
+_CHANGE_KINDS = {"index": "index_change", "mean": "gap", "percent": "percent_change"}
+_SIGNED_KINDS = {"gap", "nps", "index_change", "percent_change"}
+
+
+def _number(value) -> float | None:
+    """A figure for the manifest: a float, or None when missing."""
+    if value is None or value is pd.NA:
+        return None
+    value = float(value)
+    return value if np.isfinite(value) else None
+
+
 # Where each report's section, table and figure texts live in the locale files.
 _NAMESPACES = {"satisfaction": "", "gap_model": "gap_", "factor_analysis": "fa_"}
 _IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
@@ -197,7 +214,10 @@ class Report:
     report : str
         ``satisfaction``, ``gap_model`` or ``factor_analysis``: the title.
     tables_dir : str or Path, optional
-        Where :meth:`table` writes CSV files.  None: tables are only shown.
+        Where :meth:`table` writes CSV files, and where the report's manifest
+        (:mod:`~sqmreport.present.manifest`: what it showed, for the overview, the workbook,
+        the PDF and the deck) is written, one line per section, table, figure, headline
+        figure and action.  None: tables are only shown.
     """
 
     def __init__(self, survey: Survey, report: str, *, tables_dir=None):
@@ -208,12 +228,121 @@ class Report:
         self._ns = _NAMESPACES[report]
         self.tables_dir = Path(tables_dir) if tables_dir else None
         self._findings: list[str] = []  # shared with the copies :meth:`under` makes
+        # What the manifest needs to know across calls (shared with the copies, too): the
+        # current section, and the tables written apart (name -> (file, frame's columns)).
+        self._state: dict = {"section": "", "written": {}, "tables": {}, "headlines": {}}
         # Every text of the notebook's views names the study's respondents (患者, passengers ...).
         set_respondent(self.study.spec.respondent)
+        self._manifest = None
         if self.tables_dir:
             self.tables_dir.mkdir(parents=True, exist_ok=True)
+            self._manifest = self.tables_dir / manifest.MANIFEST
+            self._manifest.write_text("", encoding="utf-8")  # a rerun starts a new manifest
+            self._record("report", {"report": report, "language": self.language,
+                                    "title": self.t(f"reports.{report}"), "facts": self._facts()})
         # Like seaborn.set_theme: the notebook's kernel draws every figure in the report's look.
         matplotlib.rcParams.update(report_style(self.language))
+
+    # -- the manifest ----------------------------------------------------------------------
+    def _record(self, kind: str, entry) -> None:
+        """Append one line to the manifest (nothing without ``tables_dir``)."""
+        if self._manifest is not None:
+            with open(self._manifest, "a", encoding="utf-8", newline="\n") as f:
+                f.write(manifest.record(kind, entry) + "\n")
+
+    def _facts(self) -> dict:
+        """The study in figures, for the overview's first line."""
+        spec = self.study.spec
+        q = spec.questionnaires
+        invited = int(q.sent) if q and q.sent else None
+        rate = float(q.returned / q.sent) if q and q.sent else None
+        noun = respondent_noun(self.language, spec.respondent)
+        return {"n": int(self.survey.n), "invited": invited, "response_rate": rate,
+                "respondent": f"{noun:plural}", "fieldwork": spec.fieldwork or ""}
+
+    @property
+    def current_section(self) -> str:
+        """The id of the last section heading shown ("" before the first)."""
+        return self._state["section"]
+
+    def _text(self, given: Text | None, what: str) -> str:
+        """A text given in the notebook (one string, or one per language), or ""."""
+        if given is None:
+            return ""
+        return self._words("", given, None, "", what)
+
+    def headline(self, key: str, value: float, *, kind: str, label: Text | None = None,
+                 ci: tuple | None = None, text: Text | None = None, detail: Text | None = None,
+                 change: float | None = None, change_ci: tuple | None = None,
+                 change_text: Text | None = None, section: str | None = None) -> None:
+        """Record a headline figure of the executive overview (nothing is displayed).
+
+        Parameters
+        ----------
+        key : str
+            What it is: ``csi``, ``nps``, ``overall``, ``servqual``, ``share_below`` ...
+        value : float
+        kind : str
+            How it is formatted (:func:`format_number`).
+        label : str or dict, optional
+            Its name; default the locale text ``headlines.labels.<key>``.
+        ci : (low, high), optional
+            Its interval.
+        text : str or dict, optional
+            The figure as the report writes it; default the value with its interval.
+        detail : str or dict, optional
+            One line under it (scale, n, what it means).
+        change, change_ci, change_text : optional
+            Its change since the previous wave, the change's interval, and the change in
+            words (default: the change with its interval).
+        section : str, optional
+            The section of the report that shows it; default the current one.
+        """
+        format_number(0, kind)  # an unknown kind is an error here, not in the overview
+        self._state["headlines"][key] = {
+            "value": value, "kind": kind, "label": label, "ci": ci, "text": text, "detail": detail,
+            "change": change, "change_ci": change_ci, "change_text": change_text,
+            "section": self.current_section if section is None else section}
+        low, high = ci if ci is not None else (None, None)
+        if label is None:
+            label = self.t(f"headlines.labels.{key}")
+        if text is None:
+            text = self.interval_text(value, low, high, kind)
+        c_low, c_high = change_ci if change_ci is not None else (None, None)
+        if change_text is None and change is not None:
+            change_text = self.interval_text(change, c_low, c_high, _CHANGE_KINDS.get(kind, kind))
+        self._record("headline", manifest.Headline(
+            key=key, label=self._text(label, "label"), value=_number(value), kind=kind,
+            ci_low=_number(low), ci_high=_number(high), text=self._text(text, "text"),
+            detail=self._text(detail, "detail"), change=_number(change), change_low=_number(c_low),
+            change_high=_number(c_high), change_text=self._text(change_text, "change text"),
+            section=self.current_section if section is None else section))
+
+    def update_headline(self, key: str, **changes) -> None:
+        """Record a headline figure again with some of its values changed (its change since
+        the previous wave, known once the waves are shown); the manifest keeps the later
+        record in the earlier one's place.  Nothing when no headline ``key`` was recorded."""
+        if key in self._state["headlines"]:
+            self.headline(key, **{**self._state["headlines"][key], **changes})
+
+    def interval_text(self, value, low, high, kind: str) -> str:
+        """A figure with its interval as the headlines write it: ``78.6 (76.3–81.0)``,
+        ``−0.52 (−0.60 to −0.44)`` (signed kinds), or the figure alone without one."""
+        shown = format_number(value, kind)
+        if low is None or high is None or pd.isna(low) or pd.isna(high):
+            return shown
+        signed = kind in _SIGNED_KINDS or low < 0
+        return self.t("headlines.interval_signed" if signed else "headlines.interval", value=shown,
+                      low=format_number(low, kind), high=format_number(high, kind))
+
+    def action(self, rank: int, item: str, text: str, evidence: str, *, group: str = "",
+               section: str | None = None) -> None:
+        """Record one action the report's priority model supports (nothing is displayed):
+        its ``rank`` (1 first), the ``item`` as the report names it, the action in one
+        sentence, the ``evidence`` in words, and the ``group`` it concerns, if one."""
+        self._record("action", manifest.Action(
+            rank=int(rank), item=item, text=text, evidence=evidence, group=group,
+            section=self.current_section if section is None else section))
 
     def under(self, namespace: str) -> Report:
         """This report, with section, table and figure texts from another locale namespace
@@ -278,6 +407,8 @@ class Report:
         words = self._words(f"{self._ns}sections.{key}", heading, None,
                             f'rep.section("{key}", heading="...")', "heading")
         _display(f'<h2 id="{html.escape(key)}">{html.escape(words)}</h2>')
+        self._state["section"] = key
+        self._record("section", {"id": key, "heading": words})
 
     def _words(self, key: str, given, values: dict | None, how: str, what: str) -> str:
         """A title, note or heading: the text given in the notebook, else the locale text."""
@@ -331,6 +462,7 @@ class Report:
             items = "".join(f"<li>{html.escape(s)}</li>" for s in self._findings)
             block = f'<h2 id="summary">{html.escape(words)}</h2><ul class="findings">{items}</ul>'
         _display(f"{_page.FINDINGS_BEGIN}{block}{_page.FINDINGS_END}")
+        self._record("findings", {"sentences": list(self._findings)})
 
     def problem(self, exc) -> None:
         """Explain, in the study's language, why a section could not be computed."""
@@ -343,17 +475,70 @@ class Report:
         """A paragraph of explanation from the locale file."""
         _display(f'<p class="note">{html.escape(self.t(key, **values))}</p>')
 
-    def write_table(self, name: str, frame: pd.DataFrame) -> None:
+    def write_table(self, name: str, frame: pd.DataFrame, *, key: str | None = None,
+                    title: Text | None = None, note: Text | None = None,
+                    values: dict | None = None, labels: dict | None = None,
+                    kinds: dict | None = None, suppressed: bool | None = None) -> None:
         """Write ``tables/<name>.csv`` (UTF-8 with BOM, for Excel), unrounded, with texts a
-        spreadsheet would run as formulas neutralised (:func:`formula_safe`)."""
-        if self.tables_dir is not None:
-            formula_safe(frame).to_csv(self.tables_dir / table_file(name), index=False,
-                                       encoding="utf-8-sig", lineterminator="\n")
+        spreadsheet would run as formulas neutralised (:func:`formula_safe`).
+
+        The manifest records the table with its file; a table shown later under the same
+        ``name`` (``rep.table(name, ..., csv=False)``) replaces that record and keeps the
+        file.  The other arguments are those of :meth:`table`, for a table written and not
+        shown (its title and note default to the locale texts when there are any).
+        """
+        if self.tables_dir is None:
+            return
+        self._write(name, frame, labels, kinds, suppressed)
+        shown = self._state["tables"].get(name)
+        if shown is not None:  # shown first, written after: the record gets its file
+            self._record_table(name, *shown)
+            return
+        base = f"{self._ns}tables.{key or name}"
+        try:
+            caption = self._words(f"{base}.title", title, values, "", "title")
+        except (KeyError, IndexError, ValueError):
+            caption = name  # a researcher's own table, written without a title
+        try:
+            explain = self._words(f"{base}.note", note, values, "", "note")
+        except (KeyError, IndexError, ValueError):
+            explain = ""
+        self._record_table(name, key, caption, explain, self.current_section)
+
+    def _write(self, name: str, frame: pd.DataFrame, labels, kinds, suppressed) -> None:
+        formula_safe(frame).to_csv(self.tables_dir / table_file(name), index=False,
+                                   encoding="utf-8-sig", lineterminator="\n")
+        if suppressed is None and "suppressed" in frame.columns:
+            suppressed = bool(frame["suppressed"].eq(True).any())
+        self._state["written"][name] = (list(frame.columns), list(frame.dtypes), labels, kinds,
+                                        suppressed)
+
+    def _record_table(self, name: str, key: str | None, title: str, note: str,
+                      section: str) -> None:
+        """The manifest line of a table: every column of its CSV file."""
+        self._state["tables"][name] = (key, title, note, section)
+        if name not in self._state["written"]:
+            self._record("table", manifest.TableEntry(name=name, file=None, title=title, note=note,
+                                                      section=section, columns=()))
+            return
+        names, dtypes, labels, kinds, suppressed = self._state["written"][name]
+        table_kinds = {**_TABLE_KINDS.get(key or name, {}), **(kinds or {})}
+        columns = []
+        for column, dtype in zip(names, dtypes):
+            kind = None
+            if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
+                kind = (table_kinds.get(column, table_kinds.get("*") if column not in _COLUMN_KINDS
+                                        else None) or column_kind(str(column)))
+            columns.append(manifest.Column(name=str(_safe(column)), kind=kind,
+                                           header=str(self._header(column, labels))))
+        self._record("table", manifest.TableEntry(
+            name=name, file=table_file(name), title=title, note=note, section=section,
+            columns=tuple(columns), suppressed=bool(suppressed)))
 
     def table(self, name: str, frame: pd.DataFrame, *, key: str | None = None,
               columns: list | None = None, title: Text | None = None, note: Text | None = None,
               values: dict | None = None, csv: bool = True, labels: dict | None = None,
-              groups=None, kinds: dict | None = None) -> None:
+              groups=None, kinds: dict | None = None, suppressed: bool | None = None) -> None:
         """Show a titled, explained table and write it to ``tables/<name>.csv``.
 
         Parameters
@@ -383,9 +568,22 @@ class Report:
             Column -> kind of number (:func:`format_number`), for columns whose name
             does not say it (a relative gap named ``gap``); the rest are formatted by
             the kind of their name (:func:`column_kind`).
+        suppressed : bool, optional
+            Whether some cells are empty because their groups are too small (for the
+            manifest); default: whether the table has a true ``suppressed`` column.
+        suppressed : bool, optional
+            Whether some cells are empty because their groups are too small (for the
+            manifest); default: whether the table has a true ``suppressed`` column.
         """
-        if csv:
-            self.write_table(name, frame)
+        written = self._state["written"]
+        if csv and self.tables_dir is not None:
+            self._state["tables"].pop(name, None)
+            self._write(name, frame, labels, kinds, suppressed)
+        elif name in written:  # written apart: what the display knows of its columns
+            w_names, w_dtypes, w_labels, w_kinds, w_suppressed = written[name]
+            written[name] = (w_names, w_dtypes, {**(w_labels or {}), **(labels or {})},
+                             w_kinds if kinds is None else {**(w_kinds or {}), **kinds},
+                             w_suppressed if suppressed is None else suppressed)
         shown = frame[columns] if columns else frame
         flags = list(groups) if groups is not None else [False] * len(shown)
         headers = [self._header(c, labels) for c in shown.columns]
@@ -394,6 +592,7 @@ class Report:
             raise ValueError(f"`kinds` names columns the table {name!r} does not have: {unknown}")
         for kind in (kinds or {}).values():
             format_number(0, kind)  # an unknown kind is an error on every table, not on a missing value
+        table_key = key
         kinds = {**_TABLE_KINDS.get(key or name, {}), **(kinds or {})}
         kind_of = [kinds.get(c, kinds.get("*") if c not in _COLUMN_KINDS else None)
                    for c in shown.columns]
@@ -406,11 +605,13 @@ class Report:
         head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
         key = f"{self._ns}tables.{key or name}"
         how = f'rep.table("{name}", frame, title="...", note="...")'
-        caption = html.escape(self._words(f"{key}.title", title, values, how, "title"))
-        explain = html.escape(self._words(f"{key}.note", note, values, how, "note"))
-        _display(f'<figure class="table"><figcaption>{caption}</figcaption>'
+        caption = self._words(f"{key}.title", title, values, how, "title")
+        explain = self._words(f"{key}.note", note, values, how, "note")
+        _display(f'<figure class="table"><figcaption>{html.escape(caption)}</figcaption>'
                  f'<div class="scroll"><table><thead><tr>{head}</tr></thead>'
-                 f'<tbody>{body}</tbody></table></div><p class="note">{explain}</p></figure>')
+                 f'<tbody>{body}</tbody></table></div><p class="note">{html.escape(explain)}</p></figure>')
+        if self._manifest is not None:
+            self._record_table(name, table_key, caption, explain, self.current_section)
 
     def _header(self, column: str, labels: dict | None) -> str:
         if labels and column in labels:
@@ -421,18 +622,24 @@ class Report:
         return column
 
     def figure(self, name: str, ax, *, title: Text | None = None, note: Text | None = None,
-               values: dict | None = None) -> None:
+               values: dict | None = None, key: bool = False, takeaway: Text | None = None,
+               chart: manifest.Chart | None = None) -> None:
         """Show a titled, explained figure (embedded PNG) and close it.
 
         ``title``, ``note`` and ``values`` as in :meth:`table`; the locale texts are
-        ``figures.<name>.title`` and ``.note``.
+        ``figures.<name>.title`` and ``.note``.  For the manifest (the deck): ``key``
+        marks one of the report's key charts, ``takeaway`` is the one sentence it shows
+        (a string, or one per language), and ``chart`` the numbers it draws, for a chart
+        the deck draws natively (:class:`~sqmreport.present.manifest.Chart`).
         """
-        key = f"{self._ns}figures.{name}"
+        locale = f"{self._ns}figures.{name}"
         how = f'rep.figure("{name}", ax, title="...", note="...")'
         fig = ax.figure if hasattr(ax, "figure") else ax
         try:
-            caption = html.escape(self._words(f"{key}.title", title, values, how, "title"))
-            explain = html.escape(self._words(f"{key}.note", note, values, how, "note"))
+            words = self._words(f"{locale}.title", title, values, how, "title")
+            words_note = self._words(f"{locale}.note", note, values, how, "note")
+            said = self._text(takeaway, "takeaway")
+            caption, explain = html.escape(words), html.escape(words_note)
         except Exception:
             plt.close(fig)  # a notebook that fixes its title should not leak the figure
             raise
@@ -447,6 +654,11 @@ class Report:
                  f'<img alt="{caption}" src="data:image/png;base64,{data}" '
                  f'width="{round(width / PRINT_SCALE)}" height="{round(height / PRINT_SCALE)}">'
                  f'<p class="note">{explain}</p></figure>')
+        if self._manifest is not None:
+            self._record("figure", manifest.FigureEntry(
+                name=name, title=words, note=words_note, section=self.current_section, png=png,
+                width=round(width / PRINT_SCALE), height=round(height / PRINT_SCALE),
+                key=bool(key), takeaway=said, chart=chart))
 
     def quotes(self, comments: pd.Series, *, limit: int = 12) -> None:
         """Free-text comments (already masked), as a titled list."""

@@ -16,6 +16,7 @@ from sqmreport.analysis.gap_model import GAPS, LOW_RELIABILITY, GapResult
 from sqmreport.data.survey import Survey
 from sqmreport.present import plots
 from sqmreport.present.i18n import has_text, text
+from sqmreport.present.manifest import Chart, Series
 from sqmreport.present.report import Report, format_number
 from sqmreport.present.views import priorities as _priorities
 from sqmreport.present.views.satisfaction import missing_rule, reverse_rule
@@ -49,8 +50,15 @@ def servqual(rep: Report, gaps: gap.ItemGaps) -> None:
                        "p_adjusted", "wilcoxon_p", "n"],
               values={"level": gaps.confidence * 100, "n": len(items),
                       "correction": rep.t(f"corrections.{gaps.p_adjust}")})
+    labels = tuple(items["item"].map(rep.item_label))
+    chart = Chart(type="bar", categories=labels, kind="mean", table="gap_items",
+                  series=(Series(rep.t("gap_columns.expectation"), _values(items["expectation"])),
+                          Series(rep.t("gap_columns.perception"), _values(items["perception"]))),
+                  axis_min=float(gaps.scale[0]), axis_max=float(gaps.scale[1]),
+                  y_title=rep.t("axes.mean"))
     rep.figure("expectation_perception",
-               plots.plot_expectation_perception(items, language=rep.language, scale=gaps.scale))
+               plots.plot_expectation_perception(items, language=rep.language, scale=gaps.scale),
+               key=True, chart=chart, takeaway=_item_findings(gaps, rep.survey)[1])
     rep.table("gap_dimensions", dims, csv=False,
               columns=["label", "expectation", "perception", "gap", "gap_ci_low", "gap_ci_high",
                        "share_below", "n"],
@@ -75,6 +83,40 @@ def overview(rep: Report, overview: gap.Overview) -> None:
               values={"dimensions": len(rep.survey.instrument.dimension_ids),
                       "weighted": rep.t(f"gap_weighted.{s.weights_source}")})
     rep.add_findings(_overview_findings(s, rep.language))
+    _headlines(rep, s)
+
+
+def _values(column) -> tuple:
+    return tuple(None if pd.isna(v) else float(v) for v in column)
+
+
+def _servqual_interval(survey: Survey, value: float, confidence: float) -> tuple[float, float, int]:
+    """The unweighted SERVQUAL's t-interval at ``confidence``: centred on the report's
+    figure, with the standard error of the respondents' SERVQUAL scores (each the mean of
+    their dimension gaps, as the waves compare them); and their number."""
+    from scipy import stats
+
+    from sqmreport.stats.servqual import respondent_gaps
+
+    e, p = survey.ratings["expectation"], survey.ratings["perception"]
+    dims = respondent_gaps(e, p, dimension_of=survey.instrument.dimension_of()).drop(columns="overall")
+    scores = dims.mean(axis=1).dropna().to_numpy(float)
+    n = len(scores)
+    if n < 2:
+        return np.nan, np.nan, n
+    half = stats.t.ppf(0.5 + confidence / 2, n - 1) * scores.std(ddof=1) / np.sqrt(n)
+    return value - half, value + half, n
+
+
+def _headlines(rep: Report, s) -> None:
+    """The unweighted SERVQUAL gap with its interval and the share below expectation."""
+    confidence = rep.study.spec.analysis.confidence
+    low, high, _ = _servqual_interval(rep.survey, s.unweighted, confidence)
+    rep.headline("servqual", s.unweighted, kind="gap", ci=(low, high),
+                 detail=rep.t("headlines.details.servqual", n=s.n, level=confidence * 100,
+                              k=len(rep.survey.instrument.dimension_ids)))
+    rep.headline("share_below", s.share_below, kind="percent",
+                 detail=rep.t("headlines.details.share_below", n=s.n))
 
 
 def _summary_value(measure: str, value: float) -> str:
@@ -93,7 +135,17 @@ def five_gaps(rep: Report, gaps: gap.FiveGaps) -> None:
               labels={"label": rep.t("columns.dimension")}, values={"low": low, "high": high})
     names = {g: rep.t(f"gap_columns.{g}") for g in GAPS}
     chart = model.set_index(model["dimension"].map(rep.dimension_name))[list(gaps.measured)]
-    rep.figure("five_gaps", plots.plot_five_gaps(chart, language=rep.language, names=names))
+    # Gap 3 is relative to target (%), the others in scale points: one native chart cannot
+    # draw both on one axis; a chart of scale points alone is drawn natively.
+    native = None
+    if "gap3" not in gaps.measured:
+        native = Chart(type="barh", categories=tuple(str(c) for c in chart.index), kind="gap",
+                       series=tuple(Series(names[g], _values(chart[g])) for g in gaps.measured),
+                       table="gap_model")
+    found = _model_findings(gaps.model, gaps.measured, rep.survey)
+    rep.figure("five_gaps", plots.plot_five_gaps(chart, language=rep.language, names=names),
+               key=len(gaps.measured) > 1, chart=native,
+               takeaway=found[0] if len(found) and len(gaps.measured) > 1 else None)
     sector = rep.study.spec.sector
     entries = []
     for g in GAPS:
@@ -110,7 +162,7 @@ def five_gaps(rep: Report, gaps: gap.FiveGaps) -> None:
               if has_text(rep.language, f"gap_sector_names.{sector}") else rep.t("gap_causes.source"))
     rep.html(f'<dl class="gaps">{"".join(entries)}</dl>'
              f'<p class="note">{html.escape(source)}</p>')
-    rep.add_findings(_model_findings(gaps.model, gaps.measured, rep.survey))
+    rep.add_findings(found)
 
 
 def cause(language: str, sector: str, gap: str, part: str) -> str:

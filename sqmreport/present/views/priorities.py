@@ -10,10 +10,13 @@ from __future__ import annotations
 from sqmreport.data.survey import Survey
 from sqmreport.present import plots
 from sqmreport.present.i18n import text
+from sqmreport.present.manifest import Chart, Series
 from sqmreport.present.report import Report, format_value
 from sqmreport.stats.priority import PriorityResult
 
-__all__ = ["findings", "listing", "show"]
+__all__ = ["actions", "findings", "listing", "show"]
+
+MOST_ACTIONS = 5  # the executive overview names at most this many
 
 
 def listing(language: str, names: list, *, most: int | None = 5) -> str:
@@ -58,10 +61,54 @@ def show(rep: Report, result: PriorityResult, source: str, *, key: str, csv_name
                       "rule": rep.t(f"rules.{result.performance_rule}"),
                       "level": result.confidence * 100, "boot": result.n_boot,
                       "shortfall": rep.t(f"priority_shortfall.{result.shortfall}")})
+    # One report's matrix is a key chart of the study: the satisfaction report's, or the
+    # gap report's when the study has no satisfaction report (both show the same model).
+    key_chart = rep.report == "satisfaction" or "satisfaction" not in rep.study.spec.reports
+    chart = Chart(type="scatter", categories=tuple(q["item"].map(rep.item_label)),
+                  series=(Series(rep.t("priority_columns.importance"), _values(q["importance"])),
+                          Series(rep.t("priority_columns.performance"), _values(q["performance"]))),
+                  kind="mean", table=csv_name, x_title=rep.t("priority_columns.importance"),
+                  y_title=rep.t("priority_columns.performance"))
     rep.figure("q_matrix", plots.plot_q_matrix(q.assign(label=q["item"]), language=rep.language,
                                         importance_cut=q["importance_cut"].iloc[0],
                                         performance_cut=q["performance_cut"].iloc[0]),
-               values={"level": result.confidence * 100})
+               values={"level": result.confidence * 100}, key=key_chart, chart=chart,
+               takeaway=_takeaway(rep, result))
+    actions(rep, result)
+
+
+def _values(column) -> tuple:
+    return tuple(None if v != v or v is None else float(v) for v in column)
+
+
+def _takeaway(rep: Report, result: PriorityResult) -> str:
+    """The matrix in one sentence: the items to improve first, or that none is."""
+    said = findings(result, rep.survey)
+    return said[0] if said else rep.t("headlines.takeaways.q_matrix_none",
+                                      level=result.confidence * 100)
+
+
+def actions(rep: Report, result: PriorityResult | None) -> None:
+    """Record the actions the priority model supports, for the executive overview: the
+    items to improve first (the score's interval above zero), by rank, at most
+    :data:`MOST_ACTIONS`; none when no item's shortfall is clear."""
+    if result is None:
+        return
+    table = result.table.sort_values("priority_rank", na_position="last", kind="stable")
+    first = table[table["action"] == "improve_first"].head(MOST_ACTIONS)
+    level = result.confidence * 100
+    for rank, (_, row) in enumerate(first.iterrows(), start=1):
+        item = rep.item_label(row["item"], numbered=False)
+        numbers = {"importance": _interval("importance", row, "importance"),
+                   "score": _interval("score", row, "score"), "level": level}
+        if result.shortfall == "gap":
+            evidence = rep.t("headlines.actions.evidence_gap", gap=_interval("gap", row, "gap"),
+                             **numbers)
+        else:
+            evidence = rep.t("headlines.actions.evidence_crosshair",
+                             performance=_interval("performance", row, "performance"),
+                             cut=format_value("performance", row["performance_cut"]), **numbers)
+        rep.action(rank, item, rep.t("headlines.actions.improve", item=item), evidence)
 
 
 def _action(language: str, action: str, shortfall: str) -> str:

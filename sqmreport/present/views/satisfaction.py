@@ -18,7 +18,8 @@ from sqmreport.analysis.q_matrix import importance_source
 from sqmreport.data.survey import Survey, reversed_items
 from sqmreport.present import plots
 from sqmreport.present.i18n import text
-from sqmreport.present.report import Report
+from sqmreport.present.manifest import Chart, Series
+from sqmreport.present.report import Report, format_number
 from sqmreport.present.views import priorities
 from sqmreport.present.views.priorities import listing
 from sqmreport.stats.descriptives import box_cuts
@@ -201,23 +202,72 @@ def dimensions(rep: Report, dimensions: sat.Dimensions) -> None:
                   columns=["label", "scale", "n", "mean", "sd", "ci_low", "ci_high", "pomp"],
                   labels=labels, values=note, kinds={"pomp": "index"})
         shown = table.assign(mean=table["pomp"], ci_low=table["pomp_low"], ci_high=table["pomp_high"])
+        drawn = shown.dropna(subset=["mean"])
         rep.figure("dimension_means_pomp",
-                   plots.plot_means(shown.dropna(subset=["mean"]), language=rep.language,
-                                    scale=(0, 100), xlabel=rep.t("axes.pomp")), values=note)
+                   plots.plot_means(drawn, language=rep.language,
+                                    scale=(0, 100), xlabel=rep.t("axes.pomp")), values=note,
+                   key=True, takeaway=_first(_dimension_findings(dimensions.table, rep.survey,
+                                                                 dimensions.scale)),
+                   chart=_bars(drawn, "pomp", rep.t("columns.pomp"), "index",
+                               "dimension_descriptives", (0, 100), rep.t("axes.pomp")))
     else:
         rep.table("dimension_descriptives", table,
                   columns=["label", "n", "mean", "sd", "ci_low", "ci_high"], labels=labels,
                   values=note)
         scale = dimensions.scale if low is not None and not pd.isna(low) else None
+        chart = (None if scale is None else  # points with intervals: no bars to draw
+                 _bars(table, "mean", rep.t("columns.mean"), "mean", "dimension_descriptives",
+                       scale, rep.t("axes.mean")))
         rep.figure("dimension_means",
-                   plots.plot_means(table, language=rep.language, scale=scale), values=note)
+                   plots.plot_means(table, language=rep.language, scale=scale), values=note,
+                   key=True, takeaway=_first(_dimension_findings(dimensions.table, rep.survey,
+                                                                 dimensions.scale)),
+                   chart=chart)
     if dimensions.overall is not None:
         _overall(rep, dimensions)
     rep.add_findings(_dimension_findings(dimensions.table, rep.survey, dimensions.scale))
 
 
+def _first(sentences: list[str]) -> str | None:
+    """The first of a section's finding sentences: a key chart's takeaway (None: none)."""
+    return sentences[0] if sentences else None
+
+
+def _bars(table: pd.DataFrame, column: str, name: str, kind: str, source: str, scale,
+          axis: str) -> Chart:
+    """Horizontal bars of ``column`` per ``label``, as a figure of means draws them."""
+    low, high = scale
+    return Chart(type="barh", categories=tuple(str(c) for c in table["label"]),
+                 series=(Series(name, _values(table[column])),), kind=kind, table=source,
+                 axis_min=float(low), axis_max=float(high), x_title=axis)
+
+
+def _values(column) -> tuple:
+    """A chart's values: floats, None where there is none."""
+    return tuple(None if pd.isna(v) else float(v) for v in column)
+
+
+def _overall_headline(rep: Report, dimensions: sat.Dimensions) -> None:
+    """Overall satisfaction as a headline figure: its mean, or the share satisfied."""
+    o = dimensions.overall.iloc[0]
+    level = dimensions.confidence * 100
+    if dimensions.overall_binary:
+        answers = rep.t("list_sep").join(str(a) for a in rep.study.spec.overall.satisfied)
+        rep.headline("overall", o["share"], kind="percent", label=rep.t("headlines.labels.overall_share"),
+                     ci=(o["ci_low"], o["ci_high"]),
+                     detail=rep.t("headlines.details.overall_share", answers=answers,
+                                  n=int(o["n"]), level=level))
+        return
+    low, high = dimensions.overall_scale
+    detail = (rep.t("headlines.details.overall_unbounded", n=int(o["n"]), level=level)
+              if low is None or pd.isna(low) else
+              rep.t("headlines.details.overall", low=low, high=high, n=int(o["n"]), level=level))
+    rep.headline("overall", o["mean"], kind="mean", ci=(o["ci_low"], o["ci_high"]), detail=detail)
+
+
 def _overall(rep: Report, dimensions: sat.Dimensions) -> None:
     """Overall satisfaction: a rating on its scale, or the share satisfied."""
+    _overall_headline(rep, dimensions)
     overall = dimensions.overall.assign(variable=rep.t("measures.overall"))
     labels = {"variable": rep.t("columns.measure")}
     if dimensions.overall_binary:
@@ -268,6 +318,65 @@ def csi(rep: Report, csi: sat.CSI) -> None:
               labels={"label": rep.t("columns.component"), "weight": rep.t("columns.weight_csi")},
               values={**_scale_note(csi.scale, csi.confidence), "weights": rep.t(weights)})
     rep.add_findings(_csi_findings(c, rep.language, csi.confidence))
+    n = int(c.components["n"].max()) if "n" in c.components and c.components["n"].notna().any() \
+        else rep.survey.n
+    change = _csi_change(rep, csi)
+    rep.headline("csi", c.index, kind="index", ci=(c.ci_low, c.ci_high),
+                 detail=rep.t("headlines.details.csi", n=n, level=csi.confidence * 100),
+                 **(change or {}))
+
+
+def _csi_change(rep: Report, csi: sat.CSI) -> dict | None:
+    """The CSI's change since the previous wave with its interval, when the previous wave's
+    data (not only its tables) are known; else None.
+
+    Like the waves section, the two waves are compared on the items both asked: each
+    wave's index over those items, with this report's components, weights and scales.
+    The interval of the difference treats the waves as independent samples (normal
+    approximation from the two intervals), which is conservative for repeat respondents.
+    """
+    from scipy import stats
+
+    from sqmreport.data.waves import load_waves
+    from sqmreport.stats.descriptives import csi as index_of
+    from sqmreport.stats.descriptives import dimension_scores
+
+    if not rep.study.spec.waves or csi.index is None:
+        return None
+    try:
+        previous = load_waves(rep.study)[-1]
+    except Exception:  # noqa: BLE001  (the waves section says what is wrong with the file)
+        return None
+    if previous.survey is None:
+        return None
+    inst = rep.survey.instrument
+    common = [i for i in inst.item_ids if i in set(previous.items)]
+    dim_of = {i: d for i, d in inst.dimension_of().items() if i in common}
+    components = list(csi.index.components["component"])
+    if set(components) - set(dim_of.values()):
+        return None  # a dimension the previous wave did not ask: no like-for-like index
+    weights = dict(zip(components, csi.index.components["weight"]))
+    scales = {d: sat.dimension_scale(rep.survey, d) for d in components}
+    scale = ({d: (sc.min, sc.max) for d, sc in scales.items()} if csi.mixed else rep.survey.scale)
+    try:
+        now, before = (index_of(dimension_scores(sv.ratings["perception"][common],
+                                                 dimension_of=dim_of)[components],
+                                scale=scale, weights=weights, confidence=csi.confidence)
+                       for sv in (rep.survey, previous.survey))
+    except Exception:  # noqa: BLE001  (a wave whose index cannot be computed has no change)
+        return None
+    if not (np.isfinite(now.index) and np.isfinite(before.index)):
+        return None
+    z = stats.norm.ppf(0.5 + csi.confidence / 2)
+    se = np.hypot(*[(r.ci_high - r.ci_low) / (2 * z) for r in (now, before)])
+    change = now.index - before.index
+    low, high = change - z * se, change + z * se
+    clear = low > 0 or high < 0
+    words = rep.t("headlines.change.clear" if clear else "headlines.change.unclear",
+                  change=format_number(change, "index_change"),
+                  low=format_number(low, "index_change"), high=format_number(high, "index_change"),
+                  previous=previous.label)
+    return {"change": change, "change_ci": (low, high), "change_text": words}
 
 
 def nps(rep: Report, nps: sat.NPS) -> None:
@@ -289,6 +398,8 @@ def nps(rep: Report, nps: sat.NPS) -> None:
                       "high": coding.max} if mapped else _scale_note(nps.scale, nps.confidence))
     rep.figure("nps", plots.plot_nps(n, language=rep.language))
     rep.add_findings(_nps_findings(n, rep.language))
+    rep.headline("nps", n.nps, kind="nps", ci=(n.ci_low, n.ci_high),
+                 detail=rep.t("headlines.details.nps", n=n.n, level=nps.confidence * 100))
 
 
 def _recommend_rating(rep: Report, nps: sat.NPS) -> None:
@@ -347,7 +458,7 @@ def segments(rep: Report, segments: sat.Segments) -> None:
         rep.table(f"segment_means_{seg}", table, key="segment_means" + _scale_suffix(segments),
                   values={"segment": label, "low": low, "high": high,
                           "min_size": segments.min_size},
-                  labels={"value": label})
+                  labels={"value": label}, suppressed=bool(block["suppressed"].any()))
         heat = wide.drop(columns=[c for c in ["overall"] if c in wide.columns])
         scale, axis = segments.scale if low is not None else None, None
         if segments.mixed:  # dimensions on different scales: percent of each one's range
@@ -377,7 +488,8 @@ def _segment_items(rep: Report, segments: sat.Segments, seg: str, label: str) ->
     low, high = segments.scale
     rep.table(f"segment_items_{seg}", table, key="segment_items" + _scale_suffix(segments),
               values={"segment": label, "low": low, "high": high, "min_size": segments.min_size},
-              labels={"item": rep.t("columns.item")})
+              labels={"item": rep.t("columns.item")},
+              suppressed=bool(table.drop(columns="item").isna().any().any()))
 
 
 def _scale_suffix(segments: sat.Segments) -> str:
@@ -405,11 +517,18 @@ def drivers(rep: Report, drivers: sat.Drivers) -> None:
                        "share_ci_high", "rank"],
               labels={"label": rep.t("columns.dimension")},
               values={"level": drivers.confidence * 100, "r2": d.r_squared * 100, "n": d.n})
+    ordered = table.sort_values("rank")
+    chart = Chart(type="barh", categories=tuple(str(c) for c in ordered["label"]),
+                  series=(Series(rep.t("columns.share"), _values(ordered["share"])),),
+                  kind="percent", table="drivers", axis_min=0.0,
+                  x_title=rep.t("axes.weight_share"))
+    found = _driver_findings(d, rep.survey, drivers.circular)
     rep.figure("drivers", plots.plot_drivers(table, language=rep.language),
-               values={"r2": d.r_squared * 100})
+               values={"r2": d.r_squared * 100}, key=True, chart=chart,
+               takeaway=_driver_findings(d, rep.survey)[0])
     for key, values in _circular_notes(drivers.circular, rep.survey):
         rep.note(key, **values)
-    rep.add_findings(_driver_findings(d, rep.survey, drivers.circular))
+    rep.add_findings(found)
 
 
 def q_matrix(rep: Report, q_matrix: sat.QMatrix) -> None:

@@ -19,6 +19,7 @@ from sqmreport.data.study import GROUPS
 from sqmreport.data.survey import Survey
 from sqmreport.present import plots
 from sqmreport.present.i18n import text
+from sqmreport.present.manifest import Chart, Series
 from sqmreport.present.report import Report, format_number
 from sqmreport.stats.maturity import LEVELS
 
@@ -67,7 +68,7 @@ def waves(rep: Report, waves: Waves) -> None:
     correction = rep.t(f"corrections.{waves.p_adjust}")
     owner = next(r for r in spec.reports if r in _FORMS)
     if rep.report == owner:
-        rep.write_table("waves", w.table)
+        rep.write_table("waves", w.table, labels=_wave_labels(rep))
 
     changes = w.changes(form, kinds)
     changes.insert(0, "label", [_measure_label(rep, k, m)
@@ -90,9 +91,20 @@ def waves(rep: Report, waves: Waves) -> None:
 
     trend = waves.trend(form, kinds)
     trend["label"] = [_measure_label(rep, k, m) for k, m in zip(trend["kind"], trend["measure"])]
+    significant = waves.significant(form, kinds)
+    found = _wave_findings(w, significant, rep.survey, rep.report)
+    labels = list(dict.fromkeys(trend["label"]))
+    chart = Chart(type="line", categories=tuple(str(x) for x in w.order),
+                  kind="mean" if form == "perception" else "gap",
+                  series=tuple(Series(label, tuple(_mean(trend, label, x) for x in w.order))
+                               for label in labels),
+                  table="waves" if rep.report == owner else None,
+                  y_title=unit[:1].upper() + unit[1:])
     rep.figure("wave_trend", plots.plot_waves(trend, language=rep.language,
                                               ylabel=unit[:1].upper() + unit[1:]),
-               values={"unit": unit, "level": level})
+               values={"unit": unit, "level": level}, key=rep.report == owner,
+               takeaway=found[0] if rep.report == owner else None, chart=chart)
+    _headline_changes(rep, changes, w)
     rep.figure("wave_changes", plots.plot_changes(changes, language=rep.language),
                values={"previous": w.previous, "unit": unit, "level": level})
 
@@ -116,7 +128,7 @@ def waves(rep: Report, waves: Waves) -> None:
         rep.note("tracking_notes.not_compared", previous=w.previous,
                  new=rep.t("list_sep").join(map(rep.item_label, w.only_current)) or none,
                  dropped=rep.t("list_sep").join(w.only_previous) or none)
-    rep.add_findings(_wave_findings(w, waves.significant(form, kinds), rep.survey, rep.report))
+    rep.add_findings(found)
 
     actions = w.actions.copy()
     if actions.empty:
@@ -131,6 +143,43 @@ def waves(rep: Report, waves: Waves) -> None:
               labels={"label": rep.t("columns.item")},
               values={"previous": w.previous, "level": level, "correction": correction,
                       "basis": basis})
+
+
+def _mean(trend: pd.DataFrame, label: str, wave: str):
+    rows = trend[(trend["label"] == label) & (trend["wave"] == str(wave))]["mean"].dropna()
+    return float(rows.iloc[0]) if len(rows) else None
+
+
+def _wave_labels(rep: Report) -> dict:
+    """Headers of waves.csv that differ from the tracking namespace's (its ``n`` counts
+    respondents, not complaints)."""
+    return {"n": rep.t("columns.n")}
+
+
+# The headline figure each report's waves give a change to: (kind, measure) -> headline key.
+_HEADLINE_CHANGES = {("overall", "overall"): "overall", ("servqual", "servqual"): "servqual"}
+
+
+def _headline_changes(rep: Report, changes: pd.DataFrame, w) -> None:
+    """The change since the previous wave of the headline figures whose measure the waves
+    compare (overall satisfaction, the SERVQUAL gap), with its interval and whether the
+    report's test calls it clear."""
+    alpha = 1 - rep.study.spec.analysis.confidence
+    for row in changes.dropna(subset=["change"]).itertuples(index=False):
+        key = _HEADLINE_CHANGES.get((row.kind, row.measure))
+        if key is None:
+            continue
+        if row.p_adjusted < alpha:
+            said = "clear"
+        elif row.ci_low > 0 or row.ci_high < 0:  # the interval alone would call it clear
+            said = "unclear_adjusted"
+        else:
+            said = "unclear"
+        words = rep.t(f"headlines.change.{said}",
+                      change=format_number(row.change, "gap"), low=format_number(row.ci_low, "gap"),
+                      high=format_number(row.ci_high, "gap"), previous=w.previous)
+        rep.update_headline(key, change=row.change, change_ci=(row.ci_low, row.ci_high),
+                            change_text=words)
 
 
 def scorecard(rep: Report, scorecard: Part) -> None:
@@ -202,7 +251,8 @@ def complaints(rep: Report, complaints: Part) -> None:
     table = c.categories.copy()
     table["dimension_label"] = table["dimension"].map(
         lambda d: rep.dimension_name(d) if d else "—")
-    rep.write_table("complaints_summary", _with_total(c))
+    min_size = rep.study.spec.min_group_size
+    rep.write_table("complaints_summary", _with_total(c), suppressed=_hidden(table, min_size))
     rep.table("complaints_summary", table, csv=False,
               columns=[col for col in ["category", "n", "share", "cumulative", "resolution_rate",
                                        "median_hours", "p90_hours", "within_target",
@@ -215,9 +265,11 @@ def complaints(rep: Report, complaints: Part) -> None:
                plots.plot_pareto(table.assign(label=table["category"]), language=rep.language))
 
     hidden = {"min_size": rep.study.spec.min_group_size}
-    rep.table("complaints_channels", c.channels, values=hidden)
+    rep.table("complaints_channels", c.channels, values=hidden,
+              suppressed=_hidden(c.channels, min_size))
     rep.table("complaints_periods", c.periods,
-              values={"period": rep.t(f"tracking_periods.{settings.period}"), **hidden})
+              values={"period": rep.t(f"tracking_periods.{settings.period}"), **hidden},
+              suppressed=_hidden(c.periods, min_size))
     if c.dimensions is not None:
         dims = c.dimensions.copy()
         dims.insert(0, "label", dims["dimension"].map(rep.dimension_name))
@@ -232,6 +284,19 @@ def complaints(rep: Report, complaints: Part) -> None:
         rep.html(f'<figure class="quotes"><figcaption>{caption}</figcaption><ul>{items}</ul>'
                  f'<p class="note">{explain}</p></figure>')
     rep.add_findings(_complaint_findings(c, rep.survey))
+
+
+_STATISTICS = ("resolution_rate", "median_hours", "p90_hours", "within_target", "repeat_share",
+               "satisfaction")
+
+
+def _hidden(table: pd.DataFrame, min_size: int) -> bool:
+    """Whether a complaint breakdown has cells hidden for too few complaints: a group of
+    fewer than ``min_size``, or a statistic missing in a group while others show it."""
+    if "n" in table and ((table["n"] > 0) & (table["n"] < min_size)).any():
+        return True
+    stats = table[[c for c in _STATISTICS if c in table]]
+    return bool((stats.isna() & stats.notna().any()).any().any())
 
 
 def _with_total(c) -> pd.DataFrame:
