@@ -141,7 +141,7 @@ class Manifest:
 # {"type": "section", "id": ..., "heading": ...}
 # {"type": "table", ...TableEntry}             (a later record of the same name replaces it)
 # {"type": "figure", ...FigureEntry}           (png as base64)
-# {"type": "headline", ...Headline}
+# {"type": "headline", ...Headline}          (a later record of the same key replaces it)
 # {"type": "action", ...Action}
 # {"type": "findings", "sentences": [...]}     (the summary; the last one counts)
 
@@ -174,7 +174,7 @@ def _chart(data):
 
 def loads(text: str) -> Manifest:
     """The manifest of a report from its lines."""
-    head, sections, tables, figures, headlines, actions, findings = {}, [], {}, {}, [], [], ()
+    head, sections, tables, figures, headlines, actions, findings = {}, [], {}, {}, {}, [], ()
     for line in text.splitlines():
         if not line.strip():
             continue
@@ -191,8 +191,8 @@ def loads(text: str) -> Manifest:
             data["png"] = base64.b64decode(data["png"])
             data["chart"] = _chart(data.get("chart"))
             figures[data["name"]] = FigureEntry(**data)
-        elif kind == "headline":
-            headlines.append(Headline(**data))
+        elif kind == "headline":  # a later record of the same key completes it, in its place
+            headlines[data["key"]] = Headline(**data)
         elif kind == "action":
             actions.append(Action(**data))
         elif kind == "findings":
@@ -200,7 +200,7 @@ def loads(text: str) -> Manifest:
     return Manifest(report=head.get("report", ""), language=head.get("language", ""),
                     title=head.get("title", ""), facts=head.get("facts", {}),
                     sections=tuple(sections), findings=findings, tables=tuple(tables.values()),
-                    figures=tuple(figures.values()), headlines=tuple(headlines),
+                    figures=tuple(figures.values()), headlines=tuple(headlines.values()),
                     actions=tuple(actions))
 
 
