@@ -181,7 +181,7 @@ def test_chart_types_and_formats():
     report = Manifest("r", "en", "Report", facts={"n": 10},
                       figures=tuple(_figure(c, str(i)) for i, c in enumerate(charts)))
     deck = _open(build_deck(study("en"), [report]))
-    drawn = [_charts(slide)[0] for slide in list(deck.slides)[2:]]
+    drawn = [_charts(slide)[0] for slide in list(deck.slides)[1:]]  # no actions, findings
     assert [c.chart_type for c in drawn] == [XL_CHART_TYPE.BAR_CLUSTERED, XL_CHART_TYPE.LINE_MARKERS,
                                              XL_CHART_TYPE.XY_SCATTER, XL_CHART_TYPE.COLUMN_CLUSTERED]
     barh, line, scatter, bar = drawn
@@ -250,25 +250,67 @@ def test_same_inputs_same_bytes(built):
 def test_a_report_without_headlines_actions_or_figures():
     language = "zh"
     bare = Manifest("factor_analysis", language, "问卷效度报告")
-    deck = _open(build_deck(dataclasses.replace(study(language), client="", fieldwork="",
-                                                provenance={}), [bare]))
-    titles = [slide.shapes.title.text for slide in deck.slides]
-    assert titles == [study(language).title, text(language, "deck.actions")]
-    words = " ".join(s.text_frame.text for s in deck.slides[1].shapes if s.has_text_frame)
-    assert text(language, "deck.no_actions") in words
+    plain = dataclasses.replace(study(language), client="", fieldwork="", provenance={})
+    deck = _open(build_deck(plain, [bare]))
+    assert [slide.shapes.title.text for slide in deck.slides] == [study(language).title]
     assert deck.core_properties.author == "sqmreport"
     assert _open(build_deck(study("en"), [])).slides[0].shapes.title.text == "Patient survey"
+    # Its findings instead, when it has some:
+    found = dataclasses.replace(bare, findings=("七个因子解释了 68% 的方差。", "信度良好。"))
+    deck = _open(build_deck(plain, [found]))
+    assert [slide.shapes.title.text for slide in deck.slides][1:] == [text(language, "deck.findings")]
+    words = " ".join(s.text_frame.text for s in deck.slides[1].shapes if s.has_text_frame)
+    assert all(f in words for f in found.findings)
 
 
-def test_many_headlines_and_actions_continue_on_more_slides():
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_actions_says_no_shortfall_is_clear(language):
+    """A report that shows the priority model but gives no action: no shortfall is clear."""
+    found, _ = manifests(language)
+    q_matrix = FigureEntry("q_matrix", "Q", "", "priorities", b"", 640, 400)
+    ranked = [dataclasses.replace(m, actions=(), figures=(*m.figures, q_matrix)) for m in found]
+    deck = _open(build_deck(study(language), ranked))
+    slide = deck.slides[2]
+    assert slide.shapes.title.text == text(language, "deck.actions")
+    words = " ".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)
+    assert text(language, "deck.no_actions") in words
+
+
+def test_actions_two_reports_share_are_shown_once():
+    found, _ = manifests("en")
+    both = [found[0], dataclasses.replace(found[1], actions=found[0].actions,
+                                          headlines=(*found[1].headlines, found[0].headlines[0]))]
+    deck = _open(build_deck(study("en"), both))
+    actions = [s.text_frame.text for s in deck.slides[2].shapes if s.has_text_frame]
+    assert sum(found[0].actions[0].item in a for a in actions) == 1
+    badges = [s.text_frame.text for s in deck.slides[2].shapes
+              if s.shape_type == MSO_SHAPE_TYPE.AUTO_SHAPE]
+    assert badges == ["1", "2"]
+    cards = " ".join(s.text_frame.text for s in deck.slides[1].shapes if s.has_text_frame)
+    assert cards.count(found[0].headlines[0].label) == 1
+
+
+def test_many_headlines_and_actions():
     headlines = tuple(Headline(f"h{i}", f"Figure {i}", 0.5 + i / 100, "percent") for i in range(10))
     actions = tuple(Action(i + 1, f"Item {i}", "Improve first.", "gap −0.5") for i in range(7))
     deck = _open(build_deck(study("en"), [Manifest("r", "en", "R", headlines=headlines,
                                                    actions=actions)]))
     titles = [slide.shapes.title.text for slide in deck.slides]
-    assert titles[1:] == ["Headline figures", "Headline figures (continued)", "Where to act first",
-                          "Where to act first (continued)"]
+    assert titles[1:] == ["Headline figures", "Headline figures (continued)", "Where to act first"]
     assert "51.0%" in " ".join(s.text_frame.text for s in deck.slides[1].shapes if s.has_text_frame)
+    words = " ".join(s.text_frame.text for s in deck.slides[3].shapes if s.has_text_frame)
+    assert "Item 4" in words and "Item 5" not in words and "The reports rank 2 more." in words
+
+
+def test_crowded_columns_become_horizontal_bars():
+    items = tuple(f"{i}. The staff tell patients exactly when services will be performed" for i in range(22))
+    chart = Chart("bar", items, (Series("E", tuple(6.0 for _ in items)),
+                                 Series("P", tuple(5.5 for _ in items))), "mean", axis_min=1, axis_max=7)
+    deck = _open(build_deck(study("en"), [Manifest("r", "en", "R", figures=(_figure(chart),))]))
+    (drawn,) = _charts(deck.slides[1])
+    assert drawn.chart_type == XL_CHART_TYPE.BAR_CLUSTERED and drawn.category_axis.reverse_order
+    assert list(drawn.plots[0].categories) == list(items)
+    assert not drawn.plots[0].has_data_labels  # 44 labels would cover the bars
 
 
 @pytest.mark.parametrize("title", ["短标题", "Short title", "患者期望与满意度调查" * 8,

@@ -27,6 +27,7 @@ written with fixed timestamps, in sorted order.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import math
 import re
@@ -61,7 +62,7 @@ _SIGNED = {"index_change", "gap", "nps", "percent_change"}
 _PERCENT = {"percent", "percent_change"}
 
 _HEADLINES_PER_SLIDE = 8
-_ACTIONS_PER_SLIDE = 5
+MAX_ACTIONS = 5  # as the overview shows them: the first five, and how many more
 _MAX_LABELLED_POINTS = 40  # more data labels than this would cover the chart
 
 
@@ -397,7 +398,7 @@ def _content_slide(prs, title: str, style: _Style):
 
 def _headline_slides(prs, study: StudyInfo, manifests: list[Manifest], style: _Style) -> None:
     language = study.language
-    cards = [(h, m) for m in manifests for h in m.headlines]
+    cards = _headlines(manifests)
     pages = [cards[i:i + _HEADLINES_PER_SLIDE] for i in range(0, len(cards), _HEADLINES_PER_SLIDE)]
     several_reports = len({m.report for _, m in cards}) > 1
     for number, page in enumerate(pages):
@@ -450,25 +451,72 @@ def _card(slide, headline: Headline, report: str, left, top, width, height, styl
                  [[(report, size, False, style.muted)]], style)
 
 
+def _headlines(manifests: list[Manifest]) -> list[tuple[Headline, Manifest]]:
+    """The headline figures in the reports' order, each once: a later record of the same key
+    in a report completes it in its place, and a figure two reports show alike (the same key
+    and value) is the first report's."""
+    found: dict[tuple, tuple[Headline, Manifest]] = {}
+    for m in manifests:
+        for h in m.headlines:
+            mine = (m.report, h.key)
+            same = next((k for k, (other, _) in found.items()
+                         if k[0] != m.report and other.key == h.key and other.text == h.text
+                         and other.value == h.value), None)
+            if same is None:
+                found[mine] = (h, m)
+    return list(found.values())
+
+
+def _actions(manifests: list[Manifest]) -> list[Action]:
+    """The reports' actions by rank, each (item, group) once (the first report's), ranked
+    again as they are shown (the overview's rule)."""
+    ranked = sorted(((a.rank, i, a) for i, m in enumerate(manifests) for a in m.actions),
+                    key=lambda x: (x[0], x[1]))
+    seen, found = set(), []
+    for _, _, a in ranked:
+        if (a.item, a.group) not in seen:
+            seen.add((a.item, a.group))
+            found.append(dataclasses.replace(a, rank=len(found) + 1))
+    return found
+
+
+def _ranked(manifests: list[Manifest]) -> bool:
+    """Whether a report shows the priority model (so that no action means no clear shortfall)."""
+    from sqmreport.present.deliverables.overview import PRIORITY_SECTIONS
+
+    return any(entry.section in PRIORITY_SECTIONS
+               for m in manifests for entry in (*m.tables, *m.figures))
+
+
 def _action_slides(prs, study: StudyInfo, manifests: list[Manifest], style: _Style) -> None:
+    """The actions (the first five); when there are none, that no item falls clearly short
+    (a report shows the priority model) or else the reports' key findings."""
     language = study.language
-    actions = sorted(((a, m) for m in manifests for a in m.actions),
-                     key=lambda pair: pair[0].rank)
-    title = text(language, "deck.actions")
-    if not actions:
-        slide = _content_slide(prs, title, style)
+    actions = _actions(manifests)
+    if actions:
+        slide = _content_slide(prs, text(language, "deck.actions"), style)
+        shown = actions[:MAX_ACTIONS]
+        top, bottom = 1.5, _HEIGHT - 0.7 - (0.45 if len(actions) > len(shown) else 0)
+        row_height = min(1.5, (bottom - top) / len(shown))
+        for index, action in enumerate(shown):
+            _action_row(slide, action, top + index * row_height, row_height - 0.12, style)
+        if len(actions) > len(shown):
+            _textbox(slide, _MARGIN + 0.8, bottom, 9.0, 0.4,
+                     [[(text(language, "deck.more_actions", n=len(actions) - len(shown)), 14, False,
+                        style.muted)]], style)
+    elif _ranked(manifests):
+        slide = _content_slide(prs, text(language, "deck.actions"), style)
         message = text(language, "deck.no_actions")
         size = fit_size(message, 9.0, 2.5, 24, 16)
         _textbox(slide, _MARGIN, 2.4, 9.0, 2.6, [[(message, size, False, style.ink)]], style)
-        return
-    pages = [actions[i:i + _ACTIONS_PER_SLIDE] for i in range(0, len(actions), _ACTIONS_PER_SLIDE)]
-    for number, page in enumerate(pages):
-        slide = _content_slide(prs, text(language, "deck.continued", title=title) if number else title,
-                               style)
-        top, bottom = 1.5, _HEIGHT - 0.7
-        row_height = min(1.5, (bottom - top) / len(page))
-        for index, (action, _manifest) in enumerate(page):
-            _action_row(slide, action, top + index * row_height, row_height - 0.12, style)
+    elif any(m.findings for m in manifests):
+        slide = _content_slide(prs, text(language, "deck.findings"), style)
+        findings = [f for m in manifests for f in m.findings]
+        width, height = _WIDTH - 2 * _MARGIN - 0.3, _HEIGHT - 2.2
+        size = fit_size("\n".join("\u2022 " + f for f in findings), width, height * 0.85, 20, 11)
+        _textbox(slide, _MARGIN, 1.5, width, height,
+                 [{"runs": [("\u2022 " + f, size, False, style.ink)], "space_before": size * 0.5}
+                  for f in findings], style)
 
 
 def _action_row(slide, action: Action, top: float, height: float, style: _Style) -> None:
@@ -633,8 +681,16 @@ def _chart_data(chart: Chart, built: datetime):
     return data, list(chart.categories)
 
 
+def _crowded(categories, width: float) -> bool:
+    """Whether the labels of columns would not fit side by side (on two lines each) in a
+    chart ``width`` inches wide: such a chart reads better as horizontal bars."""
+    room = (width - 1.0) / max(len(categories), 1)
+    return any(_lines(str(c), 11, room) > 2 for c in categories)
+
+
 def _native_chart(slide, chart: Chart, box, style: _Style):
-    """``chart`` drawn as a PowerPoint chart in ``box`` (left, top, width, height inches)."""
+    """``chart`` drawn as a PowerPoint chart in ``box`` (left, top, width, height inches);
+    columns whose labels would not fit side by side are drawn as horizontal bars."""
     from pptx.enum.chart import (
         XL_AXIS_CROSSES,
         XL_CHART_TYPE,
@@ -645,6 +701,8 @@ def _native_chart(slide, chart: Chart, box, style: _Style):
     )
     from pptx.util import Pt
 
+    if chart.type == "bar" and _crowded(chart.categories, box[2]):
+        chart = dataclasses.replace(chart, type="barh", x_title=chart.y_title, y_title=chart.x_title)
     types = {"bar": XL_CHART_TYPE.COLUMN_CLUSTERED, "barh": XL_CHART_TYPE.BAR_CLUSTERED,
              "line": XL_CHART_TYPE.LINE_MARKERS, "scatter": XL_CHART_TYPE.XY_SCATTER}
     if chart.type not in types:
