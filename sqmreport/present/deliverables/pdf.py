@@ -45,6 +45,8 @@ _STACK = ('"Noto Sans CJK SC", "Source Han Sans SC", "Helvetica Neue", Arial, "D
           "sans-serif")
 # A label of this many columns (a CJK character counts two) or fewer is kept on one line.
 _SHORT_LABEL = 18
+# A table of about this many lines or fewer is not split across pages.
+_WHOLE_LINES = 26
 # The PDF's type is this much smaller than the pages' (9.5 pt for 15 px): so are the figures.
 _FIGURE_SCALE = 0.85
 
@@ -70,6 +72,7 @@ def build_pdf(study: StudyInfo, overview: str, pages: list[tuple[str, str]]) -> 
     from weasyprint.urls import URLFetcher
 
     _pass_png_through()
+    _quiet_css_warnings()
     document = combine(study, overview, pages)
     # Only data: URLs (the images and fonts the pages embed): nothing reaches the network
     # or the file system.
@@ -102,8 +105,8 @@ def combine(study: StudyInfo, overview: str, pages: list[tuple[str, str]]) -> st
     css = [face.replace(_FAMILY, family, 1) for face, family in zip(faces, families)]
 
     built = str(study.provenance.get("built", ""))
-    cover, contents = _cover(study, parts, built), _contents(lang, parts)
     footer = next((p.footer for p in parts if p.footer), "")
+    cover, contents = _cover(study, parts, built), _contents(lang, parts, footer)
     header = " · ".join(x for x in (study.client, study.title) if x)
     page_label = _page_label(lang)
     # The PDF's own words whose glyphs no page has (page numbers, cover labels): a small
@@ -115,10 +118,10 @@ def combine(study: StudyInfo, overview: str, pages: list[tuple[str, str]]) -> st
         css.append(font_face(missing).replace(_FAMILY, '"Noto Sans CJK SC PDF"', 1))
         families.append('"Noto Sans CJK SC PDF"')
 
-    styles = []
+    styles = {}  # the pages' own rules, each set once (the pages share report.css)
     for part in parts:
-        if part.style and part.style not in styles:
-            styles.append(part.style)
+        if part.style.strip():
+            styles.setdefault(re.sub(r"\s+", " ", part.style).strip(), part.style)
     counter = "".join(f" {_css_string(s)}" if i % 2 == 0 else f" counter({s})"
                       for i, s in enumerate(re.split(r"\{(page|pages)\}", page_label)) if s)
     own_rules = [
@@ -136,7 +139,7 @@ def combine(study: StudyInfo, overview: str, pages: list[tuple[str, str]]) -> st
     meta = _metadata(study, built)
     return (f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else lang}"><head>'
             f'<meta charset="utf-8"><title>{html.escape(study.title)}</title>{meta}'
-            f"<style>{''.join(css)}\n{''.join(styles)}\n{pdf_css}\n{chr(10).join(own_rules)}</style>"
+            f"<style>{''.join(css)}\n{''.join(styles.values())}\n{pdf_css}\n{chr(10).join(own_rules)}</style>"
             f"</head><body>{cover}{contents}{body}</body></html>\n")
 
 
@@ -183,12 +186,15 @@ def _cover(study: StudyInfo, parts: list[_Page], built: str) -> str:
             f"<ol>{listed}</ol></div></section>")
 
 
-def _contents(lang: str, parts: list[_Page]) -> str:
+def _contents(lang: str, parts: list[_Page], footer: str) -> str:
     items = []
     for part in parts:
         sections = "".join(f'<li><a href="#{i}">{html.escape(t)}</a></li>' for i, t in part.sections)
         items.append(f'<li class="part-entry"><a href="#{part.anchor}">{html.escape(part.label)}</a>'
                      f'{f"<ol>{sections}</ol>" if sections else ""}</li>')
+    heading = re.search(r'<h2 id="([^"]+)">(.*?)</h2>', footer)
+    if heading:  # the provenance, at the end
+        items.append(f'<li class="part-entry"><a href="#{heading[1]}">{heading[2]}</a></li>')
     title = html.escape(text(lang, "toc"))
     return f'<nav class="contents"><h2 class="contents-title">{title}</h2><ol>{"".join(items)}</ol></nav>'
 
@@ -207,6 +213,15 @@ def _width(value: str) -> int:
     import unicodedata
 
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in value)
+
+
+_NUMBERS = re.compile(r"[-+−–.,;:%‰()\[\]0-9<>=≤≥ ]*")
+
+
+def _short(value: str) -> bool:
+    """Whether a cell's text is kept on one line: a short label, or numbers (an estimate
+    with its interval)."""
+    return _width(value) <= _SHORT_LABEL or (len(value) <= 32 and _NUMBERS.fullmatch(value) is not None)
 
 
 class _Page(HTMLParser):
@@ -315,6 +330,7 @@ class _Page(HTMLParser):
         elif tag == "table":
             self._table.append(len(self._out))
             self._columns = self._rows = 0
+            self._long_rows: set[int] = set()
         elif tag == "tr":
             self._rows += 1
             self._row_cells = 0
@@ -373,7 +389,9 @@ class _Page(HTMLParser):
                 self._skip_dd = True
             self._text = None
         elif tag == "td" and self._cell is not None:
-            if self._text is not None and _width("".join(self._text).strip()) <= _SHORT_LABEL:
+            if self._text is not None and not _short("".join(self._text).strip()):
+                self._long_rows.add(self._rows)  # it may wrap: a taller row
+            elif self._text is not None:
                 start = self._out[self._cell]
                 self._out[self._cell] = (start.replace(' class="', ' class="label ', 1)
                                          if ' class="' in start else start[:-1] + ' class="label">')
@@ -384,7 +402,9 @@ class _Page(HTMLParser):
                     else "")
             if size:
                 self._out[at] = self._out[at][:-1] + f' class="{size}">'
-            if self._rows <= 24 and self._figures:  # a short table's figure is kept whole
+            # A table that fits on a page is kept whole (its figure, with its title and note);
+            # a longer one is split between rows, its header repeated.
+            if self._rows + 2 * len(self._long_rows) <= _WHOLE_LINES and self._figures:
                 start = self._out[self._figures[-1]]
                 self._out[self._figures[-1]] = (start.replace(' class="', ' class="whole ', 1)
                                                 if ' class="' in start else start[:-1] + ' class="whole">')
@@ -405,6 +425,22 @@ class _Page(HTMLParser):
         if any(kind == "skip" for _, kind in self._stack):
             return
         self._out.append(html.escape(data, quote=False))
+
+
+def _quiet_css_warnings() -> None:
+    """Keep WeasyPrint's warnings about the pages' screen-only CSS (media queries for
+    phones, properties it does not know) out of the build's output; its errors (an image
+    it could not read or was refused) still reach it."""
+    import logging
+
+    class ScreenRules(logging.Filter):
+        def filter(self, record: logging.LogRecord) -> bool:
+            return record.levelno >= logging.ERROR
+
+    logger = logging.getLogger("weasyprint")
+    if not any(isinstance(f, logging.Filter) and type(f).__name__ == "ScreenRules"
+               for f in logger.filters):
+        logger.addFilter(ScreenRules())
 
 
 # Figures -------------------------------------------------------------------------------
