@@ -151,14 +151,14 @@ _AFTER_FONTS = ("a:cs", "a:sym", "a:hlinkClick", "a:hlinkMouseOver", "a:rtl", "a
 def _set_typeface(rpr, font: str, language: str) -> None:
     """Name ``font`` for Latin and East Asian text in a run's (or a default's) properties,
     in the schema's order of children."""
-    from lxml import etree
+    from pptx.oxml.xmlchemy import OxmlElement
 
     for tag in ("a:latin", "a:ea"):
         for old in rpr.findall(_qn(tag)):
             rpr.remove(old)
     after = next((child for child in rpr if child.tag in {_qn(t) for t in _AFTER_FONTS}), None)
     for tag in ("a:latin", "a:ea"):
-        element = etree.Element(_qn(tag))
+        element = OxmlElement(tag)
         element.set("typeface", font)
         if after is None:
             rpr.append(element)
@@ -173,9 +173,9 @@ def _fonts_everywhere(element, font: str, language: str) -> None:
     for run in element.iter(_qn("a:r"), _qn("a:fld")):
         rpr = run.find(_qn("a:rPr"))
         if rpr is None:
-            from lxml import etree
+            from pptx.oxml.xmlchemy import OxmlElement
 
-            rpr = etree.Element(_qn("a:rPr"))
+            rpr = OxmlElement("a:rPr")
             run.insert(0, rpr)
         _set_typeface(rpr, font, language)
     for rpr in element.iter(_qn("a:defRPr"), _qn("a:endParaRPr")):
@@ -276,24 +276,25 @@ def _rectangle(slide, left, top, width, height, fill: str, *, rounded=False):
 
 def _page_number(slide, style: _Style) -> None:
     """The slide number, bottom right (a field: it follows the slide when moved)."""
-    from lxml import etree
-    from pptx.util import Pt
+    from pptx.enum.text import PP_ALIGN
+    from pptx.oxml.xmlchemy import OxmlElement
 
     box = slide.shapes.add_textbox(_inches(_WIDTH - _MARGIN - 1.0), _inches(_HEIGHT - 0.45),
                                    _inches(1.0), _inches(0.3))
     paragraph = box.text_frame.paragraphs[0]
-    from pptx.enum.text import PP_ALIGN
-
     paragraph.alignment = PP_ALIGN.RIGHT
-    field = etree.SubElement(paragraph._p, _qn("a:fld"))
-    field.set("id", "{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}")
-    field.set("type", "slidenum")
-    rpr = etree.SubElement(field, _qn("a:rPr"))
-    rpr.set("sz", str(int(Pt(10).pt * 100)))
-    fill = etree.SubElement(rpr, _qn("a:solidFill"))
-    etree.SubElement(fill, _qn("a:srgbClr")).set("val", style.muted.lstrip("#").upper())
-    etree.SubElement(field, _qn("a:t")).text = str(len(slide.part.package.presentation_part
-                                                       .presentation.slides))
+
+    def child(parent, tag, **attributes):
+        element = OxmlElement(tag)
+        for name, value in attributes.items():
+            element.set(name, value)
+        parent.append(element)
+        return element
+
+    field = child(paragraph._p, "a:fld", id="{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}", type="slidenum")
+    rpr = child(field, "a:rPr", sz="1000")
+    child(child(rpr, "a:solidFill"), "a:srgbClr", val=style.muted.lstrip("#").upper())
+    child(field, "a:t").text = str(len(slide.part.package.presentation_part.presentation.slides))
 
 
 def _source_line(slide, value: str, style: _Style) -> None:
@@ -865,18 +866,15 @@ def _widescreen(prs) -> None:
 
 def _theme_fonts(prs, font: str) -> None:
     """The theme's heading and body fonts: the study's (for Latin and East Asian text)."""
-    from lxml import etree
     from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 
     part = prs.slide_master.part.part_related_by(RT.THEME)
-    root = etree.fromstring(part.blob)
-    for scheme in ("a:majorFont", "a:minorFont"):
-        for element in root.iter(_qn(scheme)):
-            for tag in ("a:latin", "a:ea"):
-                child = element.find(_qn(tag))
-                if child is not None:
-                    child.set("typeface", font)
-    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    xml = part.blob.decode("utf-8")
+    pattern = re.compile(r'(<a:(?:major|minor)Font>\s*<a:latin typeface=")[^"]*("[^>]*>\s*'
+                         r'<a:ea typeface=")[^"]*"')
+    attribute = font.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+    xml = pattern.sub(lambda m: f'{m.group(1)}{attribute}{m.group(2)}{attribute}"', xml)
+    part._blob = xml.encode("utf-8")
 
 
 def _core_properties(prs, study: StudyInfo, manifests: list[Manifest], built: datetime) -> None:
