@@ -258,7 +258,8 @@ class Report:
         rate = float(q.returned / q.sent) if q and q.sent else None
         noun = respondent_noun(self.language, spec.respondent)
         return {"n": int(self.survey.n), "invited": invited, "response_rate": rate,
-                "respondent": f"{noun:plural}", "fieldwork": spec.fieldwork or ""}
+                "respondent": f"{noun:plural}", "fieldwork": spec.fieldwork or "",
+                "min_group_size": int(spec.min_group_size)}
 
     @property
     def current_section(self) -> str:
