@@ -360,3 +360,21 @@ def test_the_reports_colours():
 
     assert (deck.INK, deck.GRID, deck.ACCENT) == (plots.INK, plots.GRID, plots.ACCENT)
     assert deck.QUADRANT_COLOURS == plots.QUADRANT_COLOURS
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_many_inputs_fit_the_core_properties_and_all_are_custom_properties(language):
+    """Office caps a core property at 255 characters: a study with a dozen inputs keeps its
+    short provenance there and every input's SHA-256 in the custom properties."""
+    info = study(language)
+    many = {**{f"input_{i:02d}.csv": f"{i:02d}" * 32 for i in range(12)}, **info.provenance}
+    data = build_deck(dataclasses.replace(info, provenance=many), manifests(language)[0])
+    core = _open(data).core_properties
+    assert len(core.keywords) <= 255 and len(core.comments) <= 255
+    assert "sqmreport 0.1.0" in core.keywords
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        custom = z.read("docProps/custom.xml").decode()
+        assert "custom-properties" in z.read("_rels/.rels").decode()
+        assert "docProps/custom.xml" in z.read("[Content_Types].xml").decode()
+    for name, digest in many.items():
+        assert f'name="{name}"' in custom and digest in custom

@@ -838,8 +838,13 @@ def _built(study: StudyInfo) -> datetime:
     return max(moment, datetime(1980, 1, 1))
 
 
+_CORE_LIMIT = 255  # characters of a core property (python-pptx and Office enforce it)
+
+
 def _provenance(study: StudyInfo) -> tuple[str, str]:
-    """(keywords, comments) of the document: each input's SHA-256, the version, the time."""
+    """(keywords, comments) of the document: each input's SHA-256, the version, the time,
+    as far as the core properties' 255 characters go (every input is in the custom
+    properties, :func:`_custom_properties`)."""
     info = study.provenance
     inputs = {k: v for k, v in info.items() if k not in ("sqmreport", "built")}
     keywords = "; ".join([f"{name} sha256:{digest}" for name, digest in sorted(inputs.items())]
@@ -849,7 +854,48 @@ def _provenance(study: StudyInfo) -> tuple[str, str]:
                     built=info.get("built", ""),
                     inputs="\n".join(f"{name}: SHA-256 {digest}"
                                      for name, digest in sorted(inputs.items())))
+    if len(keywords) > _CORE_LIMIT:
+        keywords = "; ".join([f"sqmreport {info.get('sqmreport', '')}".strip(),
+                              f"built {info.get('built', '')}".strip(),
+                              *(f"{name} sha256:{digest}" for name, digest in sorted(inputs.items()))])
+        keywords = keywords[:_CORE_LIMIT].rsplit("; ", 1)[0]
+    if len(comments) > _CORE_LIMIT:
+        comments = comments[:_CORE_LIMIT - 1].rsplit("\n", 1)[0] + "…"
     return keywords, comments
+
+
+_CUSTOM = "docProps/custom.xml"
+_CUSTOM_TYPE = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+_CUSTOM_REL = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+               "custom-properties")
+
+
+def _custom_properties(study: StudyInfo) -> bytes:
+    """The provenance as custom document properties (File > Properties > Custom): one per
+    input (its SHA-256), ``sqmreport`` and ``built``, without a length limit."""
+    from xml.sax.saxutils import escape, quoteattr
+
+    rows = "".join(
+        f'<property fmtid="{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}" pid="{pid}" '
+        f'name={quoteattr(str(name))}><vt:lpwstr>{escape(str(value))}</vt:lpwstr></property>'
+        for pid, (name, value) in enumerate(sorted(study.provenance.items()), start=2))
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+            'custom-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/'
+            f'2006/docPropsVTypes">{rows}</Properties>').encode()
+
+
+def _with_custom(name: str, data: bytes) -> bytes:
+    """The package's content types and relationships with the custom properties part."""
+    xml = data.decode("utf-8")
+    if name == "[Content_Types].xml" and _CUSTOM not in xml:
+        xml = xml.replace("</Types>", f'<Override PartName="/{_CUSTOM}" '
+                                      f'ContentType="{_CUSTOM_TYPE}"/></Types>')
+    elif name == "_rels/.rels" and _CUSTOM_REL not in xml:
+        xml = xml.replace("</Relationships>", f'<Relationship Id="rIdSqmCustom" '
+                                              f'Type="{_CUSTOM_REL}" Target="{_CUSTOM}"/>'
+                                              "</Relationships>")
+    return xml.encode("utf-8")
 
 
 def _widescreen(prs) -> None:
@@ -896,19 +942,27 @@ def _core_properties(prs, study: StudyInfo, manifests: list[Manifest], built: da
     core.version = str(study.provenance.get("sqmreport", ""))
 
 
-def _reproducible_zip(data: bytes, built: datetime) -> bytes:
+def _reproducible_zip(data: bytes, built: datetime, custom: bytes | None = None) -> bytes:
     """The archive rewritten with every entry dated ``built``, in sorted order (the content
-    types first), so that the same deck is the same bytes whenever it is made."""
+    types first), so that the same deck is the same bytes whenever it is made; with
+    ``custom``, the custom document properties added."""
     stamp = built.timetuple()[:6]
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, \
             zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
-        for name in sorted(source.namelist()):
+        names = sorted({*source.namelist(), *([_CUSTOM] if custom is not None else [])})
+        for name in names:
             info = zipfile.ZipInfo(name, date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o600 << 16
             info.create_system = 0
-            target.writestr(info, source.read(name))
+            if name == _CUSTOM and custom is not None:
+                content = custom
+            else:
+                content = source.read(name)
+                if custom is not None and name in ("[Content_Types].xml", "_rels/.rels"):
+                    content = _with_custom(name, content)
+            target.writestr(info, content)
     return out.getvalue()
 
 
@@ -952,4 +1006,4 @@ def build_deck(study: StudyInfo, manifests: list[Manifest]) -> bytes:
         _fonts_everywhere(slide._element, style.font, study.language)
     out = io.BytesIO()
     prs.save(out)
-    return _reproducible_zip(out.getvalue(), built)
+    return _reproducible_zip(out.getvalue(), built, _custom_properties(study))
