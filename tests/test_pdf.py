@@ -304,3 +304,17 @@ def test_nothing_is_fetched(tmp_path):
         for image in page.images:
             sizes.add(image.image.size)
     assert sizes == {(1600, 900)}  # only the embedded figures
+
+
+def test_the_contents_give_each_section_its_page(built):
+    """Every entry of the contents ends with the page it starts on (the pages' print rules,
+    which hide what a link adds after it, must not hide these)."""
+    language, data = built
+    reader = _reader(data)
+    total = len(reader.pages)
+    contents = reader.pages[1].extract_text()
+    entries = [line for line in contents.splitlines() if ". ." in line]
+    assert len(entries) >= sum(len(s) for s in WORDS[language]["sections"].values())
+    for line in entries:
+        number = re.search(r"(\d+)\s*$", line)
+        assert number and 3 <= int(number.group(1)) <= total, line
