@@ -298,7 +298,8 @@ def validity(rep: Report, cfa: fa.CFA) -> None:
     names = {d: rep.dimension_name(d) for d in cfa.fornell_larcker.index}
     for name, matrix in (("fornell_larcker", cfa.fornell_larcker), ("htmt", cfa.htmt)):
         lower = matrix.where(np.tril(np.ones(matrix.shape, dtype=bool)))
-        rep.write_table(name, matrix.rename_axis("factor").reset_index())
+        rep.write_table(name, matrix.rename_axis("factor").reset_index(),
+                        labels={"factor": rep.t("columns.dimension"), **names})
         shown = lower.rename(index=names, columns=names).rename_axis("label").reset_index()
         rep.table(name, shown, csv=False, labels={"label": rep.t("columns.dimension")})
     rep.add_findings(_validity_findings(cfa.validity, rep.language))

@@ -18,6 +18,14 @@ __all__ = ["actions", "findings", "listing", "show"]
 
 MOST_ACTIONS = 5  # the executive overview names at most this many
 
+# Headers of the priority table's CSV columns whose words differ from the shown table's
+# (column -> key under ``priority_columns``): point estimates and interval bounds apart.
+_CSV_HEADERS = {"quadrant": "quadrant_point", "quadrants": "quadrant", "sure": "sure",
+                "action": "action", "gap": "gap_point", "score": "score_point",
+                **{f"{name}_{end}": f"{name}_{end}" for name in ("importance", "performance", "gap", "score")
+                   for end in ("low", "high")},
+                "importance_cut": "importance_cut", "performance_cut": "performance_cut"}
+
 
 def listing(language: str, names: list, *, most: int | None = 5) -> str:
     """``a, b and c`` — or ``a, b, c, d, e and 4 more`` beyond ``most`` names (None: all)."""
@@ -42,7 +50,8 @@ def show(rep: Report, result: PriorityResult, source: str, *, key: str, csv_name
     q["action_label"] = q["action"].map(lambda a: _action(rep.language, a, result.shortfall))
     q["quadrant_label"] = q["quadrants"].map(
         lambda qs: " / ".join(rep.t(f"quadrant_names.{k}") for k in qs.split("/")))
-    rep.write_table(csv_name, q.drop(columns=["action_label", "quadrant_label"]))
+    rep.write_table(csv_name, q.drop(columns=["action_label", "quadrant_label"]),
+                    labels={c: rep.t(f"priority_columns.{k}") for c, k in _CSV_HEADERS.items()})
     shown = q.sort_values("priority_rank", na_position="last", kind="stable")  # then item order
     for name in ("importance", "performance", "gap", "score"):
         shown[f"{name}_ci"] = [_interval(name, row, name) for _, row in shown.iterrows()]

@@ -200,7 +200,9 @@ def scorecard(rep: Report, scorecard: Part) -> None:
     rep.table("scorecard_indicators", indicators, csv=False,
               labels={"label": rep.t("tracking_columns.indicator")})
 
-    rep.write_table("internal_scorecard", card.scores)
+    rep.write_table("internal_scorecard", card.scores,
+                    labels={**{i.id: _pick(_texts(i.label), lang, i.id) for i in spec.indicators},
+                            **{g: rep.t(f"tracking_groups_short.{g}") for g in GROUPS}})
     groups = [g for g in GROUPS if g in card.scores.columns]
     ranked = card.ranked()
     weights = {g: card.weights.get(g, 0.0) for g in groups}
@@ -319,7 +321,12 @@ def maturity(rep: Report, maturity: Part) -> None:
     names = {k: rep.t(f"tracking_levels.{v}") for k, v in LEVELS.items()}
     rep.note("tracking_notes.maturity_overall", level=m.level, name=names[m.level],
              areas=len(m.areas))
-    rep.write_table("maturity", m.areas.assign(level_name=m.areas["level"].map(LEVELS)))
+    levels = {k: f"{k} {names[k]}" for k in range(2, 6)}
+    rep.write_table("maturity", m.areas.assign(level_name=m.areas["level"].map(LEVELS)),
+                    labels={**{f"attainment_{k}": rep.t("tracking_columns.attainment_at", level=v)
+                               for k, v in levels.items()},
+                            **{f"rating_{k}": rep.t("tracking_columns.rating_at", level=v)
+                               for k, v in levels.items()}})
     table = m.areas.copy()
     table["level_name"] = table["level"].map(lambda k: f"{k} {names[k]}")
     for k in range(2, 6):
