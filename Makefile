@@ -6,10 +6,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STUDY  ?= data/demo/study.yml data/demo/study-en.yml
 
-.PHONY: reports test test-fast lint test-browser lab demo-data examples reference bench clean help
+.PHONY: reports deliverables pictures test test-fast lint test-browser lab demo-data examples reference bench clean help
 
 help:
 	@echo "make reports [STUDY=path/to/study.yml]  build reports (default: the demo, zh and en)"
+	@echo "make deliverables [STUDY=...]           the same, with every deliverable: the workbook, the A4 PDF and the deck"
+	@echo "make pictures                          the README's pictures of each deliverable (docs/pictures/; installs Chromium, LibreOffice, a CJK font)"
 	@echo "make test                               run the whole test suite (the browser check too, if Chromium is installed)"
 	@echo "make test-fast                          only the unit tests (not the end-to-end ones marked e2e): under a minute"
 	@echo "make lint                               ruff, and the layers contract (lint-imports)"
@@ -43,6 +45,20 @@ JOBS = $(patsubst -j%,%,$(filter -j%,$(MAKEFLAGS)))
 reports: $(BIN)/.installed
 	$(BIN)/sqmreport build $(if $(JOBS),--jobs $(JOBS) )$(STUDY)
 
+# Every deliverable (workbook.xlsx, report.pdf, deck.pptx) besides those the study file asks for.
+deliverables: $(BIN)/.installed
+	$(BIN)/sqmreport build --deliverables all $(if $(JOBS),--jobs $(JOBS) )$(STUDY)
+
+# The README's pictures (docs/pictures/, not committed): the overview and a phone-width page
+# in Chromium, the PDF's pages, the workbook and the deck through LibreOffice's PDF export.
+# Those three come from Debian (apt-get, as root), with a CJK font for LibreOffice.
+pictures: $(BIN)/.installed
+	@command -v chromium >/dev/null && command -v soffice >/dev/null && fc-list | grep -q "Noto Sans CJK" || { \
+	  echo "installing Debian's chromium, libreoffice (calc, impress) and fonts-noto-cjk (needs root)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	    chromium libreoffice-calc libreoffice-impress fonts-noto-cjk; }
+	$(BIN)/python docs/pictures.py
+
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest
 
@@ -52,7 +68,7 @@ test-fast: $(BIN)/.installed
 	$(BIN)/python -m pytest -m "not e2e"
 
 lint: $(BIN)/.installed
-	$(BIN)/ruff check sqmreport tests bench data/demo
+	$(BIN)/ruff check sqmreport tests bench data/demo docs examples
 	$(BIN)/lint-imports --no-cache
 
 # Chromium comes from Debian (apt-get, as root); Playwright from PyPI drives it.

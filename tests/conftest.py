@@ -27,6 +27,7 @@ E2E_MODULES = {
     "test_transactional.py",  # report folders replaced whole: interrupts, full disks, locks
     "test_gallery.py",    # studies of many shapes built, every page read for false sentences
     "test_examples.py",   # the example gallery (examples/): client files built as they arrive
+    "test_deliverables.py",  # the demo built with every deliverable (overview, workbook, PDF, deck)
 }
 # In other modules: every test that uses one of these fixtures ...
 E2E_FIXTURES = {

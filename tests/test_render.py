@@ -229,9 +229,10 @@ def test_a_failing_notebook_leaves_the_previous_report(tmp_path, study_copy):
               reports=["satisfaction"])
     assert failed.value.study == str(study_copy / "study.yml")  # the CLI names it
     assert (out / "satisfaction.html").read_bytes() == good
-    assert sorted(p.name for p in out.iterdir()) == [".build.json", "factor_analysis.html",
-                                                     "gap_model.html", "index.html",
-                                                     "satisfaction.html", "tables"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        ".build.json", ".factor_analysis.manifest.jsonl", ".gap_model.manifest.jsonl",
+        ".satisfaction.manifest.jsonl", "factor_analysis.html", "gap_model.html", "index.html",
+        "satisfaction.html", "tables", "workbook.xlsx"]
 
 
 def test_bad_data_is_caught_before_any_notebook_runs(tmp_path, study_copy):
@@ -263,7 +264,7 @@ def test_build_stamp_records_each_report(demo):
     assert "analysis.factor_analysis" in factors["options"]
     assert "analysis.factor_analysis" not in gap["options"]
     assert "scorecard" in stamps["reports"]["satisfaction"]["options"]
-    assert set(stamps["index"]["options"]) == {"title", "client", "language", "reports"}
+    assert set(stamps["made"]) == {"overview", "workbook"}  # the study's default deliverables
 
 
 def test_every_study_key_is_declared_by_a_report(study_copy):
@@ -282,7 +283,6 @@ def test_a_change_rebuilds_only_the_reports_that_depend_on_it(tmp_path, study_co
     out = tmp_path / "out"
     path = study_copy / "study.yml"
     assert [b.rebuilt for b in build(path, out=out)] == [True, True, True]
-    index = (out / "index.html").stat().st_mtime_ns
     promises = study_copy / "promises.csv"
     promises.write_bytes(promises.read_bytes() + b"\n")  # used by the gap report only
     assert [b.rebuilt for b in build(path, out=out)] == [False, True, False]
@@ -290,7 +290,10 @@ def test_a_change_rebuilds_only_the_reports_that_depend_on_it(tmp_path, study_co
     spec.setdefault("analysis", {})["factor_analysis"] = {"loading_threshold": 0.35}
     path.write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
     assert [b.rebuilt for b in build(path, out=out)] == [False, False, True]
-    assert (out / "index.html").stat().st_mtime_ns == index  # its title and list unchanged
+    # The overview shows every report's figures: it is remade with any of them, and only then.
+    index = (out / "index.html").stat().st_mtime_ns
+    assert [b.rebuilt for b in build(path, out=out)] == [False, False, False]
+    assert (out / "index.html").stat().st_mtime_ns == index
     survey = study_copy / "survey.csv"
     survey.write_bytes(survey.read_bytes() + b"\n")
     assert [b.rebuilt for b in build(path, out=out)] == [True, True, True]
@@ -631,7 +634,8 @@ def test_a_bad_study_stops_the_batch_and_the_others_are_whole(tmp_path, monkeypa
         build_studies(paths, jobs=1)
     # The study checked before the bad one is built whole; nothing starts after it.
     assert sorted(p.name for p in (tmp_path / "reports" / "first").iterdir()) == [
-        ".build.json", "index.html", "satisfaction.html", "tables"]
+        ".build.json", ".satisfaction.manifest.jsonl", "index.html", "satisfaction.html", "tables",
+        "workbook.xlsx"]
     assert not (tmp_path / "reports" / "bad").exists()
     assert not (tmp_path / "reports" / "last").exists()
 

@@ -9,6 +9,7 @@ set or the new set, the one line said which, and no staging or scratch file is l
 
 import errno
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -50,6 +51,15 @@ def study_at(root: Path, **changes) -> Path:
 REPORTS = ["satisfaction", "factor_analysis"]
 
 
+@pytest.fixture(scope="module", autouse=True)
+def fixed_time():
+    """One build time for every set written here (the deliverables carry it), so that the
+    same set is the same bytes whenever it is written."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", "1764788400")
+        yield
+
+
 def write_set(path: Path, out: Path, built: dict, *, reports=None, force=True, control=None):
     """Plan the study into ``out`` as the build does, with ``built`` ({report: (page,
     tables)}) standing for the executed notebooks; write the set.  Returns the plan."""
@@ -69,10 +79,18 @@ def page(text: str) -> str:
     return f"<html><head><style>{render.FONT_FACE}</style></head><body>{text}</body></html>"
 
 
-OLD = {"satisfaction": (page("old satisfaction"), {"csi.csv": b"old csi", "nps.csv": b"old nps"}),
-       "factor_analysis": (page("old factors"), {"kmo.csv": b"old kmo"})}
+def shown(report: str) -> bytes:
+    """The manifest of a report that showed nothing but its title."""
+    return (json.dumps({"type": "report", "report": report, "language": "en", "title": report})
+            + "\n").encode()
+
+
+OLD = {"satisfaction": (page("old satisfaction"), {"csi.csv": b"old csi", "nps.csv": b"old nps"},
+                        shown("satisfaction")),
+       "factor_analysis": (page("old factors"), {"kmo.csv": b"old kmo"}, shown("factor_analysis"))}
 # The new build rebuilds satisfaction only; its nps table is no longer made.
-NEW = {"satisfaction": (page("new satisfaction"), {"csi.csv": b"new csi", "drivers.csv": b"d"})}
+NEW = {"satisfaction": (page("new satisfaction"), {"csi.csv": b"new csi", "drivers.csv": b"d"},
+                        shown("satisfaction"))}
 
 STEPS = ["_mkdir", "_write_file", "_carry_file", "_fsync_dir", "_switch"]
 
@@ -91,12 +109,15 @@ def two_sets(tmp_path_factory):
 
 def test_the_new_set_holds_exactly_what_the_build_makes(two_sets):
     old, new = two_sets["old"], two_sets["new"]
-    assert sorted(old) == [".build.json", "factor_analysis.html", "index.html",
-                           "satisfaction.html", "tables/csi.csv", "tables/kmo.csv", "tables/nps.csv"]
+    assert sorted(old) == [".build.json", ".factor_analysis.manifest.jsonl",
+                           ".satisfaction.manifest.jsonl", "factor_analysis.html", "index.html",
+                           "satisfaction.html", "tables/csi.csv", "tables/kmo.csv", "tables/nps.csv",
+                           "workbook.xlsx"]
     # nps.csv, no longer made, is gone; the factor report is carried over as it was
-    assert sorted(new) == [".build.json", "factor_analysis.html", "index.html",
+    assert sorted(new) == [".build.json", ".factor_analysis.manifest.jsonl",
+                           ".satisfaction.manifest.jsonl", "factor_analysis.html", "index.html",
                            "satisfaction.html", "tables/csi.csv", "tables/drivers.csv",
-                           "tables/kmo.csv"]
+                           "tables/kmo.csv", "workbook.xlsx"]
     assert new["factor_analysis.html"] == old["factor_analysis.html"]
     assert new["tables/kmo.csv"] == old["tables/kmo.csv"]
     assert new["satisfaction.html"] != old["satisfaction.html"]
@@ -331,8 +352,9 @@ def test_dropping_a_report_removes_its_page_and_tables(two_sets, tmp_path):
     write_set(two_sets["path"], out, OLD)
     path = study_at(tmp_path / "study")  # the study now makes the satisfaction report only
     write_set(path, out, NEW)
-    assert sorted(snapshot(out)) == [".build.json", "index.html", "satisfaction.html",
-                                     "tables/csi.csv", "tables/drivers.csv"]
+    assert sorted(snapshot(out)) == [".build.json", ".satisfaction.manifest.jsonl", "index.html",
+                                     "satisfaction.html", "tables/csi.csv", "tables/drivers.csv",
+                                     "workbook.xlsx"]
     assert "factor_analysis" not in (out / "index.html").read_text()
 
 

@@ -44,3 +44,6 @@ REPORT_INPUTS = {
 """Per report: ``data``, the keys of the study's ``data`` section it reads (``waves``: the
 earlier waves' files), and ``options``, the keys of the study file it reads (a dotted key
 such as ``analysis.factor_analysis`` is one option inside a section)."""
+
+#: Keys of the study file that no report reads: what the build makes of the reports.
+BUILD_OPTIONS = ("deliverables",)

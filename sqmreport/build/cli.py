@@ -29,7 +29,8 @@ def _parser() -> argparse.ArgumentParser:
 
     build = commands.add_parser("build", help="build a study's reports",
                                 description="Validate a study and build its HTML reports, "
-                                            "tables and index page.")
+                                            "tables and executive overview, and the workbook, "
+                                            "PDF and deck it asks for.")
     build.add_argument("studies", nargs="+", metavar="STUDY", help="study file (YAML)")
     build.add_argument("--out", metavar="DIR",
                        help="folder for the reports (default: reports/<study name>); "
@@ -42,6 +43,10 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
     build.add_argument("--progress", action="store_true",
                        help="show progress even when stderr is not a terminal (default: only on one)")
+    build.add_argument("--deliverables", action="append", metavar="LIST",
+                       help="make these deliverables too, besides those the study file asks for "
+                            "(its 'deliverables', by default the reports' pages, the overview "
+                            "and the workbook): workbook, pdf, deck, comma-separated, or all")
     build.add_argument("--jobs", type=int, metavar="N",
                        help="steps run at once, a study's data check or a report's notebook, "
                             "across all the studies (default: one per core, and at least one "
@@ -119,6 +124,7 @@ def _build(args) -> int:
         try:
             built = build_studies(args.studies, out=args.out, reports=args.report,
                                   force=args.force, jobs=args.jobs,
+                                  deliverables=args.deliverables or (),
                                   log=_progress(args.progress), template=template)
         except BuildError as exc:
             print(f"error: {exc.study}: {exc}" if exc.study else f"error: {exc}", file=sys.stderr)

@@ -56,15 +56,18 @@ from pathlib import Path
 from sqmreport import __version__
 from sqmreport._clock import now
 from sqmreport._validation import InputError
-from sqmreport.analysis import REPORT_INPUTS
+from sqmreport.analysis import BUILD_OPTIONS, REPORT_INPUTS
 from sqmreport.build import scratch as _scratch
 from sqmreport.build.output import STAMP as _STAMP
 from sqmreport.build.output import Output, OutputError, Stopped, check_apart
 from sqmreport.data import inputs as _inputs
 from sqmreport.data.check import check as check_inputs
+from sqmreport.data.study import DELIVERABLES as StudyDeliverables
 from sqmreport.data.study import Data, Study, StudySpec, load_study
 from sqmreport.data.survey import load_survey
+from sqmreport.present import manifest as _manifest
 from sqmreport.present import page as _page
+from sqmreport.present.deliverables import FILES, StudyInfo
 from sqmreport.present.fonts import font_face
 from sqmreport.present.i18n import text
 from sqmreport.present.page import FONT_FACE, TOC
@@ -78,8 +81,11 @@ TEMPLATES = PACKAGE / "present" / "templates"
 PARAMETERS = ("study", "tables_dir")
 _VERSIONS = ("sqmreport", "numpy", "pandas", "scipy", "matplotlib", "seaborn",
              "factor_analyzer", "papermill", "nbclient", "nbconvert")
-_STAMP_VERSION = 3  # 3: each report's tables, the index's pages and the set's files
-INDEX_OPTIONS = ("title", "client", "language", "reports")  # what the index page shows
+_STAMP_VERSION = 4  # 4: each report's manifest, and each deliverable's digest
+# What the deliverables show of the study file besides the reports (the overview, the
+# workbook, the PDF and the deck are remade when one of these changes).
+INDEX_OPTIONS = ("title", "client", "fieldwork", "language", "reports", "respondent", "logo")
+DELIVERABLES = ("overview", "workbook", "pdf", "deck")  # in the order they are made
 LARGE = 250_000  # respondents from which at most two notebooks (kernels) run at once
 
 
@@ -111,7 +117,7 @@ class Built:
 
 def build(study_path, *, out=None, reports=None, force: bool = False,
           notebooks: Path = NOTEBOOKS, log=None, jobs: int | None = None,
-          template=None) -> list[Built]:
+          template=None, deliverables=()) -> list[Built]:
     """Build a study's reports, its tables and its index page.
 
     Parameters
@@ -134,6 +140,9 @@ def build(study_path, *, out=None, reports=None, force: bool = False,
         Started by the caller as early as it can (``sqmreport build`` does so before
         importing anything heavy) and stopped by it; default: the build starts one when
         it has a report to build (see :mod:`sqmreport.build.forkserver`).
+    deliverables : sequence of str
+        Deliverables to make besides the study's own ``deliverables`` (``workbook``,
+        ``pdf``, ``deck``; ``all`` for every one).
 
     Returns
     -------
@@ -156,12 +165,13 @@ def build(study_path, *, out=None, reports=None, force: bool = False,
         reports or the new ones.
     """
     return build_studies([study_path], out=out, reports=reports, force=force,
-                         notebooks=notebooks, log=log, jobs=jobs, template=template)
+                         notebooks=notebooks, log=log, jobs=jobs, template=template,
+                         deliverables=deliverables)
 
 
 def build_studies(study_paths, *, out=None, reports=None, force: bool = False,
                   notebooks: Path = NOTEBOOKS, log=None, jobs: int | None = None,
-                  template=None) -> list[Built]:
+                  template=None, deliverables=()) -> list[Built]:
     """Build several studies' reports in one go, as :func:`build` does one's.
 
     Every study file is read first, and what is up to date is skipped; then each study's
@@ -182,11 +192,13 @@ def build_studies(study_paths, *, out=None, reports=None, force: bool = False,
     log = log or (lambda line: None)
     if out is not None and len(study_paths) > 1:
         raise ValueError("out= takes one study")
+    extra = _deliverables_asked(deliverables)
     library = _library_digest()
     plans = []
     try:
         for path in study_paths:
             plans.append(_plan(path, out, reports, notebooks, library))
+            plans[-1].extra = extra
         return _build_plans(plans, force, log, jobs, template)
     finally:
         _inputs.unpin([path for plan in plans for path in plan.pinned])
@@ -207,8 +219,9 @@ def _build_plans(plans: list, force: bool, log, jobs, template) -> list[Built]:
                 held.callback(plan.output.release)  # (a no-op unless locked)
                 plan.output.lock()
                 _schedule(plan, force, log)
+            held.enter_context(_pdf_process(any("pdf" in plan.made_todo for plan in plans)))
             for plan in plans:
-                if not plan.todo and plan.index_todo:  # no report to build, only the index page
+                if not plan.todo and plan.made_todo:  # no report to build, only deliverables
                     _write_study(plan, control)
             waiting = [plan for plan in plans if plan.todo]
             if waiting:
@@ -288,9 +301,11 @@ class _Plan:
     todo: dict = field(default_factory=dict)  # report -> (notebook, its dependencies)
     stamps: dict = field(default_factory=dict)  # the old set's stamp
     pages: list = field(default_factory=list)  # the reports of the new set, in the study's order
-    index_todo: dict | None = None  # what the index page depends on, if it is to be written
+    extra: tuple = ()  # deliverables asked for besides the study's own
+    made: dict = field(default_factory=dict)  # deliverable -> its digest, in the new set
+    made_todo: list = field(default_factory=list)  # the deliverables to (re)make
     output: Output | None = None
-    built: dict = field(default_factory=dict)  # report -> (page, tables)
+    built: dict = field(default_factory=dict)  # report -> (page, tables, manifest)
     rebuilt: list = field(default_factory=list)
     left: int = 0  # notebooks not yet done
     scratch: Path | None = None  # the checked survey, for the kernels
@@ -366,12 +381,20 @@ def _schedule(plan: _Plan, force: bool, log) -> None:
             check_parameters(notebook)
             plan.todo[report] = (notebook, needs)
     plan.pages = [r for r in study.spec.reports if r in plan.todo or r in present]
-    index = {"options": {key: options[key] for key in INDEX_OPTIONS}, "library": plan.library,
-             "pages": plan.pages}
-    index["digest"] = _digest(json.dumps(index, sort_keys=True).encode())
-    if force or stamps["index"].get("digest") != index["digest"] \
-            or not (folder / "index.html").is_file():
-        plan.index_todo = index
+    # Every deliverable is made from all the reports of the set: it is remade when one of them
+    # is, or when what it shows of the study file changes.  The overview links to the other
+    # deliverables, so it also depends on which are made.
+    wanted = _deliverables_wanted(study.spec, plan.extra)
+    base = {"options": {key: options.get(key) for key in INDEX_OPTIONS}, "library": plan.library,
+            "logo": plan.digests.get("logo", []),
+            "reports": [(r, plan.todo[r][1]["digest"] if r in plan.todo
+                         else stamps["reports"][r].get("digest")) for r in plan.pages]}
+    for name in wanted:
+        needs = {**base, "files": [FILES[d] for d in wanted]} if name == "overview" else base
+        plan.made[name] = _digest(json.dumps(needs, sort_keys=True).encode())
+        if force or stamps["made"].get(name) != plan.made[name] \
+                or not (folder / FILES[name]).is_file():
+            plan.made_todo.append(name)
 
 
 def _present(folder: Path, report: str, entry) -> bool:
@@ -383,7 +406,38 @@ def _present(folder: Path, report: str, entry) -> bool:
                and t not in (".", "..") for t in tables):
         return False
     return (folder / f"{report}.html").is_file() \
+        and (folder / _manifest_file(report)).is_file() \
         and all((folder / "tables" / t).is_file() for t in tables)
+
+
+def _manifest_file(report: str) -> str:
+    """Where a report's manifest is kept in its folder, for the deliverables of a later build
+    that carries the report as it is."""
+    return f".{report}.manifest.jsonl"
+
+
+def _deliverables_asked(asked) -> tuple:
+    """The deliverables asked for on the command line (``all`` is every one)."""
+    known = [d for d in StudyDeliverables if d != "html"]
+    found = []
+    for word in asked or ():
+        for name in str(word).split(","):
+            name = name.strip()
+            if name == "all":
+                found += known
+            elif name in known or name == "html":
+                found.append(name)
+            elif name:
+                raise InputError(f"--deliverables: unknown deliverable {name!r} "
+                                 f"(one of: {', '.join(known)}, all)")
+    return tuple(dict.fromkeys(found))
+
+
+def _deliverables_wanted(spec: StudySpec, extra: tuple) -> list:
+    """What the build makes besides the pages: the overview always, then the workbook, the
+    PDF and the deck that the study file or the command line asks for."""
+    asked = set(spec.deliverables) | set(extra)
+    return ["overview", *(d for d in DELIVERABLES[1:] if d in asked)]
 
 
 def _read_stamps(path: Path) -> dict:
@@ -394,9 +448,9 @@ def _read_stamps(path: Path) -> dict:
         stamps = {}
     if not isinstance(stamps, dict) or stamps.get("version") != _STAMP_VERSION:
         stamps = {}
-    reports, index = stamps.get("reports", {}), stamps.get("index", {})
+    reports, made = stamps.get("reports", {}), stamps.get("made", {})
     return {"version": _STAMP_VERSION, "reports": dict(reports) if isinstance(reports, dict) else {},
-            "index": dict(index) if isinstance(index, dict) else {}}
+            "made": dict(made) if isinstance(made, dict) else {}}
 
 
 def _dependencies(report: str, digests: dict, options: dict, notebook: Path,
@@ -434,6 +488,8 @@ def _dependencies(report: str, digests: dict, options: dict, notebook: Path,
 def _undeclared(found: dict, kind: str) -> list:
     """Keys no report declares in :data:`REPORT_INPUTS`: they count for every report."""
     declared = {key for inputs in REPORT_INPUTS.values() for key in inputs[kind]}
+    if kind == "options":
+        declared |= set(BUILD_OPTIONS)
     special = {"study", "logo"} if kind == "data" else set()
     return [key for key in found if key not in declared and key not in special
             and not key.startswith("data.")]
@@ -593,10 +649,9 @@ class _Batch:
             self._kernels += 1
         try:
             notebook, needs = plan.todo[report]
-            page, tables, warnings = _build_report(plan.study, report, notebook,
-                                                   needs["inputs"], cache, self.template,
-                                                   self.scratch)
-            plan.built[report] = page, tables
+            page, tables, manifest, warnings = _build_report(
+                plan.study, report, notebook, needs["inputs"], cache, self.template, self.scratch)
+            plan.built[report] = page, tables, manifest
             for warning in warnings:
                 self.log(f"warning: {plan.source}: {warning}")
             self.log(f"{plan.out / (report + '.html')}: executed and exported "
@@ -651,40 +706,139 @@ def _write_study(plan: _Plan, control: _Control) -> None:
 
 
 def _fill(plan: _Plan, staging) -> None:
-    """The new set, into ``staging``."""
-    old = plan.stamps
-    pages = {r: page for r, (page, _) in plan.built.items()}
-    index = _index_page(plan.study, plan.pages) if plan.index_todo else ""
+    """The new set, into ``staging``: the reports built now and those carried, then the
+    deliverables to remake (each made from every report of the set) or carry."""
+    old, folder = plan.stamps, plan.folder
+    pages = {r: page for r, (page, _, _) in plan.built.items()}
+    todo = plan.made_todo
+    manifests = tables = None
+    if todo:
+        manifests = {r: (_manifest.loads(plan.built[r][2].decode("utf-8")) if r in plan.built else
+                         _manifest.read(folder / _manifest_file(r))) for r in plan.pages}
+        info = _study_info(plan)
+    index = ""
+    if "overview" in todo:
+        from sqmreport.present.deliverables.overview import build_overview
+
+        index = build_overview(info, [manifests[r] for r in plan.pages],
+                               files={d: FILES[d] for d in plan.made if d != "overview"})
     # One font subset for every new page of the study: it is the slow part of embedding.
     characters = {c for c in set().union(*map(set, [index, *pages.values()])) if ord(c) > 0x7F}
     face = font_face("".join(characters)) if pages or index else ""
-    stamps = {"version": _STAMP_VERSION, "reports": {}, "index": {}}
+    stamps = {"version": _STAMP_VERSION, "reports": {}, "made": {}}
     written = {}
     for report in plan.pages:  # in the study's order
         new = report in plan.built
-        tables = plan.built[report][1] if new else dict.fromkeys(old["reports"][report]["tables"])
-        for name in tables:
+        names = plan.built[report][1] if new else dict.fromkeys(old["reports"][report]["tables"])
+        for name in names:
             if written.setdefault(name, report) != report:
                 raise BuildError(f"{report} and {written[name]} both write tables/{name}; "
                                  "give one of them another name")
         if new:
-            for name, data in tables.items():
+            for name, data in names.items():
                 staging.write(f"tables/{name}", data)
-            staging.write(f"{report}.html", pages[report].replace(FONT_FACE, face, 1).encode("utf-8"))
-            stamps["reports"][report] = {**plan.todo[report][1], "tables": sorted(tables)}
+            pages[report] = pages[report].replace(FONT_FACE, face, 1)
+            staging.write(f"{report}.html", pages[report].encode("utf-8"))
+            staging.write(_manifest_file(report), plan.built[report][2])
+            stamps["reports"][report] = {**plan.todo[report][1], "tables": sorted(names)}
         else:
-            for name in tables:
+            for name in names:
                 staging.carry(f"tables/{name}")
             staging.carry(f"{report}.html")
+            staging.carry(_manifest_file(report))
             stamps["reports"][report] = old["reports"][report]
-    if plan.index_todo:
-        staging.write("index.html", index.replace(FONT_FACE, face, 1).encode())
-        stamps["index"] = plan.index_todo
-    else:
-        staging.carry("index.html")
-        stamps["index"] = old["index"]
+    if index:
+        index = index.replace(FONT_FACE, face, 1)
+    for name, digest in plan.made.items():
+        stamps["made"][name] = digest
+        if name not in todo:
+            staging.carry(FILES[name])
+            continue
+        if name == "overview":
+            data = index.encode("utf-8")
+        elif name == "workbook":
+            from sqmreport.present.deliverables.workbook import build_workbook
+
+            tables = {}
+            for report in plan.pages:
+                if report in plan.built:
+                    tables.update(plan.built[report][1])
+                else:
+                    tables.update({t: (folder / "tables" / t).read_bytes()
+                                   for t in old["reports"][report]["tables"]})
+            data = build_workbook(info, [manifests[r] for r in plan.pages], tables)
+        elif name == "pdf":
+            if not index:
+                index = (folder / FILES["overview"]).read_text(encoding="utf-8")
+            shown = [(r, pages[r] if r in pages else (folder / f"{r}.html").read_text(encoding="utf-8"))
+                     for r in plan.pages]
+            data = _pdf(info, index, shown)
+        else:
+            from sqmreport.present.deliverables.deck import build_deck
+
+            data = build_deck(info, [manifests[r] for r in plan.pages])
+        staging.write(FILES[name], data)
     stamps["files"] = sorted([*staging.files, _STAMP])
     staging.write(_STAMP, json.dumps(stamps, indent=1, sort_keys=True, ensure_ascii=False).encode())
+
+
+# The PDFs of a build are laid out in a process of their own (WeasyPrint is pure Python:
+# in the build's process it would hold the interpreter while the other studies' pages are
+# exported), started when the build knows it will make one, so that WeasyPrint is imported
+# while the notebooks run.
+_pdf_pool = None
+
+
+def _pdf_worker() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the build stops it; no traceback of its own
+    import sqmreport.present.deliverables.pdf  # noqa: F401
+
+
+@contextlib.contextmanager
+def _pdf_process(wanted: bool):
+    global _pdf_pool
+    if not wanted or _pdf_pool is not None:
+        yield
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    _pdf_pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
+                                    initializer=_pdf_worker)
+    _pdf_pool.submit(int)  # start it now
+    try:
+        yield
+    finally:
+        pool, _pdf_pool = _pdf_pool, None
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _pdf(info: StudyInfo, overview: str, pages: list) -> bytes:
+    from sqmreport.present.deliverables.pdf import build_pdf
+
+    if _pdf_pool is None:
+        return build_pdf(info, overview, pages)
+    return _pdf_pool.submit(build_pdf, info, overview, pages).result()
+
+
+def _study_info(plan: _Plan) -> StudyInfo:
+    """What the deliverables say of the study, with its provenance: every input's SHA-256."""
+    spec, study = plan.study.spec, plan.study
+    provenance = {name: digest for found in plan.digests.values() for name, digest in found}
+    provenance["sqmreport"] = __version__
+    provenance["built"] = now().strftime("%Y-%m-%dT%H:%M:%SZ")
+    logo, logo_type = None, ""
+    if spec.logo:
+        path = study.resolve(spec.logo).resolve()
+        logo = plan.pinned.get(path) or _inputs.read_bytes(path)
+        logo_type = _IMAGE_TYPES.get(path.suffix.lower(), "application/octet-stream")
+    return StudyInfo(name=study.name, title=spec.title, language=study.language,
+                     client=spec.client, fieldwork=spec.fieldwork, logo=logo, logo_type=logo_type,
+                     provenance=provenance, reports=tuple(plan.pages))
+
+
+_IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+                ".gif": "image/gif", ".svg": "image/svg+xml", ".webp": "image/webp"}
 
 
 def _cache_survey(survey, folder: Path, pinned: dict | None = None) -> str:
@@ -743,9 +897,10 @@ def check_parameters(notebook: Path) -> None:
 
 def _build_report(study: Study, report: str, notebook: Path, inputs: dict,
                   cache: str | None = None, template=None,
-                  scratch: Path | None = None) -> tuple[str, dict, list]:
-    """Execute and export one report: its page (font not yet embedded), its tables and the
-    warnings about output that does not reach the page."""
+                  scratch: Path | None = None) -> tuple[str, dict, bytes, list]:
+    """Execute and export one report: its page (font not yet embedded), its tables, its
+    manifest (:mod:`sqmreport.present.manifest`) and the warnings about output that does
+    not reach the page."""
     from sqmreport.build.execute import CellFailed, KernelDied, execute
     from sqmreport.build.provisioner import KERNEL_NAME, kernel_specs
 
@@ -769,8 +924,14 @@ def _build_report(study: Study, report: str, notebook: Path, inputs: dict,
         except KernelDied as exc:
             raise BuildError(f"{notebook.name}{', ' if exc.cell else ': '}{exc}") from None
         page = _export_html(done.nb, study, report, sorted(inputs.items()))
-        written = sorted(tables.iterdir()) if tables.is_dir() else []
-        return page, {table.name: table.read_bytes() for table in written}, done.warnings
+        written = sorted(t for t in tables.iterdir() if not t.name.startswith(".")) \
+            if tables.is_dir() else []
+        # What the page showed, for the deliverables; a notebook that shows nothing through
+        # the Report (a researcher's own) has an empty one.
+        shown = tables / _manifest.MANIFEST
+        manifest = shown.read_bytes() if shown.is_file() else \
+            _manifest.record("report", {"report": report, "language": study.language}).encode() + b"\n"
+        return page, {table.name: table.read_bytes() for table in written}, manifest, done.warnings
 
 
 def _export_html(nb, study: Study, report: str, inputs: list) -> str:
@@ -895,22 +1056,6 @@ def _toc(headings: list, title: str) -> str:
     items = "".join(f'<li><a href="#{html.escape(i)}">{html.escape(t)}</a></li>' for i, t in headings)
     return (f'<nav class="toc" aria-label="{html.escape(title)}"><p>{html.escape(title)}</p>'
             f"<ol>{items}</ol></nav>")
-
-
-def _index_page(study: Study, reports: list) -> str:
-    lang = study.language
-    css = (TEMPLATES / "sqmreport" / "report.css").read_text(encoding="utf-8")
-    links = "".join(f'<li><a href="{r}.html">'
-                    f'{html.escape(text(lang, f"reports.{r}", respondent=study.spec.respondent))}</a></li>'
-                    for r in reports)
-    client = f"<p>{html.escape(study.spec.client)}</p>" if study.spec.client else ""
-    return (f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}">\n<head>'
-            f'<meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{html.escape(study.spec.title)}</title><style>{FONT_FACE}\n{css}</style>"
-            f"</head>\n<body><main>"
-            f'<header class="title-block"><p class="kicker">{html.escape(text(lang, "reports.index"))}</p>'
-            f"<h1>{html.escape(study.spec.title)}</h1>{client}</header>"
-            f'<ul class="report-list">{links}</ul></main></body>\n</html>\n')
 
 
 def _versions() -> list[tuple[str, str]]:
