@@ -28,6 +28,8 @@ E2E_MODULES = {
     "test_gallery.py",    # studies of many shapes built, every page read for false sentences
     "test_examples.py",   # the example gallery (examples/): client files built as they arrive
     "test_deliverables.py",  # the demo built with every deliverable (overview, workbook, PDF, deck)
+    "test_manifest.py",   # the demo's reports' views run in-process: what each manifest records
+    "test_column_words.py",  # the same, in both languages: every CSV column has a header
 }
 # In other modules: every test that uses one of these fixtures ...
 E2E_FIXTURES = {

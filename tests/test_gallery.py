@@ -172,7 +172,7 @@ def gallery(tmp_path_factory):
     studies = {s.name: write_study(root / s.name, s) for s in SHAPES}
     with pytest.MonkeyPatch.context() as mp:
         mp.chdir(root)  # a batch builds each study into reports/<name> of the working folder
-        build_studies(list(studies.values()))
+        build_studies(list(studies.values()), deliverables=["deck"])  # the workbook by default
     return {s.name: (s, root / "reports" / s.name) for s in SHAPES}
 
 
@@ -308,3 +308,35 @@ def test_english_pages_have_no_chinese_and_no_page_a_raw_key(gallery):
             assert not CJK.findall(body), (shape.name, page, CJK.findall(body)[:5])
         keys = sorted({w for w in SNAKE.findall(body) if w not in locale[shape.language]})
         assert keys == [], (shape.name, page, keys)
+
+
+def test_every_shape_gets_its_workbook_and_deck(gallery):
+    """Issue 14: every shape's workbook holds each of its tables, in the study's language
+    (a raw column name is no header), and its deck opens, each slide titled, with no
+    undefined number written out."""
+    from openpyxl import load_workbook
+    from pptx import Presentation
+
+    from .test_translation import CJK
+
+    undefined = re.compile(r"\b(nan|None|NaN|inf)\b")
+    for shape, folder in gallery.values():
+        book = load_workbook(folder / "workbook.xlsx")
+        assert len(book.worksheets) == 1 + len(list((folder / "tables").glob("*.csv"))), shape.name
+        for sheet in book.worksheets[1:]:
+            # the header row: the last frozen one (title, note and header are frozen)
+            last = int(re.sub(r"[A-Z]+", "", sheet.freeze_panes)) - 1
+            header = [c for c in next(sheet.iter_rows(min_row=last, max_row=last, values_only=True))
+                      if c is not None]
+            assert header and not [h for h in header if re.fullmatch(r"[a-z]+(_[a-z0-9]+)+", str(h))], \
+                (shape.name, sheet.title, header)
+            if shape.language == "en":
+                words = [c for row in sheet.iter_rows(max_row=last, values_only=True) for c in row
+                         if isinstance(c, str)]
+                assert not [w for w in words if CJK.search(w)], (shape.name, sheet.title)
+        deck = Presentation(folder / "deck.pptx")
+        assert len(deck.slides) >= 2, shape.name
+        for number, slide in enumerate(deck.slides, 1):
+            texts = [s.text_frame.text for s in slide.shapes if s.has_text_frame]
+            assert any(t.strip() for t in texts), (shape.name, number)
+            assert not [t for t in texts if undefined.search(t)], (shape.name, number, texts)

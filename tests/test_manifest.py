@@ -39,7 +39,7 @@ def test_the_first_line_names_the_report_and_the_study_in_figures(rep):
     m = _read(rep)
     assert (m.report, m.language, m.title) == ("satisfaction", "en", "Customer satisfaction report")
     assert m.facts["n"] == rep.survey.n and m.facts["respondent"] == "customers"
-    assert set(m.facts) == {"n", "invited", "response_rate", "respondent", "fieldwork"}
+    assert set(m.facts) == {"n", "invited", "response_rate", "respondent", "fieldwork", "min_group_size"}
 
 
 def test_a_new_report_starts_a_new_manifest(rep):

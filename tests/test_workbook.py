@@ -269,12 +269,14 @@ def test_a_column_whose_cells_are_all_suppressed_keeps_its_kind():
 
 
 def test_a_table_known_only_by_its_name_gets_words_not_identifiers():
+    """Names no locale text has (a researcher's own table) are written as words."""
     info = study("zh")
-    data = "\ufeffgroup1,n1,mean\n内科,88,5.5\n".encode()
-    entry = TableEntry("waves", "waves.csv", "waves", "", "", (Column("group1", "group1", None),
-                       Column("n1", "n1", "count"), Column("mean", "均值", "mean")))
+    data = "\ufeffzz_group,zz_count,mean\n内科,88,5.5\n".encode()
+    entry = TableEntry("zz_extra", "zz_extra.csv", "zz_extra", "", "",
+                       (Column("zz_group", "zz_group", None), Column("zz_count", "zz_count", "count"),
+                        Column("mean", "均值", "mean")))
     book = _open(build_workbook(info, [Manifest("satisfaction", "zh", "报告", tables=(entry,))],
-                                {"waves.csv": data}))
+                                {"zz_extra.csv": data}))
     sheet = book.worksheets[1]
-    assert sheet["A1"].value == sheet.title == "Waves"
-    assert [c.value for c in sheet[_header_row(sheet)]][:3] == ["Group1", "N1", "均值"]
+    assert sheet["A1"].value == sheet.title == "Zz extra"
+    assert [c.value for c in sheet[_header_row(sheet)]][:3] == ["Zz group", "Zz count", "均值"]
