@@ -271,7 +271,7 @@ def out_of_core(rows: int = int(os.environ.get("SQMREPORT_BENCH_OOC_ROWS", 100_0
          peak <= 8e9)
 
 
-def deliverables(rounds: int = 2) -> None:
+def deliverables(rounds: int = 3) -> None:
     """The demo (zh and en) built with every deliverable (overview, workbook, A4 PDF, deck)
     against the build of its pages alone (the study file's deliverables set to html), each
     forced, alternating, the best of ``rounds`` each."""

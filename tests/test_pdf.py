@@ -318,3 +318,18 @@ def test_the_contents_give_each_section_its_page(built):
     for line in entries:
         number = re.search(r"(\d+)\s*$", line)
         assert number and 3 <= int(number.group(1)) <= total, line
+
+
+def test_the_cover_shows_the_logo():
+    import dataclasses
+
+    from PIL import Image
+
+    logo = io.BytesIO()
+    Image.new("RGB", (240, 80), (29, 78, 137)).save(logo, format="PNG")
+    study, overview, pages = _inputs("en")
+    study = dataclasses.replace(study, logo=logo.getvalue(), logo_type="image/png")
+    reader = _reader(build_pdf(study, overview, pages[:1]))
+    cover = reader.pages[0]
+    # (the page's resources may list the document's other images too)
+    assert (240, 80) in [image.image.size for image in cover.images]

@@ -749,6 +749,13 @@ def _fill(plan: _Plan, staging) -> None:
             stamps["reports"][report] = old["reports"][report]
     if index:
         index = index.replace(FONT_FACE, face, 1)
+    pdf = None
+    if "pdf" in todo:  # laid out (in its own process) while the workbook and the deck are made
+        if not index:
+            index = (folder / FILES["overview"]).read_text(encoding="utf-8")
+        shown = [(r, pages[r] if r in pages else (folder / f"{r}.html").read_text(encoding="utf-8"))
+                 for r in plan.pages]
+        pdf = _pdf(info, index, shown)
     for name, digest in plan.made.items():
         stamps["made"][name] = digest
         if name not in todo:
@@ -768,11 +775,7 @@ def _fill(plan: _Plan, staging) -> None:
                                    for t in old["reports"][report]["tables"]})
             data = build_workbook(info, [manifests[r] for r in plan.pages], tables)
         elif name == "pdf":
-            if not index:
-                index = (folder / FILES["overview"]).read_text(encoding="utf-8")
-            shown = [(r, pages[r] if r in pages else (folder / f"{r}.html").read_text(encoding="utf-8"))
-                     for r in plan.pages]
-            data = _pdf(info, index, shown)
+            data = pdf()
         else:
             from sqmreport.present.deliverables.deck import build_deck
 
@@ -782,43 +785,48 @@ def _fill(plan: _Plan, staging) -> None:
     staging.write(_STAMP, json.dumps(stamps, indent=1, sort_keys=True, ensure_ascii=False).encode())
 
 
-# The PDFs of a build are laid out in a process of their own (WeasyPrint is pure Python:
+# The PDFs of a build are laid out in processes of their own (WeasyPrint is pure Python:
 # in the build's process it would hold the interpreter while the other studies' pages are
-# exported), started when the build knows it will make one, so that WeasyPrint is imported
-# while the notebooks run.
-_pdf_pool = None
-
-
-def _pdf_worker() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the build stops it; no traceback of its own
-    import sqmreport.present.deliverables.pdf  # noqa: F401
+# exported), started when the first PDF is due: two, so that a batch's next PDF need not
+# wait for the one before it (:mod:`sqmreport.build.pdfworker`).
+_pdf_pool = {"wanted": False, "pool": None, "lock": threading.Lock()}
 
 
 @contextlib.contextmanager
 def _pdf_process(wanted: bool):
-    global _pdf_pool
-    if not wanted or _pdf_pool is not None:
+    if not wanted or _pdf_pool["wanted"]:
         yield
         return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    _pdf_pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
-                                    initializer=_pdf_worker)
-    _pdf_pool.submit(int)  # start it now
+    _pdf_pool["wanted"] = True
     try:
         yield
     finally:
-        pool, _pdf_pool = _pdf_pool, None
-        pool.shutdown(wait=True, cancel_futures=True)
+        with _pdf_pool["lock"]:
+            pool, _pdf_pool["pool"], _pdf_pool["wanted"] = _pdf_pool["pool"], None, False
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _pdf(info: StudyInfo, overview: str, pages: list) -> bytes:
+def _pdf(info: StudyInfo, overview: str, pages: list):
+    """Start laying out the study's PDF; returns what waits for its bytes."""
     from sqmreport.present.deliverables.pdf import build_pdf
 
-    if _pdf_pool is None:
-        return build_pdf(info, overview, pages)
-    return _pdf_pool.submit(build_pdf, info, overview, pages).result()
+    with _pdf_pool["lock"]:
+        pool = _pdf_pool["pool"]
+        if pool is None and _pdf_pool["wanted"]:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            from sqmreport.build import pdfworker
+
+            pool = _pdf_pool["pool"] = ProcessPoolExecutor(
+                2, mp_context=multiprocessing.get_context("spawn"), initializer=pdfworker.start)
+            pool.submit(int)  # the second starts now too, for the next study
+            pool.submit(int)
+    if pool is None:
+        data = build_pdf(info, overview, pages)
+        return lambda: data
+    return pool.submit(build_pdf, info, overview, pages).result
 
 
 def _study_info(plan: _Plan) -> StudyInfo:

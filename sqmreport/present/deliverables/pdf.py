@@ -83,6 +83,18 @@ def build_pdf(study: StudyInfo, overview: str, pages: list[tuple[str, str]]) -> 
         custom_metadata=True)
 
 
+def warm_up() -> None:
+    """Import WeasyPrint and lay out a line of text in the reports' fonts, so that a process
+    started ahead of its first PDF has Pango's font set loaded by then."""
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
+    _pass_png_through()
+    _quiet_css_warnings()
+    HTML(string=f'<p style="font-family: {_STACK}">Aa 满意度 만족 満足</p>',
+         url_fetcher=URLFetcher(allowed_protocols={"data"})).render()
+
+
 def combine(study: StudyInfo, overview: str, pages: list[tuple[str, str]]) -> str:
     """The one HTML document :func:`build_pdf` lays out."""
     lang = study.language
