@@ -5,8 +5,9 @@ report's notebook in a scratch directory (:mod:`sqmreport.build.execute`), expor
 self-contained HTML (the displayed HTML and the markdown narrative; no code, no
 streams, nothing fetched from the network) with a provenance footer, and replaces the
 study's report folder as a whole (:mod:`sqmreport.build.output`): the new set of pages,
-tables, index page and stamp is written beside the folder and switched in with one
-atomic rename, so that a reader sees all the old reports or all the new ones; a failed,
+tables, manifests, deliverables (:mod:`sqmreport.present.deliverables`) and stamp is
+written beside the folder and switched in with one atomic rename, so that a reader sees
+all the old reports or all the new ones; a failed,
 interrupted or killed build, or a full disk, leaves the previous folder as it was (at a
 first build: no folder).  A report or table the study no longer makes is not in the new
 set.  The folder is locked for the build (a second build into it stops with one line),
@@ -19,10 +20,11 @@ swept by the next build if it was killed.
 
 Dependencies: each report records in the stamp (``.build.json``) the input files, the
 study-file options (:data:`sqmreport.analysis.REPORT_INPUTS`) and the notebook it was
-built from, with the library; a report is rebuilt when one of these changed, and the
-index page when the study's title, client, language or list of reports (or of pages in
-the folder) did.  A report that did not change is carried into the new set as it is (a
-hard link to the old file).
+built from, with the library; a report is rebuilt when one of these changed.  Each
+deliverable (the overview, the workbook, the PDF, the deck) is made from every report of
+the set, and remade when one of them is, or when what it shows of the study file
+(:data:`INDEX_OPTIONS`, the logo) changed.  A report or deliverable that did not change is
+carried into the new set as it is (a hard link to the old file).
 
 Speed: the notebooks run in parallel, each kernel forked from a template process
 that imported the libraries while the build checked the data
@@ -118,7 +120,7 @@ class Built:
 def build(study_path, *, out=None, reports=None, force: bool = False,
           notebooks: Path = NOTEBOOKS, log=None, jobs: int | None = None,
           template=None, deliverables=()) -> list[Built]:
-    """Build a study's reports, its tables and its index page.
+    """Build a study's reports, its tables, its overview and the deliverables it asks for.
 
     Parameters
     ----------
@@ -362,8 +364,8 @@ def _read_plan(study_path, out, reports, notebooks: Path, library: str, pinned: 
 
 
 def _schedule(plan: _Plan, force: bool, log) -> None:
-    """Once the report folder is locked: which reports (and whether the index page) are to be
-    (re)built, and which reports the new set holds."""
+    """Once the report folder is locked: which reports and which deliverables (the overview,
+    the workbook, the PDF, the deck) are to be (re)made, and which reports the new set holds."""
     study, out, folder = plan.study, plan.out, plan.folder
     options = _options(study.spec)
     plan.stamps = stamps = _read_stamps(folder / _STAMP)
@@ -683,7 +685,7 @@ class _Batch:
 def _write_study(plan: _Plan, control: _Control) -> None:
     """Write the study's new set beside its report folder and switch (see
     :mod:`sqmreport.build.output`): the built reports and their tables, the unchanged
-    reports carried over, the index page, the stamp last.  Raises :class:`OutputError`
+    reports carried over, the deliverables, the stamp last.  Raises :class:`OutputError`
     (the folder unchanged) when the disk refuses, :class:`Stopped` when the build was
     interrupted before the switch."""
     staging = None
@@ -711,7 +713,6 @@ def _fill(plan: _Plan, staging) -> None:
     old, folder = plan.stamps, plan.folder
     pages = {r: page for r, (page, _, _) in plan.built.items()}
     todo = plan.made_todo
-    manifests = tables = None
     if todo:
         manifests = {r: (_manifest.loads(plan.built[r][2].decode("utf-8")) if r in plan.built else
                          _manifest.read(folder / _manifest_file(r))) for r in plan.pages}
